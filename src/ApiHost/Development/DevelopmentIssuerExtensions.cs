@@ -1,0 +1,69 @@
+using AuthCache.Core.Options;
+
+namespace AuthCache.ApiHost.Development;
+
+public static partial class DevelopmentIssuerExtensions
+{
+    /// <summary>
+    /// In Development with no issuer configured (neither <c>AuthCache:Issuers</c> nor the Clerk variables),
+    /// trusts a local <see cref="DevelopmentIssuer"/> served by this host. Never outside Development.
+    /// </summary>
+    public static WebApplicationBuilder AddDevelopmentIssuer(this WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment() || HasConfiguredIssuer(builder.Configuration))
+        {
+            return builder;
+        }
+
+        var issuer = new DevelopmentIssuer(ListeningBaseUrl(builder.Configuration));
+        builder.Services.AddSingleton(issuer);
+        builder.Services.PostConfigure<AuthCacheOptions>(options =>
+        {
+            if (options.FindIssuer(issuer.Issuer) is null)
+            {
+                options.Issuers.Add(new IssuerOptions { Issuer = issuer.Issuer, RequireHttps = false });
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapDevelopmentIssuer(this WebApplication app)
+    {
+        if (app.Services.GetService<DevelopmentIssuer>() is not { } issuer)
+        {
+            return app;
+        }
+
+        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/jwks.json", () => Results.Json(issuer.Jwks())).AllowAnonymous();
+        app.MapMethods("/dev/token", ["GET", "POST"], (string? sub, int? ttl, string? role) =>
+            Results.Text(issuer.CreateToken(
+                string.IsNullOrWhiteSpace(sub) ? "user_dev" : sub,
+                TimeSpan.FromSeconds(Math.Clamp(ttl ?? 300, 1, 86_400)),
+                role))).AllowAnonymous();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentIssuer));
+        app.Lifetime.ApplicationStarted.Register(() => LogReady(logger, issuer.Issuer, issuer.BaseUrl));
+        return app;
+    }
+
+    private static bool HasConfiguredIssuer(IConfiguration configuration) =>
+        configuration.GetSection("AuthCache:Issuers").GetChildren().Any()
+        || new[] { "NEXT_PUBLIC_CLERK_DOMAIN", "CLERK_DOMAIN", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" }.Any(k => !string.IsNullOrWhiteSpace(configuration[k]));
+
+    /// <summary>The first address the host listens on, with wildcard hosts made reachable as localhost.</summary>
+    private static string ListeningBaseUrl(IConfiguration configuration)
+    {
+        var first = configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
+            ?? (configuration["http_ports"] is { Length: > 0 } ports ? $"http://localhost:{ports.Split(';')[0]}" : "http://localhost:5000");
+        var uri = new UriBuilder(first.Replace("://*", "://localhost").Replace("://+", "://localhost"));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "localhost";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Development issuer {Issuer} is trusted. Try: curl -s -H \"Authorization: Bearer $(curl -s {BaseUrl}/dev/token)\" {BaseUrl}/api/v1/me")]
+    private static partial void LogReady(ILogger logger, string issuer, string baseUrl);
+}

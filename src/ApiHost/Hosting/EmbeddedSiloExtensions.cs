@@ -1,0 +1,20 @@
+using AuthCache.Grains;
+
+namespace AuthCache.ApiHost.Hosting;
+
+public static class EmbeddedSiloExtensions
+{
+    /// <summary>
+    /// Co-hosts a silo in the API host (the default, "Embedded" mode): localhost clustering and in-memory
+    /// reminders, so one process runs the whole cache with no external service.
+    /// </summary>
+    public static WebApplicationBuilder AddAuthCacheSilo(this WebApplicationBuilder builder)
+    {
+        var orleans = builder.Configuration.GetSection(OrleansHostingOptions.SectionName).Get<OrleansHostingOptions>() ?? new();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId)
+            .UseInMemoryReminderService()
+            .AddAuthCacheGrains());
+        return builder;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace AuthCache.Core.Diagnostics;
+
+/// <summary>
+/// The <c>AuthCache</c> meter (exported through OpenTelemetry) and the running totals behind the stats endpoint.
+/// Tags carry outcomes and issuer URLs only: never tokens, hashes or subjects.
+/// </summary>
+public sealed class AuthCacheMetrics
+{
+    public const string MeterName = "AuthCache";
+
+    private readonly Counter<long> _hits;
+    private readonly Counter<long> _misses;
+    private readonly Counter<long> _validations;
+    private readonly Counter<long> _jwksFetches;
+    private readonly Counter<long> _profileFetches;
+    private readonly Counter<long> _requestCacheHits;
+    private readonly Counter<long> _fallbacks;
+    private readonly Histogram<double> _authenticationDuration;
+    private readonly UpDownCounter<long> _activeEntries;
+
+    private long _hitCount;
+    private long _missCount;
+    private long _validationCount;
+    private long _activeEntryCount;
+    private long _requestCacheHitCount;
+    private long _fallbackCount;
+    private long _profileFetchCount;
+    private long _profileHitCount;
+
+    public AuthCacheMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _hits = meter.CreateCounter<long>("authcache.token_cache.hits", description: "Token validations served from the cluster cache.");
+        _misses = meter.CreateCounter<long>("authcache.token_cache.misses", description: "Token validations that had to verify the signature.");
+        _validations = meter.CreateCounter<long>("authcache.validations", description: "Signature validations by outcome (valid or reason code).");
+        _jwksFetches = meter.CreateCounter<long>("authcache.jwks.fetches", description: "JWKS fetches by issuer and outcome.");
+        _profileFetches = meter.CreateCounter<long>("authcache.profile.fetches", description: "User profile fetches from the identity provider by outcome.");
+        _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
+        _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster was unavailable.");
+        _authenticationDuration = meter.CreateHistogram<double>("authcache.authentication.duration", unit: "s", description: "Time to authenticate a bearer token.");
+        _activeEntries = meter.CreateUpDownCounter<long>("authcache.token_cache.active_entries", description: "Validated tokens currently cached by this silo.");
+    }
+
+    public void TokenCacheHit()
+    {
+        Interlocked.Increment(ref _hitCount);
+        _hits.Add(1);
+    }
+
+    public void TokenCacheMiss()
+    {
+        Interlocked.Increment(ref _missCount);
+        _misses.Add(1);
+    }
+
+    public void Validated(string outcome)
+    {
+        Interlocked.Increment(ref _validationCount);
+        _validations.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void EntryCached()
+    {
+        Interlocked.Increment(ref _activeEntryCount);
+        _activeEntries.Add(1);
+    }
+
+    public void EntryReleased()
+    {
+        Interlocked.Decrement(ref _activeEntryCount);
+        _activeEntries.Add(-1);
+    }
+
+    public void JwksFetched(string issuer, bool success) =>
+        _jwksFetches.Add(1, new KeyValuePair<string, object?>("issuer", issuer), new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
+
+    public void ProfileFetched(string outcome)
+    {
+        Interlocked.Increment(ref _profileFetchCount);
+        _profileFetches.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void ProfileCacheHit() => Interlocked.Increment(ref _profileHitCount);
+
+    public void RequestCacheHit()
+    {
+        Interlocked.Increment(ref _requestCacheHitCount);
+        _requestCacheHits.Add(1);
+    }
+
+    public void Fallback()
+    {
+        Interlocked.Increment(ref _fallbackCount);
+        _fallbacks.Add(1);
+    }
+
+    public void AuthenticationCompleted(long startTimestamp, string result) =>
+        _authenticationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("result", result));
+
+    public AuthCacheCounters Snapshot() => new(
+        Interlocked.Read(ref _hitCount),
+        Interlocked.Read(ref _missCount),
+        Interlocked.Read(ref _validationCount),
+        Interlocked.Read(ref _activeEntryCount),
+        Interlocked.Read(ref _requestCacheHitCount),
+        Interlocked.Read(ref _fallbackCount),
+        Interlocked.Read(ref _profileFetchCount),
+        Interlocked.Read(ref _profileHitCount));
+}
+
+/// <summary>Running totals of one process since it started.</summary>
+public sealed record AuthCacheCounters(
+    long TokenCacheHits,
+    long TokenCacheMisses,
+    long Validations,
+    long ActiveEntries,
+    long RequestCacheHits,
+    long Fallbacks,
+    long ProfileFetches,
+    long ProfileCacheHits);

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Options;
+using Microsoft.Extensions.Logging;
+
+namespace AuthCache.Core.Jwks;
+
+/// <summary>
+/// Fetches an issuer's JWKS through the named, resilient <see cref="HttpClient"/>. Any failure (network, status,
+/// oversized or invalid body, no usable key) comes back as a failed result, never as an exception, so the
+/// caller can keep its last-known-good keys.
+/// </summary>
+public sealed partial class JwksFetcher(IHttpClientFactory httpClientFactory, AuthCacheMetrics metrics, ILogger<JwksFetcher> logger)
+{
+    public const string HttpClientName = "AuthCache.Jwks";
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, CancellationToken cancellationToken = default)
+    {
+        var result = await FetchCoreAsync(issuer, cancellationToken);
+        metrics.JwksFetched(issuer.Issuer, result.Succeeded);
+        if (result.Succeeded)
+        {
+            LogFetched(logger, issuer.Issuer, result.Keys.Count);
+        }
+        else
+        {
+            LogFetchFailed(logger, issuer.Issuer, result.Error!);
+        }
+
+        return result;
+    }
+
+    private async Task<JwksFetchResult> FetchCoreAsync(IssuerOptions issuer, CancellationToken cancellationToken)
+    {
+        var uri = issuer.ResolveJwksUri();
+        if (issuer.RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return JwksFetchResult.Failed("JWKS URI is not https");
+        }
+
+        try
+        {
+            using var client = httpClientFactory.CreateClient(HttpClientName);
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return JwksFetchResult.Failed($"HTTP {(int)response.StatusCode}");
+            }
+
+            if (response.Content.Headers.ContentLength > MaxBodyBytes)
+            {
+                return JwksFetchResult.Failed("response larger than 1 MB");
+            }
+
+            var body = await ReadBoundedAsync(response.Content, cancellationToken);
+            if (body is null)
+            {
+                return JwksFetchResult.Failed("response larger than 1 MB");
+            }
+
+            IReadOnlyList<GrainInterfaces.SigningKeyMaterial> keys;
+            IReadOnlyList<string> skipped;
+            try
+            {
+                keys = JwksDocumentParser.Parse(body, out skipped);
+            }
+            catch (ArgumentException)
+            {
+                return JwksFetchResult.Failed("response is not a JWKS document");
+            }
+
+            foreach (var reason in skipped)
+            {
+                LogKeySkipped(logger, issuer.Issuer, reason);
+            }
+
+            return keys.Count == 0
+                ? JwksFetchResult.Failed("JWKS contains no usable signing key")
+                : new JwksFetchResult(keys, response.Headers.CacheControl?.MaxAge, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return JwksFetchResult.Failed("timed out");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException or TimeoutException)
+        {
+            return JwksFetchResult.Failed(ex switch
+            {
+                Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures",
+                Polly.Timeout.TimeoutRejectedException => "timed out",
+                HttpRequestException { HttpRequestError: var error } => $"connection failed ({error})",
+                _ => ex.GetType().Name,
+            });
+        }
+    }
+
+    private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Fetched {KeyCount} signing key(s) of issuer {Issuer}.")]
+    private static partial void LogFetched(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Fetching the signing keys of issuer {Issuer} failed: {Error}.")]
+    private static partial void LogFetchFailed(ILogger logger, string issuer, string error);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Skipped a signing key of issuer {Issuer}: {Reason}.")]
+    private static partial void LogKeySkipped(ILogger logger, string issuer, string reason);
+}

@@ -1,0 +1,47 @@
+namespace AuthCache.Core.Options;
+
+/// <summary>Settings of the cache and of the validation rules, bound from the <c>AuthCache</c> section.</summary>
+public sealed class AuthCacheOptions
+{
+    public const string SectionName = "AuthCache";
+
+    /// <summary>Tokens larger than this are rejected before any hashing or grain call.</summary>
+    public const int MaxTokenBytes = 8 * 1024;
+
+    public List<IssuerOptions> Issuers { get; set; } = [];
+
+    /// <summary>How long a validated token is kept (never past the token's own <c>exp</c>).</summary>
+    public TimeSpan TokenCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long fetched signing keys are considered fresh.</summary>
+    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Minimum time between two fetches triggered by tokens with unknown key ids.</summary>
+    public TimeSpan JwksRefreshCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Tolerance applied to <c>exp</c> and <c>nbf</c>.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+
+    public UserProfileOptions UserProfiles { get; set; } = new();
+
+    /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>
+    public IssuerOptions? FindIssuer(string? issuer)
+    {
+        if (string.IsNullOrEmpty(issuer))
+        {
+            return null;
+        }
+
+        foreach (var candidate in Issuers)
+        {
+            if (string.Equals(candidate.Issuer, issuer, StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.Core.Options;
+
+/// <summary>Refuses to start with settings that would make validation unsafe or the cache useless.</summary>
+internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
+    {
+        var failures = new List<string>();
+
+        RequirePositive(failures, options.TokenCacheTtl, nameof(options.TokenCacheTtl));
+        RequirePositive(failures, options.JwksRefreshInterval, nameof(options.JwksRefreshInterval));
+        RequirePositive(failures, options.JwksRefreshCooldown, nameof(options.JwksRefreshCooldown));
+        RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
+        RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("AuthCache:ClockSkew must be between 00:00:00 and 00:05:00.");
+        }
+
+        if (!Uri.TryCreate(options.UserProfiles.BaseUrl, UriKind.Absolute, out var profileUri)
+            || (profileUri.Scheme != Uri.UriSchemeHttps && profileUri.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add("AuthCache:UserProfiles:BaseUrl must be an absolute http(s) URL.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Issuers.Count; i++)
+        {
+            ValidateIssuer(failures, options.Issuers[i], $"AuthCache:Issuers:{i}", seen);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateIssuer(List<string> failures, IssuerOptions issuer, string path, HashSet<string> seen)
+    {
+        if (!Uri.TryCreate(issuer.Issuer, UriKind.Absolute, out var issuerUri))
+        {
+            failures.Add($"{path}:Issuer must be an absolute URL (was '{issuer.Issuer}').");
+            return;
+        }
+
+        if (!seen.Add(issuer.Issuer))
+        {
+            failures.Add($"{path}:Issuer '{issuer.Issuer}' is configured twice.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(issuer.JwksUri) && !Uri.TryCreate(issuer.JwksUri, UriKind.Absolute, out _))
+        {
+            failures.Add($"{path}:JwksUri must be an absolute URL.");
+            return;
+        }
+
+        if (issuer.RequireHttps
+            && (issuerUri.Scheme != Uri.UriSchemeHttps || issuer.ResolveJwksUri().Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{path}: issuer and JWKS URI must use https (set RequireHttps=false only for a local development issuer).");
+        }
+    }
+
+    private static void RequirePositive(List<string> failures, TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"AuthCache:{name} must be greater than zero.");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Security.Claims;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Options;
+using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using CacheResult = AuthCache.GrainInterfaces.TokenValidationResult;
+
+namespace AuthCache.Core.Validation;
+
+/// <summary>
+/// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the issuer's keys (one
+/// refresh when the <c>kid</c> is unknown), signature, lifetime with clock skew, audience and Clerk's
+/// <c>azp</c>. Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
+/// </summary>
+public sealed partial class TokenValidator(
+    IOptionsMonitor<AuthCacheOptions> options,
+    AuthCacheClock clock,
+    SigningKeyCache signingKeys,
+    AuthCacheMetrics metrics,
+    ILogger<TokenValidator> logger)
+{
+    public const string ValidOutcome = "valid";
+
+    // Thread-safe; inbound claim mapping off so claims keep their JWT names (sub, sid, azp…).
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    public async Task<CacheResult> ValidateAsync(string token, ISigningKeySource keySource)
+    {
+        var settings = options.CurrentValue;
+        var precheck = TokenPrecheck.Inspect(token, settings, clock.UtcNow);
+        if (!precheck.Passed)
+        {
+            return Rejected(precheck.FailureReason!);
+        }
+
+        var jwt = precheck.Token!;
+        var issuer = precheck.Issuer!;
+
+        JwksSnapshot snapshot;
+        try
+        {
+            snapshot = await keySource.GetKeysAsync(issuer.Issuer);
+            if (snapshot.HasKeys && !string.IsNullOrEmpty(jwt.Kid) && !snapshot.ContainsKey(jwt.Kid))
+            {
+                snapshot = await keySource.RefreshForUnknownKeyAsync(issuer.Issuer, jwt.Kid);
+                if (!snapshot.ContainsKey(jwt.Kid))
+                {
+                    return Rejected(snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogKeysUnavailable(logger, issuer.Issuer, ex.GetType().Name);
+            return Rejected(AuthFailureReason.KeysUnavailable);
+        }
+
+        if (!snapshot.HasKeys)
+        {
+            return Rejected(AuthFailureReason.KeysUnavailable);
+        }
+
+        var result = await Handler.ValidateTokenAsync(jwt, CreateParameters(issuer, settings, signingKeys.GetKeys(snapshot)));
+        if (!result.IsValid)
+        {
+            var reason = ReasonFor(result.Exception);
+            if (reason == AuthFailureReason.Malformed)
+            {
+                LogUnexpectedValidationFailure(logger, issuer.Issuer, result.Exception?.GetType().Name ?? "unknown");
+            }
+
+            return Rejected(reason);
+        }
+
+        if (!IsAuthorizedParty(jwt, issuer))
+        {
+            return Rejected(AuthFailureReason.InvalidAuthorizedParty);
+        }
+
+        metrics.Validated(ValidOutcome);
+        return new CacheResult(
+            IsValid: true,
+            FailureReason: null,
+            Issuer: issuer.Issuer,
+            Subject: string.IsNullOrEmpty(jwt.Subject) ? null : jwt.Subject,
+            Claims: ToClaims(jwt.Claims),
+            ExpiresAt: new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero),
+            CachedUntil: null,
+            Profile: null,
+            FromCache: false);
+    }
+
+    private CacheResult Rejected(string reason)
+    {
+        metrics.Validated(reason);
+        return CacheResult.Failure(reason);
+    }
+
+    private TokenValidationParameters CreateParameters(IssuerOptions issuer, AuthCacheOptions settings, IReadOnlyList<SecurityKey> keys) => new()
+    {
+        ValidIssuer = issuer.Issuer,
+        ValidateIssuer = true,
+        ValidAudiences = issuer.Audiences,
+        ValidateAudience = issuer.Audiences.Count > 0,
+        ValidAlgorithms = TokenPrecheck.AllowedAlgorithms,
+        IssuerSigningKeys = keys,
+        TryAllIssuerSigningKeys = true,
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = settings.ClockSkew,
+        LifetimeValidator = ValidateLifetime,
+    };
+
+    // IdentityModel's own lifetime check reads the system clock; this one reads the cache's clock and keeps
+    // the distinct exceptions so expired and not-yet-valid tokens get their own reason codes.
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        var now = clock.UtcNow.UtcDateTime;
+        if (expires is not { } expiry)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiration time.");
+        }
+
+        if (notBefore is { } start && start - parameters.ClockSkew > now)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = start };
+        }
+
+        if (expiry + parameters.ClockSkew <= now)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.") { Expires = expiry };
+        }
+
+        return true;
+    }
+
+    /// <summary>Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of them.</summary>
+    private static bool IsAuthorizedParty(JsonWebToken jwt, IssuerOptions issuer)
+    {
+        if (issuer.AuthorizedParties.Count == 0 || !jwt.TryGetPayloadValue<string>("azp", out var azp) || azp is null)
+        {
+            return true;
+        }
+
+        return issuer.AuthorizedParties.Contains(azp, StringComparer.Ordinal);
+    }
+
+    private static TokenClaim[] ToClaims(IEnumerable<Claim> claims) =>
+        claims.Select(c => new TokenClaim(c.Type, c.Value, c.ValueType)).ToArray();
+
+    // Order matters: the key-not-found exception derives from the invalid-signature one.
+    internal static string ReasonFor(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => AuthFailureReason.Expired,
+        SecurityTokenNotYetValidException => AuthFailureReason.NotYetValid,
+        SecurityTokenSignatureKeyNotFoundException => AuthFailureReason.UnknownKey,
+        SecurityTokenInvalidAlgorithmException => AuthFailureReason.AlgorithmNotAllowed,
+        SecurityTokenInvalidSignatureException => AuthFailureReason.BadSignature,
+        SecurityTokenInvalidIssuerException => AuthFailureReason.UnknownIssuer,
+        SecurityTokenInvalidAudienceException => AuthFailureReason.InvalidAudience,
+        _ => AuthFailureReason.Malformed,
+    };
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Signing keys of issuer {Issuer} are unavailable ({ErrorType}).")]
+    private static partial void LogKeysUnavailable(ILogger logger, string issuer, string errorType);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "A token of issuer {Issuer} failed validation with {ErrorType}; answered as malformed.")]
+    private static partial void LogUnexpectedValidationFailure(ILogger logger, string issuer, string errorType);
+}

@@ -1,0 +1,22 @@
+namespace AuthCache.GrainInterfaces;
+
+/// <summary>
+/// The reason codes a rejected token is answered with (<c>error_description</c> of the 401).
+/// They are a public contract: clients and dashboards match on them.
+/// </summary>
+public static class AuthFailureReason
+{
+    public const string Expired = "expired";
+    public const string NotYetValid = "not_yet_valid";
+    public const string BadSignature = "bad_signature";
+    public const string UnknownKey = "unknown_key";
+    public const string UnknownIssuer = "unknown_issuer";
+    public const string AlgorithmNotAllowed = "alg_not_allowed";
+    public const string InvalidAuthorizedParty = "invalid_azp";
+    public const string InvalidAudience = "invalid_audience";
+    public const string Malformed = "malformed";
+    public const string TokenTooLarge = "token_too_large";
+
+    /// <summary>The issuer's keys could not be obtained at all (no last-known-good set): a 503, not a 401.</summary>
+    public const string KeysUnavailable = "keys_unavailable";
+}

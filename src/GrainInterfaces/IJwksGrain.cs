@@ -1,0 +1,24 @@
+namespace AuthCache.GrainInterfaces;
+
+/// <summary>The signing keys of one issuer, shared by the whole cluster. Keyed by the issuer URL.</summary>
+[Alias("AuthCache.IJwksGrain")]
+public interface IJwksGrain : IGrainWithStringKey
+{
+    /// <summary>The current keys, fetched first if there are none or they have expired.</summary>
+    [Alias("GetKeys")]
+    Task<JwksSnapshot> GetKeysAsync();
+
+    /// <summary>
+    /// A token named a key id this grain does not know: fetch again unless the key arrived meanwhile or a fetch
+    /// for an unknown key happened within the cooldown.
+    /// </summary>
+    [Alias("RefreshForUnknownKey")]
+    Task<JwksSnapshot> RefreshForUnknownKeyAsync(string keyId);
+
+    /// <summary>Fetch now, whatever the state (operator action).</summary>
+    [Alias("ForceRefresh")]
+    Task<JwksSnapshot> ForceRefreshAsync();
+
+    [Alias("GetStatus")]
+    Task<JwksStatus> GetStatusAsync();
+}

@@ -1,0 +1,13 @@
+namespace AuthCache.GrainInterfaces;
+
+/// <summary>
+/// The validation of one token, keyed by the base64url SHA-256 of the token (never the token itself). A valid
+/// result is kept until min(token cache TTL, token expiry); a failure is never kept.
+/// </summary>
+[Alias("AuthCache.ITokenValidationGrain")]
+public interface ITokenValidationGrain : IGrainWithStringKey
+{
+    /// <param name="token">The raw token, used to validate on a miss; never stored or logged.</param>
+    [Alias("Validate")]
+    Task<TokenValidationResult> ValidateAsync(string token);
+}

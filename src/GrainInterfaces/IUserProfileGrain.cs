@@ -1,0 +1,10 @@
+namespace AuthCache.GrainInterfaces;
+
+/// <summary>The user profile of one subject from the identity provider's user API, cached for the profile TTL.</summary>
+[Alias("AuthCache.IUserProfileGrain")]
+public interface IUserProfileGrain : IGrainWithStringKey
+{
+    /// <summary>The profile, or null when it cannot be had (profiles off, upstream failure, unknown user).</summary>
+    [Alias("GetProfile")]
+    Task<UserProfile?> GetProfileAsync();
+}

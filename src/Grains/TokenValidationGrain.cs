@@ -1,0 +1,123 @@
+using AuthCache.Core;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Options;
+using AuthCache.Core.Validation;
+using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.Grains;
+
+/// <summary>
+/// The cached validation of one token, keyed by its SHA-256. The grain's single-threaded turns make
+/// concurrent first requests cost one validation. A valid result lives until min(TTL, token expiry) and the
+/// activation then removes itself from a one-shot grain timer; a failure is never kept.
+/// </summary>
+public sealed partial class TokenValidationGrain(
+    TokenValidator validator,
+    IOptionsMonitor<AuthCacheOptions> options,
+    AuthCacheClock clock,
+    AuthCacheMetrics metrics,
+    ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
+{
+    private TokenValidationResult? _cached;
+    private IGrainTimer? _expiryTimer;
+
+    public async Task<TokenValidationResult> ValidateAsync(string token)
+    {
+        var now = clock.UtcNow;
+        if (_cached is { } cached)
+        {
+            if (now < cached.CachedUntil)
+            {
+                metrics.TokenCacheHit();
+                return cached;
+            }
+
+            Release();
+        }
+
+        metrics.TokenCacheMiss();
+
+        // The key is derived from the token by the caller; a caller that lies about it gets nothing cached.
+        if (!string.Equals(TokenHash.Compute(token), this.GetPrimaryKeyString(), StringComparison.Ordinal))
+        {
+            LogKeyMismatch(logger);
+            DeactivateOnIdle();
+            return TokenValidationResult.Failure(AuthFailureReason.Malformed);
+        }
+
+        var result = await validator.ValidateAsync(token, new GrainSigningKeySource(GrainFactory));
+        if (!result.IsValid)
+        {
+            DeactivateOnIdle();
+            return result;
+        }
+
+        var cacheUntil = Min(now + options.CurrentValue.TokenCacheTtl, result.ExpiresAt!.Value);
+        result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Subject) };
+        if (cacheUntil <= now)
+        {
+            DeactivateOnIdle();
+            return result;
+        }
+
+        _cached = result with { FromCache = true };
+        metrics.EntryCached();
+        _expiryTimer = this.RegisterGrainTimer(
+            static (grain, _) => grain.ExpireAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = cacheUntil - now, Period = Timeout.InfiniteTimeSpan });
+        return result;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Release();
+        return Task.CompletedTask;
+    }
+
+    private Task ExpireAsync()
+    {
+        Release();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    private void Release()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        if (_cached is not null)
+        {
+            _cached = null;
+            metrics.EntryReleased();
+        }
+    }
+
+    private async Task<UserProfile?> GetProfileAsync(string? subject)
+    {
+        if (subject is null || !options.CurrentValue.UserProfiles.Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await GrainFactory.GetGrain<IUserProfileGrain>(subject).GetProfileAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProfileUnavailable(logger, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "A token did not hash to the key of the grain it was sent to; rejected.")]
+    private static partial void LogKeyMismatch(ILogger logger);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "The user profile could not be loaded ({ErrorType}); authenticating without it.")]
+    private static partial void LogProfileUnavailable(ILogger logger, string errorType);
+}

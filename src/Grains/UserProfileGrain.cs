@@ -1,0 +1,51 @@
+using AuthCache.Core;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Options;
+using AuthCache.Core.Profiles;
+using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.Grains;
+
+/// <summary>
+/// One user's profile for the whole cluster: the many short-lived tokens of a user cost one upstream call per
+/// TTL. Not reentrant, so concurrent first requests share one fetch. After a failure the last known profile
+/// (or none) is served until the backoff passes.
+/// </summary>
+public sealed class UserProfileGrain(
+    UserProfileClient client,
+    IOptionsMonitor<AuthCacheOptions> options,
+    AuthCacheClock clock,
+    AuthCacheMetrics metrics) : Grain, IUserProfileGrain
+{
+    private UserProfile? _profile;
+    private DateTimeOffset _freshUntil;
+    private DateTimeOffset _retryAfter;
+
+    public async Task<UserProfile?> GetProfileAsync()
+    {
+        var now = clock.UtcNow;
+        var settings = options.CurrentValue.UserProfiles;
+        if (_profile is not null && now < _freshUntil)
+        {
+            metrics.ProfileCacheHit();
+            return _profile;
+        }
+
+        if (now < _retryAfter)
+        {
+            return _profile;
+        }
+
+        var fetched = await client.FetchAsync(this.GetPrimaryKeyString());
+        if (fetched is null)
+        {
+            _retryAfter = clock.UtcNow + settings.FailureBackoff;
+            return _profile;
+        }
+
+        _profile = fetched;
+        _freshUntil = clock.UtcNow + settings.CacheTtl;
+        return fetched;
+    }
+}

@@ -1,0 +1,8 @@
+using AuthCache.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddStandaloneSilo();
+
+var app = builder.Build();
+app.MapSiloHealth();
+app.Run();
