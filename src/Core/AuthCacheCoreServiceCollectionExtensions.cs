@@ -38,10 +38,12 @@ public static class AuthCacheCoreServiceCollectionExtensions
 
         services.AddHttpClient(JwksFetcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(CreatePooledHandler)
-            .AddStandardResilienceHandler(ConfigureResilience);
+            .AddStandardResilienceHandler(ConfigureResilience)
+            .SelectPipelineByAuthority();
         services.AddHttpClient(UserProfileClient.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(CreatePooledHandler)
-            .AddStandardResilienceHandler(ConfigureResilience);
+            .AddStandardResilienceHandler(ConfigureResilience)
+            .SelectPipelineByAuthority();
 
         return services;
     }
@@ -55,8 +57,9 @@ public static class AuthCacheCoreServiceCollectionExtensions
         AutomaticDecompression = System.Net.DecompressionMethods.All,
     };
 
-    // 10 s for the whole call including retries, exponential backoff with jitter, and a circuit breaker so a
-    // dead issuer is not hammered.
+    // 10 s for the whole call including retries, exponential backoff with jitter, and a circuit breaker per
+    // upstream host that opens only when nearly every recent attempt failed, so a dead issuer is not hammered
+    // while a flaky one still gets its retries.
     private static void ConfigureResilience(HttpStandardResilienceOptions options)
     {
         options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
@@ -66,7 +69,8 @@ public static class AuthCacheCoreServiceCollectionExtensions
         options.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
         options.Retry.UseJitter = true;
         options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
-        options.CircuitBreaker.MinimumThroughput = 5;
+        options.CircuitBreaker.MinimumThroughput = 10;
+        options.CircuitBreaker.FailureRatio = 0.9;
         options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
     }
 }

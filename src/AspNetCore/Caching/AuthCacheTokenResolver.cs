@@ -35,7 +35,7 @@ public sealed class AuthCacheTokenResolver(
 
     private async ValueTask<TokenResolution> ResolveAsync(string token, bool direct)
     {
-        if (requestCache.TryGet(token, out var known))
+        if (requestCache.TryGet(token, direct, out var known))
         {
             metrics.RequestCacheHit();
             return known;
@@ -45,7 +45,7 @@ public sealed class AuthCacheTokenResolver(
         var resolution = !precheck.Passed ? Rejected(precheck.FailureReason!)
             : direct ? new TokenResolution(await validator.ValidateAsync(token, localKeys), TokenResolutionSource.Direct)
             : await ResolveThroughClusterAsync(token);
-        requestCache.Add(token, resolution);
+        requestCache.Add(token, direct, resolution);
         return resolution;
     }
 

@@ -6,7 +6,9 @@ namespace AuthCache.AspNetCore.Caching;
 /// </summary>
 public sealed class RequestAuthCache
 {
-    private Dictionary<string, TokenResolution>? _entries;
+    // Cached and direct resolutions are kept apart: a request may ask both schemes about one token.
+    private Dictionary<string, TokenResolution>? _cluster;
+    private Dictionary<string, TokenResolution>? _direct;
 
     public int Lookups { get; private set; }
 
@@ -15,10 +17,11 @@ public sealed class RequestAuthCache
     /// <summary>Resolutions of this request that went past the request cache (to a grain or a local validation).</summary>
     public int Resolutions { get; private set; }
 
-    public bool TryGet(string token, out TokenResolution resolution)
+    public bool TryGet(string token, bool direct, out TokenResolution resolution)
     {
         Lookups++;
-        if (_entries is not null && _entries.TryGetValue(token, out resolution!))
+        var entries = direct ? _direct : _cluster;
+        if (entries is not null && entries.TryGetValue(token, out resolution!))
         {
             Hits++;
             return true;
@@ -28,9 +31,10 @@ public sealed class RequestAuthCache
         return false;
     }
 
-    public void Add(string token, TokenResolution resolution)
+    public void Add(string token, bool direct, TokenResolution resolution)
     {
         Resolutions++;
-        (_entries ??= new Dictionary<string, TokenResolution>(1, StringComparer.Ordinal))[token] = resolution;
+        ref var entries = ref direct ? ref _direct : ref _cluster;
+        (entries ??= new Dictionary<string, TokenResolution>(1, StringComparer.Ordinal))[token] = resolution;
     }
 }

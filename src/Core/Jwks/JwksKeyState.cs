@@ -29,7 +29,29 @@ public sealed class JwksKeyState(string issuer)
         return stale == _snapshot.IsStale ? _snapshot : _snapshot = _snapshot with { IsStale = stale };
     }
 
-    public bool IsFetchDue(DateTimeOffset now) => !_snapshot.HasKeys || now >= _snapshot.ExpiresAt;
+    /// <summary>First retry delay after a failed fetch; doubles per consecutive failure up to <see cref="MaximumRetryDelay"/>.</summary>
+    public static readonly TimeSpan InitialRetryDelay = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MaximumRetryDelay = TimeSpan.FromMinutes(5);
+
+    public int ConsecutiveFailures { get; private set; }
+
+    /// <summary>
+    /// A fetch is due when there are no keys or they have expired, but not before the backoff after a failure
+    /// has passed: a dead issuer costs a bounded number of fetches, however many requests arrive.
+    /// </summary>
+    public bool IsFetchDue(DateTimeOffset now) =>
+        (!_snapshot.HasKeys || now >= _snapshot.ExpiresAt) && (NextRetryAt is not { } retryAt || now >= retryAt);
+
+    public DateTimeOffset? NextRetryAt => ConsecutiveFailures == 0 || _snapshot.LastErrorAt is not { } failedAt
+        ? null
+        : failedAt + RetryDelay(ConsecutiveFailures);
+
+    private static TimeSpan RetryDelay(int failures)
+    {
+        var delay = InitialRetryDelay * Math.Pow(2, Math.Min(failures - 1, 16));
+        return delay < MaximumRetryDelay ? delay : MaximumRetryDelay;
+    }
 
     /// <summary>An unknown key id may trigger a fetch only once per <paramref name="cooldown"/>.</summary>
     public bool MayFetchForUnknownKey(string keyId, DateTimeOffset now, TimeSpan cooldown) =>
@@ -43,6 +65,7 @@ public sealed class JwksKeyState(string issuer)
         if (result.Succeeded)
         {
             FetchSuccesses++;
+            ConsecutiveFailures = 0;
             var lifetime = result.MaxAge is { } maxAge && maxAge < refreshInterval
                 ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
                 : refreshInterval;
@@ -51,14 +74,12 @@ public sealed class JwksKeyState(string issuer)
         else
         {
             FetchFailures++;
+            ConsecutiveFailures++;
             _snapshot = _snapshot with { LastError = result.Error, LastErrorAt = now };
         }
 
         return Current(now);
     }
-
-    /// <summary>Restores keys persisted by an earlier activation.</summary>
-    public void Restore(JwksSnapshot snapshot) => _snapshot = snapshot;
 
     public JwksStatus ToStatus(DateTimeOffset now)
     {

@@ -1,0 +1,61 @@
+using AuthCache.GrainInterfaces;
+using AuthCache.Tests.Infrastructure;
+
+namespace AuthCache.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class JwksGrainTests(ClusterFixture fixture)
+{
+    private IJwksGrain Grain => fixture.Grains.GetGrain<IJwksGrain>(fixture.Issuer.Issuer);
+
+    [Fact]
+    public async Task Keys_are_fetched_once_and_again_only_after_the_refresh_interval()
+    {
+        await Grain.ForceRefreshAsync();
+        var before = fixture.Issuer.JwksFetches;
+
+        var snapshots = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Grain.GetKeysAsync()));
+        fixture.Time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        await Grain.GetKeysAsync();
+        Assert.Equal(0, fixture.Issuer.JwksFetches - before);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var refreshed = await Grain.GetKeysAsync();
+
+        Assert.Equal(1, fixture.Issuer.JwksFetches - before);
+        Assert.All(snapshots, s => Assert.Contains(s.Keys, k => k.Kid == "rsa-1"));
+        Assert.Contains(refreshed.Keys, k => k.Kid == "ec-1");
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromHours(2), refreshed.ExpiresAt);
+        Assert.False(refreshed.IsStale);
+    }
+
+    [Theory]
+    [InlineData(JwksMode.ServerError)]
+    [InlineData(JwksMode.Garbage)]
+    [InlineData(JwksMode.EmptyKeySet)]
+    [InlineData(JwksMode.Oversized)]
+    public async Task A_failed_refresh_keeps_the_last_known_good_keys(JwksMode failure)
+    {
+        var good = await Grain.ForceRefreshAsync();
+        Assert.True(good.HasKeys);
+        fixture.Issuer.Mode = failure;
+        try
+        {
+            fixture.Time.Advance(TimeSpan.FromHours(2));
+            var afterFailure = await Grain.GetKeysAsync();
+
+            Assert.Equal(good.Keys.Select(k => k.Kid), afterFailure.Keys.Select(k => k.Kid));
+            Assert.True(afterFailure.IsStale);
+            Assert.NotNull(afterFailure.LastError);
+            var status = await Grain.GetStatusAsync();
+            Assert.True(status.FetchFailures > 0);
+        }
+        finally
+        {
+            fixture.Issuer.Mode = JwksMode.Normal;
+        }
+
+        var recovered = await Grain.ForceRefreshAsync();
+        Assert.False(recovered.IsStale);
+    }
+}

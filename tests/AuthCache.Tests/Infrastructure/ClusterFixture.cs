@@ -1,0 +1,90 @@
+using AuthCache.Core;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Grains;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace AuthCache.Tests.Infrastructure;
+
+/// <summary>
+/// A real 2-silo Orleans cluster (TestingHost) whose grains fetch keys and profiles from a <see cref="TestIssuer"/>
+/// over HTTP. Token lifetimes and key freshness follow <see cref="Time"/>, a fake clock the tests advance.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string AuthorizedParty = "https://app.example";
+    public const string Audience = "api://authcache";
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public TestIssuer Issuer { get; private set; } = null!;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>A second configured issuer name (same keys) whose tokens must carry <see cref="Audience"/>.</summary>
+    public string AudienceIssuer => Issuer.Issuer + "/aud";
+
+    public async Task InitializeAsync()
+    {
+        Issuer = await TestIssuer.StartAsync();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureHost(host =>
+        {
+            host.Configuration.AddInMemoryCollection(Settings(Issuer));
+            host.Services.AddSingleton(new AuthCacheClock(Time));
+        });
+        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheGrains());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public IReadOnlyDictionary<string, string?> Settings(TestIssuer issuer) => new Dictionary<string, string?>
+    {
+        ["AuthCache:Issuers:0:Issuer"] = issuer.Issuer,
+        ["AuthCache:Issuers:0:RequireHttps"] = "false",
+        ["AuthCache:Issuers:0:AuthorizedParties:0"] = AuthorizedParty,
+        ["AuthCache:Issuers:1:Issuer"] = issuer.Issuer + "/aud",
+        ["AuthCache:Issuers:1:JwksUri"] = issuer.JwksUri,
+        ["AuthCache:Issuers:1:RequireHttps"] = "false",
+        ["AuthCache:Issuers:1:Audiences:0"] = Audience,
+        ["AuthCache:UserProfiles:BaseUrl"] = issuer.BaseUrl,
+        ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
+    };
+
+    /// <summary>A token minted at the fake clock's now, so its lifetime is measured on the same clock.</summary>
+    public string Token(string subject, TimeSpan? lifetime = null, Microsoft.IdentityModel.Tokens.SecurityKey? key = null, string? azp = null) =>
+        Issuer.CreateToken(subject, lifetime, key, azp: azp, now: Time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Signature validations done by all silos since start.</summary>
+    public long Validations() => Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<AuthCacheMetrics>().Snapshot().Validations);
+
+    public long ActiveEntries() => Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<AuthCacheMetrics>().Snapshot().ActiveEntries);
+
+    public bool IsActive(IAddressable grain) => Cluster.TryGetGrainContext(grain.GetGrainId(), out _);
+
+    public async Task WaitUntilInactiveAsync(IAddressable grain, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (IsActive(grain))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The grain was still active after " + timeout);
+            await Task.Delay(25);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Issuer.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthCache.Tests.Infrastructure;
+
+/// <summary>How the test issuer answers JWKS requests.</summary>
+public enum JwksMode
+{
+    Normal,
+    ServerError,
+    Garbage,
+    EmptyKeySet,
+    Oversized,
+    Slow,
+}
+
+/// <summary>
+/// A Clerk-like issuer on 127.0.0.1 over real HTTP: a JWKS (RSA and EC keys, rotatable, with failure modes), a
+/// user API, call counters, and token minting for tests.
+/// </summary>
+public sealed class TestIssuer : IAsyncDisposable
+{
+    public const string ClerkSecretKey = "sk_test_issuer_secret_0123456789";
+
+    private WebApplication _app = null!;
+    private readonly ConcurrentDictionary<string, SecurityKey> _published = new();
+    private int _jwksFetches;
+    private int _userFetches;
+
+    private TestIssuer()
+    {
+        Rsa = CreateRsaKey("rsa-1");
+        Ec = CreateEcKey("ec-1");
+        Publish(Rsa);
+        Publish(Ec);
+    }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string Issuer => BaseUrl;
+
+    public string JwksUri => BaseUrl + "/.well-known/jwks.json";
+
+    public RsaSecurityKey Rsa { get; }
+
+    public ECDsaSecurityKey Ec { get; }
+
+    public JwksMode Mode { get; set; } = JwksMode.Normal;
+
+    public bool UsersFail { get; set; }
+
+    public int JwksFetches => Volatile.Read(ref _jwksFetches);
+
+    public int UserFetches => Volatile.Read(ref _userFetches);
+
+    public static async Task<TestIssuer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var issuer = new TestIssuer { _app = builder.Build() };
+        issuer._app.MapGet("/.well-known/jwks.json", issuer.ServeJwksAsync);
+        issuer._app.MapGet("/v1/users/{id}", issuer.ServeUser);
+        await issuer._app.StartAsync();
+        issuer.BaseUrl = issuer._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return issuer;
+    }
+
+    public static RsaSecurityKey CreateRsaKey(string kid) => new(RSA.Create(2048)) { KeyId = kid };
+
+    public static ECDsaSecurityKey CreateEcKey(string kid) => new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = kid };
+
+    public void Publish(SecurityKey key) => _published[key.KeyId] = key;
+
+    public void Unpublish(string kid) => _published.TryRemove(kid, out _);
+
+    public string CreateToken(
+        string subject = "user_1",
+        TimeSpan? lifetime = null,
+        SecurityKey? key = null,
+        string? issuer = null,
+        string? audience = null,
+        string? azp = null,
+        string? sid = null,
+        DateTime? notBefore = null,
+        DateTime? now = null,
+        IDictionary<string, object>? extraClaims = null)
+    {
+        var signingKey = key ?? Rsa;
+        var issuedAt = now ?? DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["sid"] = sid ?? "sess_" + subject };
+        if (azp is not null)
+        {
+            claims["azp"] = azp;
+        }
+
+        foreach (var (name, value) in extraClaims ?? new Dictionary<string, object>())
+        {
+            claims[name] = value;
+        }
+
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer ?? Issuer,
+            Audience = audience,
+            Claims = claims,
+            IssuedAt = issuedAt,
+            NotBefore = notBefore ?? issuedAt,
+            Expires = issuedAt + (lifetime ?? TimeSpan.FromMinutes(10)),
+            SigningCredentials = new SigningCredentials(
+                signingKey,
+                signingKey is ECDsaSecurityKey ? SecurityAlgorithms.EcdsaSha256 : SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    /// <summary>A token with an arbitrary header and payload, signed (or not) by the caller: for hostile input.</summary>
+    public static string Craft(object header, object payload, string signature = "c2ln") =>
+        Base64UrlEncoder.Encode(JsonSerializer.Serialize(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.Serialize(payload)) + "." + signature;
+
+    public void ResetCounters()
+    {
+        Interlocked.Exchange(ref _jwksFetches, 0);
+        Interlocked.Exchange(ref _userFetches, 0);
+    }
+
+    private async Task ServeJwksAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _jwksFetches);
+        switch (Mode)
+        {
+            case JwksMode.ServerError:
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            case JwksMode.Garbage:
+                await context.Response.WriteAsync("<html>not a key set</html>");
+                return;
+            case JwksMode.EmptyKeySet:
+                await context.Response.WriteAsJsonAsync(new { keys = Array.Empty<object>() });
+                return;
+            case JwksMode.Oversized:
+                await context.Response.WriteAsync("{\"keys\":[],\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}");
+                return;
+            case JwksMode.Slow:
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+                return;
+        }
+
+        var keys = _published.Values.Select(ToJwk).ToArray();
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { keys }));
+    }
+
+    private IResult ServeUser(string id, HttpContext context)
+    {
+        Interlocked.Increment(ref _userFetches);
+        if (UsersFail)
+        {
+            return Results.StatusCode(StatusCodes.Status502BadGateway);
+        }
+
+        if (context.Request.Headers.Authorization.ToString() != "Bearer " + ClerkSecretKey)
+        {
+            return Results.Unauthorized();
+        }
+
+        return Results.Json(new
+        {
+            id,
+            username = id + "_name",
+            first_name = "Test",
+            last_name = "User",
+            image_url = "https://img.example/" + id,
+            primary_email_address_id = "idn_2",
+            email_addresses = new[]
+            {
+                new { id = "idn_1", email_address = "old-" + id + "@example.com" },
+                new { id = "idn_2", email_address = id + "@example.com" },
+            },
+        });
+    }
+
+    private static Dictionary<string, string> ToJwk(SecurityKey key)
+    {
+        var jwk = key switch
+        {
+            RsaSecurityKey rsa => JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.Rsa.ExportParameters(false)) { KeyId = rsa.KeyId }),
+            ECDsaSecurityKey ec => JsonWebKeyConverter.ConvertFromECDsaSecurityKey(ec),
+            _ => throw new NotSupportedException(key.GetType().Name),
+        };
+
+        var result = new Dictionary<string, string> { ["kty"] = jwk.Kty, ["kid"] = key.KeyId, ["use"] = "sig" };
+        if (jwk.Kty == "RSA")
+        {
+            result["alg"] = SecurityAlgorithms.RsaSha256;
+            result["n"] = jwk.N;
+            result["e"] = jwk.E;
+        }
+        else
+        {
+            result["alg"] = SecurityAlgorithms.EcdsaSha256;
+            result["crv"] = jwk.Crv;
+            result["x"] = jwk.X;
+            result["y"] = jwk.Y;
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+

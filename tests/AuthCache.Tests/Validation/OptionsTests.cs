@@ -1,0 +1,113 @@
+using System.Text;
+using AuthCache.Core;
+using AuthCache.Core.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.Tests.Validation;
+
+public sealed class OptionsTests
+{
+    private static AuthCacheOptions Resolve(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddAuthCacheCore();
+        return services.BuildServiceProvider().GetRequiredService<IOptions<AuthCacheOptions>>().Value;
+    }
+
+    [Fact]
+    public void Defaults_match_the_documented_contract()
+    {
+        var options = Resolve([]);
+
+        Assert.Equal(TimeSpan.FromMinutes(5), options.TokenCacheTtl);
+        Assert.Equal(TimeSpan.FromHours(2), options.JwksRefreshInterval);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.MaintenanceInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ClockSkew);
+        Assert.Equal("https://api.clerk.com", options.UserProfiles.BaseUrl);
+        Assert.False(options.UserProfiles.Enabled);
+    }
+
+    [Fact]
+    public void Issuers_bind_from_the_configuration_contract()
+    {
+        var options = Resolve(new()
+        {
+            ["AuthCache:Issuers:0:Issuer"] = "https://clerk.example.com",
+            ["AuthCache:Issuers:0:Audiences:0"] = "api://one",
+            ["AuthCache:Issuers:0:AuthorizedParties:0"] = "https://app.example.com",
+            ["AuthCache:ClockSkew"] = "00:00:30",
+        });
+
+        var issuer = Assert.Single(options.Issuers);
+        Assert.Equal("https://clerk.example.com/.well-known/jwks.json", issuer.ResolveJwksUri().ToString());
+        Assert.Equal(["api://one"], issuer.Audiences);
+        Assert.Equal(["https://app.example.com"], issuer.AuthorizedParties);
+        Assert.True(issuer.RequireHttps);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ClockSkew);
+    }
+
+    [Fact]
+    public void Seed_variables_configure_the_clerk_issuer_and_secret_key()
+    {
+        var options = Resolve(new()
+        {
+            ["NEXT_PUBLIC_CLERK_DOMAIN"] = "your-app.clerk.accounts.dev",
+            ["CLERK_SECRET_KEY"] = "sk_test_abc",
+        });
+
+        Assert.Equal("https://your-app.clerk.accounts.dev", Assert.Single(options.Issuers).Issuer);
+        Assert.Equal("sk_test_abc", options.UserProfiles.SecretKey);
+        Assert.True(options.UserProfiles.Enabled);
+    }
+
+    [Fact]
+    public void Domain_is_decoded_from_the_publishable_key_when_no_domain_is_given()
+    {
+        var key = "pk_live_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("clerk.example.com$"));
+
+        var options = Resolve(new() { ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"] = key });
+
+        Assert.Equal("https://clerk.example.com", Assert.Single(options.Issuers).Issuer);
+    }
+
+    [Theory]
+    [InlineData("pk_live_bm90LWEtZG9tYWlu")]
+    [InlineData("sk_live_Y2xlcmsuZXhhbXBsZS5jb20k")]
+    [InlineData("pk_live_!!!")]
+    [InlineData("")]
+    public void Malformed_publishable_keys_are_ignored(string key)
+    {
+        Assert.Null(ClerkEnvironmentOptionsSetup.DomainFromPublishableKey(key));
+    }
+
+    [Fact]
+    public void Explicit_issuers_win_over_the_seed_variables()
+    {
+        var options = Resolve(new()
+        {
+            ["AuthCache:Issuers:0:Issuer"] = "https://explicit.example.com",
+            ["CLERK_DOMAIN"] = "seed.example.com",
+        });
+
+        Assert.Equal("https://explicit.example.com", Assert.Single(options.Issuers).Issuer);
+    }
+
+    [Theory]
+    [InlineData("AuthCache:Issuers:0:Issuer", "http://plain.example.com", "https")]
+    [InlineData("AuthCache:Issuers:0:Issuer", "not a url", "absolute URL")]
+    [InlineData("AuthCache:TokenCacheTtl", "00:00:00", "TokenCacheTtl")]
+    [InlineData("AuthCache:ClockSkew", "01:00:00", "ClockSkew")]
+    public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.Services.AddAuthCacheCore();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(expectedMessage, error.Message);
+    }
+}

@@ -1,0 +1,64 @@
+using AuthCache.Core.Options;
+using AuthCache.Core.Validation;
+using AuthCache.GrainInterfaces;
+using AuthCache.Tests.Infrastructure;
+
+namespace AuthCache.Tests.Validation;
+
+public sealed class TokenPrecheckTests
+{
+    private const string Issuer = "https://issuer.example";
+
+    private static readonly AuthCacheOptions Options = new() { Issuers = [new IssuerOptions { Issuer = Issuer }] };
+
+    private static long Exp => DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds();
+
+    public static TheoryData<string, string> HostileTokens() => new()
+    {
+        { "", AuthFailureReason.Malformed },
+        { "abc", AuthFailureReason.Malformed },
+        { "a.b.c.d.e", AuthFailureReason.Malformed },
+        { new string('a', AuthCacheOptions.MaxTokenBytes + 1), AuthFailureReason.TokenTooLarge },
+        { "!!!.???.###", AuthFailureReason.Malformed },
+        { TestIssuer.Craft(new { alg = "none" }, new { iss = Issuer, exp = Exp }, ""), AuthFailureReason.AlgorithmNotAllowed },
+        { TestIssuer.Craft(new { alg = "HS256" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
+        { TestIssuer.Craft(new { alg = "RS512" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
+        { TestIssuer.Craft(new { alg = "RS256", crit = new[] { "exp" } }, new { iss = Issuer, exp = Exp }), AuthFailureReason.Malformed },
+        { TestIssuer.Craft(new { alg = "RS256", kid = new string('k', 257) }, new { iss = Issuer, exp = Exp }), AuthFailureReason.Malformed },
+        { TestIssuer.Craft(new { alg = "RS256", kid = "a\u0000b" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.Malformed },
+        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = "https://other.example", exp = Exp }), AuthFailureReason.UnknownIssuer },
+        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer }), AuthFailureReason.Malformed },
+        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = "soon" }), AuthFailureReason.Malformed },
+        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds() }), AuthFailureReason.Expired },
+        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = Exp, nbf = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds() }), AuthFailureReason.NotYetValid },
+        { TestIssuer.Craft(new { alg = "RS256" }, new[] { 1, 2, 3 }), AuthFailureReason.Malformed },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileTokens))]
+    public void Hostile_tokens_are_rejected_before_any_grain_call(string token, string reason)
+    {
+        var result = TokenPrecheck.Inspect(token, Options, DateTimeOffset.UtcNow);
+
+        Assert.Equal(reason, result.FailureReason);
+    }
+
+    [Fact]
+    public void Expiry_within_the_clock_skew_still_passes()
+    {
+        var token = TestIssuer.Craft(new { alg = "ES256" }, new { iss = Issuer, exp = DateTimeOffset.UtcNow.AddSeconds(-2).ToUnixTimeSeconds() });
+
+        Assert.True(TokenPrecheck.Inspect(token, Options, DateTimeOffset.UtcNow).Passed);
+    }
+
+    [Fact]
+    public void Token_hash_is_the_full_base64url_sha256()
+    {
+        var hash = TokenHash.Compute("header.payload.signature");
+
+        Assert.Equal(43, hash.Length);
+        Assert.True(TokenHash.IsWellFormed(hash));
+        Assert.Equal(hash, TokenHash.Compute("header.payload.signature"));
+        Assert.NotEqual(hash, TokenHash.Compute("header.payload.signaturf"));
+    }
+}
