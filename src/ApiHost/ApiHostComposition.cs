@@ -12,7 +12,7 @@ public static class ApiHostComposition
     public static WebApplicationBuilder AddApiHost(this WebApplicationBuilder builder)
     {
         builder.AddDevelopmentIssuer();
-        builder.AddAuthCacheSilo();
+        builder.AddAuthCacheOrleans();
         builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme)
             .AddAuthCache()
             .AddAuthCacheDirect();

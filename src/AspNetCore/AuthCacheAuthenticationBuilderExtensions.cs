@@ -5,6 +5,7 @@ using AuthCache.AspNetCore.Health;
 using AuthCache.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -40,6 +41,12 @@ public static class AuthCacheAuthenticationBuilderExtensions
         }
 
         services.AddAuthCacheCore();
+        services.AddOptions<AuthCacheAuthenticationOptions>(AuthCacheDefaults.AuthenticationScheme)
+            .Configure<IConfiguration>(BindGrainCallTimeout)
+            .Validate(
+                o => o.GrainCallTimeout > TimeSpan.Zero && o.GrainCallTimeout <= AuthCacheAuthenticationOptions.MaxGrainCallTimeout,
+                $"{AuthCacheAuthenticationOptions.GrainCallTimeoutKey} must be more than zero and at most {AuthCacheAuthenticationOptions.MaxGrainCallTimeout}.")
+            .ValidateOnStart();
         services.TryAddScoped<RequestAuthCache>();
         services.TryAddScoped<AuthCacheTokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
@@ -52,5 +59,14 @@ public static class AuthCacheAuthenticationBuilderExtensions
             .AddRequirements(new AdminRequirement()));
 
         services.AddHealthChecks().AddAuthCacheHealthChecks();
+    }
+
+    // Configuration first, so a value set in code by AddAuthCache(o => ...) still wins.
+    private static void BindGrainCallTimeout(AuthCacheAuthenticationOptions options, IConfiguration configuration)
+    {
+        if (configuration.GetValue<TimeSpan?>(AuthCacheAuthenticationOptions.GrainCallTimeoutKey) is { } timeout)
+        {
+            options.GrainCallTimeout = timeout;
+        }
     }
 }

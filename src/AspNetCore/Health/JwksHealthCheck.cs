@@ -33,8 +33,8 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                problems.Add($"{issuer.Issuer}: keys could not be read ({ex.GetType().Name})");
-                worst = HealthStatus.Unhealthy;
+                problems.Add($"{issuer.Issuer}: keys could not be read from the cluster ({ex.GetType().Name})");
+                worst = Worse(worst, context.Registration.FailureStatus);
                 continue;
             }
 
@@ -47,11 +47,13 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
             else if (keys.IsStale || (keys.LastErrorAt is { } failedAt && failedAt > keys.FetchedAt))
             {
                 problems.Add($"{issuer.Issuer}: serving {(keys.IsStale ? "stale " : "")}keys, last refresh failed ({keys.LastError})");
-                worst = worst == HealthStatus.Unhealthy ? worst : HealthStatus.Degraded;
+                worst = Worse(worst, HealthStatus.Degraded);
             }
         }
 
         var description = problems.Count == 0 ? $"Fresh signing keys for {issuers.Count} issuer(s)." : string.Join("; ", problems);
         return new HealthCheckResult(worst, description, data: data);
     }
+
+    private static HealthStatus Worse(HealthStatus a, HealthStatus b) => a < b ? a : b;
 }
