@@ -22,7 +22,7 @@ public static class SiloComposition
                 primarySiloEndpoint: new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, primaryPort),
                 serviceId: orleans["ServiceId"] ?? "authcache",
                 clusterId: orleans["ClusterId"] ?? "authcache-dev")
-            .UseInMemoryReminderService()
+            .AddAuthCacheLocalPersistence()
             .AddAuthCacheGrains());
         builder.Services.AddHealthChecks();
         return builder;

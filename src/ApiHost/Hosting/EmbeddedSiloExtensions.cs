@@ -13,7 +13,7 @@ public static class EmbeddedSiloExtensions
         var orleans = builder.Configuration.GetSection(OrleansHostingOptions.SectionName).Get<OrleansHostingOptions>() ?? new();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId)
-            .UseInMemoryReminderService()
+            .AddAuthCacheLocalPersistence()
             .AddAuthCacheGrains());
         return builder;
     }
