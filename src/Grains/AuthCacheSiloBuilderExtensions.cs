@@ -1,13 +1,25 @@
 using AuthCache.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthCache.Grains;
 
 public static class AuthCacheSiloBuilderExtensions
 {
-    /// <summary>The services the AuthCache grains need on every silo (options, validator, HTTP clients).</summary>
+    /// <summary>
+    /// The services the AuthCache grains need on every silo (options, validator, HTTP clients) and the JWKS
+    /// pre-population and maintenance. The host also registers a reminder service and the
+    /// <see cref="AuthCacheStorage.Name"/> grain storage (see <see cref="AddAuthCacheLocalPersistence"/>).
+    /// </summary>
     public static ISiloBuilder AddAuthCacheGrains(this ISiloBuilder builder)
     {
         builder.Services.AddAuthCacheCore();
+        builder.Services.AddSingleton<JwksMaintenanceService>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JwksMaintenanceService>());
         return builder;
     }
+
+    /// <summary>In-memory reminders and grain storage, for a single local silo or a test cluster.</summary>
+    public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder) => builder
+        .UseInMemoryReminderService()
+        .AddMemoryGrainStorage(AuthCacheStorage.Name);
 }

@@ -25,8 +25,7 @@ public static class SiloClusteringExtensions
             var primary = options.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
             return silo
                 .UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId)
-                .UseInMemoryReminderService()
-                .AddMemoryGrainStorage(AuthCacheStorage.Name);
+                .AddAuthCacheLocalPersistence();
         }
 
         return silo
