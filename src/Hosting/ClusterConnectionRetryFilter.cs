@@ -4,12 +4,12 @@ namespace AuthCache.Hosting;
 
 /// <summary>
 /// Retries the client's connection for as long as the host runs (Orleans' default gives up after 15 attempts),
-/// backing off exponentially with jitter up to 10 s. Logs the first failure and then one in twelve.
+/// backing off exponentially with jitter up to 5 s. Logs the first failure and then one in twelve.
 /// </summary>
 internal sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnectionRetryFilter> logger) : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
     private int _attempts;
 
