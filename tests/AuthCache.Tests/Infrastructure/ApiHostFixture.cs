@@ -78,7 +78,11 @@ public sealed class ApiHostInstance : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public static async Task<ApiHostInstance> StartAsync(string environment, IDictionary<string, string?> settings, int? httpPort = null)
+    public static async Task<ApiHostInstance> StartAsync(
+        string environment,
+        IDictionary<string, string?> settings,
+        int? httpPort = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -100,6 +104,7 @@ public sealed class ApiHostInstance : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Trace);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Trace);
+        configureServices?.Invoke(builder.Services);
         builder.AddApiHost();
 
         var app = builder.Build();
