@@ -1,3 +1,4 @@
+using AuthCache.AspNetCore;
 using AuthCache.Bench.Issuer;
 using AuthCache.Bench.Processes;
 using AuthCache.Grains;
@@ -9,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace AuthCache.Bench.Micro;
 
 /// <summary>
-/// A real silo with the AuthCache grains in this process (localhost clustering), trusting a fake issuer with no
-/// latency: what the microbenchmarks and the bytes-per-token measurement call into.
+/// A real silo with the AuthCache grains and the cached scheme's services in this process (localhost clustering),
+/// trusting a fake issuer with no latency: what the microbenchmarks and the bytes-per-token measurement call into.
 /// </summary>
 public sealed class CoHostedSilo : IAsyncDisposable
 {
@@ -45,6 +46,9 @@ public sealed class CoHostedSilo : IAsyncDisposable
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: $"bench-{Guid.NewGuid():N}")
             .AddAuthCacheGrains());
+
+        // The cached scheme's services (scoped resolver, request cache), as an API host registers them.
+        builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme).AddAuthCache();
         var host = builder.Build();
         await host.StartAsync();
         return new CoHostedSilo(host, issuer);

@@ -1,15 +1,21 @@
 using AuthCache.AspNetCore.Caching;
 using AuthCache.Bench.Tokens;
+using AuthCache.Core;
+using AuthCache.Core.Options;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AuthCache.Bench.Micro;
 
 /// <summary>
-/// The steps of a cached authentication: the request cache, the token hash, and the call to the token's grain
-/// once it holds the result (a co-hosted silo). Each grain call first takes its own thread-pool turn, as an
-/// HTTP request does; <see cref="ThreadPoolTurn"/> alone gives that share.
+/// A cached authentication and its steps: the whole resolution by <see cref="AuthCacheTokenResolver"/> from a new
+/// request scope (what the authentication handler does per request), the precheck's parse, the token hash, the
+/// call to the token's grain once it holds the result (a co-hosted silo), and a later lookup in the request cache.
+/// Each grain call first takes its own thread-pool turn, as an HTTP request does; <see cref="ThreadPoolTurn"/>
+/// alone gives that share.
 /// </summary>
 [MemoryDiagnoser]
 public class HitPathBenchmarks
@@ -18,6 +24,7 @@ public class HitPathBenchmarks
     private string _token = "";
     private string _hash = "";
     private RequestAuthCache _requestCache = null!;
+    private AuthCacheOptions _options = null!;
 
     [GlobalSetup]
     public async Task StartAsync()
@@ -32,12 +39,24 @@ public class HitPathBenchmarks
             throw new InvalidOperationException($"The benchmark token was not cached ({first.FailureReason}).");
         }
 
+        _options = _silo.Services.GetRequiredService<IOptionsMonitor<AuthCacheOptions>>().CurrentValue;
         _requestCache = new RequestAuthCache();
         _requestCache.Add(_token, direct: false, new TokenResolution(second, TokenResolutionSource.Cluster));
     }
 
     [GlobalCleanup]
     public async Task StopAsync() => await _silo.DisposeAsync();
+
+    [Benchmark(Description = "resolver: a hit from a new request scope + turn")]
+    public async Task<TokenResolution> ResolverHit()
+    {
+        await Task.Yield();
+        await using var scope = _silo.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AuthCacheTokenResolver>().ResolveAsync(_token);
+    }
+
+    [Benchmark(Description = "precheck (JsonWebToken parse, issuer, lifetime)")]
+    public bool Precheck() => TokenPrecheck.Inspect(_token, _options, AuthCacheClock.System.UtcNow).Passed;
 
     [Benchmark(Description = "request cache hit (RequestAuthCache.TryGet)")]
     public bool RequestCacheHit() => _requestCache.TryGet(_token, direct: false, out _);

@@ -49,7 +49,8 @@ public static class MicroBenchmarkCommand
         var results = new List<MicroResult>();
         foreach (var summary in BenchmarkRunner.Run(Benchmarks, config))
         {
-            foreach (var report in summary.Reports)
+            // In the order the benchmarks are declared, which follows the request's path.
+            foreach (var report in summary.Reports.OrderBy(r => Array.IndexOf(Benchmarks, r.BenchmarkCase.Descriptor.Type)).ThenBy(r => r.BenchmarkCase.Descriptor.WorkloadMethod.MetadataToken))
             {
                 var statistics = report.ResultStatistics;
                 if (statistics is null)
@@ -59,7 +60,7 @@ public static class MicroBenchmarkCommand
                 }
 
                 results.Add(new MicroResult(
-                    report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo,
+                    report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
                     statistics.Mean,
                     statistics.StandardError,
                     report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase)));
