@@ -104,7 +104,7 @@ public static class BenchRun
             renewing.Minted + settings.HitUsers);
         var problems = SanityChecks.Evaluate(report);
         var notesPath = Path.Combine(layout.BenchDirectory, "analysis-notes.md");
-        var notes = settings.Quick || !File.Exists(notesPath) ? null : await File.ReadAllTextAsync(notesPath);
+        var notes = File.Exists(notesPath) ? await File.ReadAllTextAsync(notesPath) : null;
         var markdown = ResultsMarkdown.Render(report, GoalVerdicts.Evaluate(report), problems, notes);
         var output = settings.Output ?? (settings.Quick ? Path.Combine(runDirectory, "RESULTS.md") : Path.Combine(layout.BenchDirectory, "RESULTS.md"));
         await File.WriteAllTextAsync(output, markdown);

@@ -103,6 +103,7 @@ public static class ResultsMarkdown
             md.AppendLine($"A silo hosted in a process of its own cached {m.Tokens:N0} distinct valid tokens of {m.Users:N0} users through `ITokenValidationGrain` " +
                 "(users' profile grains and the JWKS grain warmed before). Managed heap after full blocking collections (`GC.GetTotalMemory(true)`):").AppendLine();
             md.AppendLine($"- before {m.HeapBeforeBytes / 1048576.0:N1} MiB, after {m.HeapAfterBytes / 1048576.0:N1} MiB: **{m.BytesPerToken:N0} bytes per cached token**, activation included");
+            md.AppendLine($"- of which the cached result itself (record, claims; measured by holding such results outside a grain) ≈ {m.CachedResultBytes:N0} bytes, and the activation (grain, activation data, directory entry, expiry timer) ≈ {m.ActivationBytes:N0} bytes");
             md.AppendLine($"- {m.ActiveEntriesAfter:N0} entries cached after the run; {m.CachedSecondPass:N0} of {m.SecondPassSample:N0} tokens asked again came from the cache");
             md.AppendLine("- tokens signed ES256 there (the cached entry holds claims and profile, never the token, so its size does not depend on the algorithm)").AppendLine();
         }

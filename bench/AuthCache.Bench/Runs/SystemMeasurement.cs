@@ -34,22 +34,31 @@ public static class SystemMeasurement
             Console.WriteLine($"  {system.Name}: {running.Processes.Count} process(es) up; {plan.Warmup.TotalSeconds:0} s warm-up, {plan.Measured.TotalSeconds:0} s measured, {plan.Connections} connections");
             long cpuBefore = 0, cpuAfter = 0, runnerBefore = 0, runnerAfter = 0;
             Issuer.UpstreamCounts upstreamBefore = default, upstreamAfter = default;
-            var load = await LoadGenerator.RunAsync(
-                plan,
-                tokens,
-                running.Endpoints,
-                measuredStarted: () =>
-                {
-                    upstreamBefore = context.Issuer.Counts;
-                    cpuBefore = running.CpuTicks();
-                    runnerBefore = ProcFs.CpuTicks(Environment.ProcessId);
-                },
-                measuredEnded: () =>
-                {
-                    cpuAfter = running.CpuTicks();
-                    runnerAfter = ProcFs.CpuTicks(Environment.ProcessId);
-                    upstreamAfter = context.Issuer.Counts;
-                });
+            LoadResult load;
+            try
+            {
+                load = await LoadGenerator.RunAsync(
+                    plan,
+                    tokens,
+                    running.Endpoints,
+                    measuredStarted: () =>
+                    {
+                        upstreamBefore = context.Issuer.Counts;
+                        cpuBefore = running.CpuTicks();
+                        runnerBefore = ProcFs.CpuTicks(Environment.ProcessId);
+                    },
+                    measuredEnded: () =>
+                    {
+                        cpuAfter = running.CpuTicks();
+                        runnerAfter = ProcFs.CpuTicks(Environment.ProcessId);
+                        upstreamAfter = context.Issuer.Counts;
+                    });
+            }
+            catch (Exception ex)
+            {
+                Console.WriteLine($"  {system.Name}: FAILED under load: {ex}");
+                return outcome with { Failure = $"the load generator failed: {ex.GetType().Name}: {ex.Message}" };
+            }
 
             var exited = running.Processes.FirstOrDefault(p => p.HasExited);
             outcome = outcome with
