@@ -68,9 +68,13 @@ public sealed class SutProcess : IAsyncDisposable
         return new SutProcess(name, process, log, logPath);
     }
 
-    /// <summary>Polls <paramref name="url"/> until it answers 2xx; fails fast if the process exits.</summary>
-    public async Task WaitUntilReadyAsync(Uri url, TimeSpan timeout)
+    /// <summary>
+    /// Polls <paramref name="url"/> until it answers 2xx (with a body containing <paramref name="expectedBody"/>
+    /// when given); fails fast if the process exits.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(Uri url, TimeSpan timeout, string? expectedBody = null)
     {
+        var last = "no answer";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
@@ -83,19 +87,23 @@ public sealed class SutProcess : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(url);
-                if (response.IsSuccessStatusCode)
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode && (expectedBody is null || body.Contains(expectedBody, StringComparison.Ordinal)))
                 {
                     return;
                 }
+
+                last = $"HTTP {(int)response.StatusCode} {body}";
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                last = ex.GetType().Name;
             }
 
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{Name} did not answer {url} within {timeout.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
+        throw new TimeoutException($"{Name} was not ready at {url} within {timeout.TotalSeconds:0} s (last: {last}):{Environment.NewLine}{Tail()}");
     }
 
     /// <summary>For a process that does one job and exits: waits for it and fails unless it exits with 0.</summary>

@@ -75,6 +75,9 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
                 {
                     throw new SystemUnavailableException("cluster mode has not landed: the API host ignored Orleans:Mode=Client and started an embedded silo");
                 }
+
+                // A client connects in the background: measure only once it reaches the cluster and has keys.
+                await host.WaitUntilReadyAsync(new Uri(endpoints[^1], "/api/v1/cache/health"), TimeSpan.FromSeconds(90), expectedBody: "\"status\":\"Healthy\"");
             }
 
             return endpoints;
