@@ -42,7 +42,14 @@ public static class CacheAdminEndpoints
         var jwks = await Task.WhenAll(options.CurrentValue.Issuers.Select(i => grains.GetGrain<IJwksGrain>(i.Issuer).GetStatusAsync()));
         return Results.Ok(new CacheStatsResponse(
             Scope: "process",
-            new TokenCacheStats(counters.TokenCacheHits, counters.TokenCacheMisses, lookups == 0 ? 0 : (double)counters.TokenCacheHits / lookups, counters.ActiveEntries, counters.Validations),
+            new TokenCacheStats(
+                counters.TokenCacheHits,
+                counters.TokenCacheMisses,
+                lookups == 0 ? 0 : (double)counters.TokenCacheHits / lookups,
+                counters.ActiveEntries,
+                counters.Validations,
+                options.CurrentValue.MaxCachedTokens,
+                counters.UncachedBecauseFull),
             new UserProfileCacheStats(counters.ProfileCacheHits, counters.ProfileFetches),
             new RequestCacheStats(counters.RequestCacheHits),
             counters.Fallbacks,

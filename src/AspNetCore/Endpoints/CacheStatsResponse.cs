@@ -10,7 +10,7 @@ public sealed record CacheStatsResponse(
     long Fallbacks,
     IReadOnlyList<JwksStatus> Jwks);
 
-public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long Validations);
+public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long Validations, int MaxEntriesPerSilo, long UncachedBecauseFull);
 
 public sealed record UserProfileCacheStats(long Hits, long Fetches);
 
