@@ -64,6 +64,18 @@ public sealed class ClusterModeTests(SteadyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_issuers_last_known_good_keys_are_kept_in_redis_grain_storage()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await MeResponse.GetAsync(Cluster.ApiHosts[0], NewToken())).Status);
+
+        var server = Cluster.Redis.Connection.GetServer(Cluster.Redis.Connection.GetEndPoints().Single());
+        var keys = await server.KeysAsync(pattern: $"*{Cluster.Issuer.Issuer}*").ToListAsync();
+
+        var stored = await Cluster.Redis.Database.HashGetAllAsync(Assert.Single(keys));
+        Assert.Contains(stored, field => ((string?)field.Value ?? "").Contains($"\"{Cluster.Issuer.Rsa.KeyId}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_forged_token_is_rejected_with_its_reason_through_the_cluster()
     {
         var forged = Cluster.Issuer.CreateToken("user_forged", key: Tests.Infrastructure.TestIssuer.CreateRsaKey(Cluster.Issuer.Rsa.KeyId));

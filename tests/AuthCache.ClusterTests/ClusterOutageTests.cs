@@ -10,7 +10,7 @@ public sealed class ClusterOutageTests
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Stopping_every_silo_falls_back_to_direct_validation_and_a_returning_silo_restores_the_cache()
+    public async Task Stopping_every_silo_falls_back_to_direct_validation_and_a_returning_silo_restores_the_cache_from_redis()
     {
         await using var cluster = await LocalCluster.StartAsync(silos: 2, apiHosts: 2);
         var token = cluster.Issuer.CreateToken("user_outage");
@@ -36,6 +36,9 @@ public sealed class ClusterOutageTests
             Assert.Equal((HttpStatusCode.OK, "Healthy"), (live.Status, live.Report));
         }
 
+        // The whole cluster restarts while the issuer is down too: the new silo's JwksGrain starts from the
+        // last-known-good keys in Redis grain storage, so the cluster path validates again without the issuer.
+        cluster.Issuer.Mode = JwksMode.ServerError;
         await cluster.StartSiloAsync();
 
         foreach (var host in cluster.ApiHosts)
@@ -43,6 +46,11 @@ public sealed class ClusterOutageTests
             await Eventually.UntilAsync(
                 Eventually.Probe(async () => (await MeResponse.GetAsync(host, token)) is { Status: HttpStatusCode.OK, Source: "Cluster" }),
                 Recovery, $"{host.Name} back on the cluster", cluster.Describe);
+        }
+
+        cluster.Issuer.Mode = JwksMode.Normal;
+        foreach (var host in cluster.ApiHosts)
+        {
             await Eventually.UntilAsync(
                 Eventually.Probe(async () => (await HealthResponse.GetAsync(host, "/health/ready")).Report == "Healthy"),
                 Recovery, $"{host.Name} Healthy again", cluster.Describe);
