@@ -25,10 +25,13 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly Dictionary<NodeProcess, int> _siloPorts = [];
     private IHost? _observer;
 
-    private LocalCluster(RedisServer redis, TestIssuer issuer)
+    private readonly IReadOnlyDictionary<string, string> _apiHostSettings;
+
+    private LocalCluster(RedisServer redis, TestIssuer issuer, IReadOnlyDictionary<string, string> apiHostSettings)
     {
         Redis = redis;
         Issuer = issuer;
+        _apiHostSettings = apiHostSettings;
     }
 
     public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
@@ -43,9 +46,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public RedisKey MembershipKey => $"{ServiceId}/members/{ClusterId}";
 
-    public static async Task<LocalCluster> StartAsync(int silos, int apiHosts)
+    /// <param name="apiHostSettings">Extra environment variables of the API hosts.</param>
+    public static async Task<LocalCluster> StartAsync(int silos, int apiHosts, IReadOnlyDictionary<string, string>? apiHostSettings = null)
     {
-        var cluster = new LocalCluster(await RedisServer.StartAsync(), await TestIssuer.StartAsync());
+        var cluster = new LocalCluster(await RedisServer.StartAsync(), await TestIssuer.StartAsync(), apiHostSettings ?? new Dictionary<string, string>());
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
@@ -90,10 +94,13 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task<NodeProcess> StartApiHostAsync(bool waitForCluster = true)
     {
         var httpPort = FreePort.Next();
-        var host = NodeProcess.Start($"api-{httpPort}", NodeProcess.ApiHostAssembly, httpPort, new Dictionary<string, string>(CommonSettings())
+        var settings = new Dictionary<string, string>(CommonSettings()) { ["Orleans__Mode"] = "Client" };
+        foreach (var (key, value) in _apiHostSettings)
         {
-            ["Orleans__Mode"] = "Client",
-        });
+            settings[key] = value;
+        }
+
+        var host = NodeProcess.Start($"api-{httpPort}", NodeProcess.ApiHostAssembly, httpPort, settings);
         lock (_apiHosts)
         {
             _apiHosts.Add(host);
