@@ -16,6 +16,7 @@ public sealed class AuthCacheMetrics
     private readonly Counter<long> _validations;
     private readonly Counter<long> _jwksFetches;
     private readonly Counter<long> _profileFetches;
+    private readonly Counter<long> _profileCacheHits;
     private readonly Counter<long> _requestCacheHits;
     private readonly Counter<long> _fallbacks;
     private readonly Histogram<double> _authenticationDuration;
@@ -38,6 +39,7 @@ public sealed class AuthCacheMetrics
         _validations = meter.CreateCounter<long>("authcache.validations", description: "Signature validations by outcome (valid or reason code).");
         _jwksFetches = meter.CreateCounter<long>("authcache.jwks.fetches", description: "JWKS fetches by issuer and outcome.");
         _profileFetches = meter.CreateCounter<long>("authcache.profile.fetches", description: "User profile fetches from the identity provider by outcome.");
+        _profileCacheHits = meter.CreateCounter<long>("authcache.profile_cache.hits", description: "User profiles served from the cluster cache without an upstream call.");
         _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
         _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster was unavailable.");
         _authenticationDuration = meter.CreateHistogram<double>("authcache.authentication.duration", unit: "s", description: "Time to authenticate a bearer token.");
@@ -83,7 +85,11 @@ public sealed class AuthCacheMetrics
         _profileFetches.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     }
 
-    public void ProfileCacheHit() => Interlocked.Increment(ref _profileHitCount);
+    public void ProfileCacheHit()
+    {
+        Interlocked.Increment(ref _profileHitCount);
+        _profileCacheHits.Add(1);
+    }
 
     public void RequestCacheHit()
     {
