@@ -1,3 +1,6 @@
+using AuthCache.AspNetCore;
+using AuthCache.AspNetCore.Endpoints;
+using AuthCache.AspNetCore.Telemetry;
 using AuthCache.Grains;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -6,8 +9,9 @@ namespace AuthCache.Silo;
 public static class SiloComposition
 {
     /// <summary>
-    /// A silo with the AuthCache grains and nothing else: localhost clustering and in-memory reminders by
-    /// default. <c>Orleans:PrimarySiloPort</c> lets it join another local silo (for example an API host's).
+    /// A silo with the AuthCache grains: localhost clustering and in-memory reminders by default.
+    /// <c>Orleans:PrimarySiloPort</c> lets it join another local silo (for example an API host's). Its web
+    /// side serves health probes, <c>/metrics</c> and the Orleans Dashboard (admin key only).
     /// </summary>
     public static WebApplicationBuilder AddStandaloneSilo(this WebApplicationBuilder builder)
     {
@@ -24,14 +28,20 @@ public static class SiloComposition
                 clusterId: orleans["ClusterId"] ?? "authcache-dev")
             .UseInMemoryReminderService()
             .AddAuthCacheGrains());
+        builder.AddAuthCacheTelemetry();
+        builder.Services.AddAuthentication(AuthCacheDefaults.AdminKeyScheme).AddAuthCacheAdmin();
         builder.Services.AddHealthChecks();
         return builder;
     }
 
-    public static WebApplication MapSiloHealth(this WebApplication app)
+    public static WebApplication MapSilo(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready");
+        app.MapPrometheusScrapingEndpoint();
+        app.MapAuthCacheDashboard();
         return app;
     }
 }

@@ -8,9 +8,8 @@ public static class EmbeddedSiloExtensions
     /// Co-hosts a silo in the API host (the default, "Embedded" mode): localhost clustering and in-memory
     /// reminders, so one process runs the whole cache with no external service.
     /// </summary>
-    public static WebApplicationBuilder AddAuthCacheSilo(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddAuthCacheSilo(this WebApplicationBuilder builder, OrleansHostingOptions orleans)
     {
-        var orleans = builder.Configuration.GetSection(OrleansHostingOptions.SectionName).Get<OrleansHostingOptions>() ?? new();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId)
             .UseInMemoryReminderService()
