@@ -11,6 +11,11 @@ public sealed class AuthCacheMetrics
 {
     public const string MeterName = "AuthCache";
 
+    // A cache hit takes tens of microseconds, a miss with a key fetch up to seconds: OpenTelemetry's default
+    // boundaries (0, 5, 10, … 10000) are meant for milliseconds and would put every authentication in one bucket.
+    private static readonly double[] AuthenticationDurationBuckets =
+        [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
     private readonly Counter<long> _validations;
@@ -42,7 +47,12 @@ public sealed class AuthCacheMetrics
         _profileCacheHits = meter.CreateCounter<long>("authcache.profile_cache.hits", description: "User profiles served from the cluster cache without an upstream call.");
         _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
         _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster was unavailable.");
-        _authenticationDuration = meter.CreateHistogram<double>("authcache.authentication.duration", unit: "s", description: "Time to authenticate a bearer token.");
+        _authenticationDuration = meter.CreateHistogram<double>(
+            "authcache.authentication.duration",
+            unit: "s",
+            description: "Time to authenticate a bearer token.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AuthenticationDurationBuckets });
         _activeEntries = meter.CreateUpDownCounter<long>("authcache.token_cache.active_entries", description: "Validated tokens currently cached by this silo.");
     }
 

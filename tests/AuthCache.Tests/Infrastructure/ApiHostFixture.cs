@@ -79,7 +79,8 @@ public sealed class ApiHostInstance : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public static async Task<ApiHostInstance> StartAsync(string environment, IDictionary<string, string?> settings, int? httpPort = null)
+    /// <param name="configure">Runs before the API host's own composition (for example to hand it an Orleans client).</param>
+    public static async Task<ApiHostInstance> StartAsync(string environment, IDictionary<string, string?> settings, int? httpPort = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -101,6 +102,7 @@ public sealed class ApiHostInstance : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Trace);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Trace);
+        configure?.Invoke(builder);
         builder.AddApiHost();
 
         var app = builder.Build();
