@@ -21,4 +21,11 @@ public interface IJwksGrain : IGrainWithStringKey
 
     [Alias("GetStatus")]
     Task<JwksStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Maintenance: make sure the background refresh (reminder and timer) is in place, refresh if due, and
+    /// report freshness. Idempotent; called at start-up and every maintenance interval by each silo.
+    /// </summary>
+    [Alias("EnsureRefreshScheduled")]
+    Task<JwksStatus> EnsureRefreshScheduledAsync();
 }

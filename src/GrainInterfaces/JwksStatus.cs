@@ -11,4 +11,5 @@ public sealed record JwksStatus(
     long FetchSuccesses,
     long FetchFailures,
     string? LastError,
-    DateTimeOffset? LastErrorAt);
+    DateTimeOffset? LastErrorAt,
+    DateTimeOffset? NextRefresh);

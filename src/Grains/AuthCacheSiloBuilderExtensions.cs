@@ -11,9 +11,11 @@ namespace AuthCache.Grains;
 public static class AuthCacheSiloBuilderExtensions
 {
     /// <summary>
-    /// The services the AuthCache grains need on every silo (options, validator, HTTP clients), the per-silo
-    /// cache service behind the cluster-wide stats and cleanup, and the Orleans Dashboard unless
-    /// <c>AuthCache:Dashboard:Enabled</c> is false.
+    /// The services the AuthCache grains need on every silo (options, validator, HTTP clients), the JWKS
+    /// pre-population and maintenance, the per-silo cache service behind the cluster-wide stats and cleanup,
+    /// and the Orleans Dashboard unless <c>AuthCache:Dashboard:Enabled</c> is false. The host also registers a
+    /// reminder service and the <see cref="AuthCacheStorage.Name"/> grain storage (see
+    /// <see cref="AddAuthCacheLocalPersistence"/>).
     /// </summary>
     public static ISiloBuilder AddAuthCacheGrains(this ISiloBuilder builder)
     {
@@ -23,12 +25,19 @@ public static class AuthCacheSiloBuilderExtensions
         }
 
         builder.Services.AddAuthCacheCore();
+        builder.Services.AddSingleton<JwksMaintenanceService>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JwksMaintenanceService>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SiloCacheRegistry>();
         builder.Services.TryAddSingleton<ISiloCacheServiceClient, SiloCacheServiceClient>();
         builder.AddGrainService<SiloCacheService>();
         return builder.AddAuthCacheDashboard();
     }
+
+    /// <summary>In-memory reminders and grain storage, for a single local silo or a test cluster.</summary>
+    public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder) => builder
+        .UseInMemoryReminderService()
+        .AddMemoryGrainStorage(AuthCacheStorage.Name);
 
     private static ISiloBuilder AddAuthCacheDashboard(this ISiloBuilder builder)
     {

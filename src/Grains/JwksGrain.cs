@@ -9,27 +9,64 @@ using Orleans.Concurrency;
 namespace AuthCache.Grains;
 
 /// <summary>
-/// The signing keys of one issuer for the whole cluster. Reentrant so that callers never queue behind a slow
-/// fetch when good keys are at hand; concurrent callers that do need a fetch share the one in flight.
+/// The signing keys of one issuer for the whole cluster.
+/// <list type="bullet">
+/// <item>Reentrant, so callers never queue behind a slow fetch when good keys are at hand; callers that do need a
+/// fetch share the one in flight.</item>
+/// <item>Refreshed in the background at 80% of the keys' lifetime: a reminder (survives deactivation and silo
+/// loss, ticks at most once a minute) wakes the grain, a one-shot grain timer hits the exact time.</item>
+/// <item>The last-known-good set is persisted, so a reactivation during an outage still has keys.</item>
+/// </list>
 /// </summary>
 [Reentrant]
 public sealed partial class JwksGrain(
     JwksFetcher fetcher,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
-    ILogger<JwksGrain> logger) : Grain, IJwksGrain
+    [PersistentState("jwks", AuthCacheStorage.Name)] IPersistentState<JwksPersistedState> stored,
+    ILogger<JwksGrain> logger) : Grain, IJwksGrain, IRemindable
 {
+    public const string ReminderName = "jwks-refresh";
+
     private JwksKeyState _state = null!;
     private Task<JwksSnapshot>? _fetch;
+    private IGrainTimer? _refreshTimer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private string Issuer => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _state = new JwksKeyState(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        var settings = options.CurrentValue;
+        _state = new JwksKeyState(Issuer, settings.JwksMaxStaleness);
+        if (stored.RecordExists)
+        {
+            _state.Restore(stored.State);
+            LogRestored(logger, Issuer, stored.State.Snapshot.Keys.Count);
+        }
+
+        if (settings.FindIssuer(Issuer) is not null)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod(settings), ReminderPeriod(settings));
+            ScheduleRefresh();
+        }
     }
 
-    public Task<JwksSnapshot> GetKeysAsync() =>
-        _state.IsFetchDue(clock.UtcNow) ? FetchOnceAsync() : Task.FromResult(_state.Current(clock.UtcNow));
+    /// <summary>
+    /// Without usable keys the caller waits for the fetch. With last-known-good keys past their expiry the
+    /// caller gets them at once and the fetch runs in the background: an outage never adds latency.
+    /// </summary>
+    public Task<JwksSnapshot> GetKeysAsync()
+    {
+        var now = clock.UtcNow;
+        var current = _state.Current(now);
+        if (!_state.IsFetchDue(now))
+        {
+            return Task.FromResult(current);
+        }
+
+        var fetch = FetchOnceAsync();
+        return current.HasKeys ? Task.FromResult(current) : fetch;
+    }
 
     public Task<JwksSnapshot> RefreshForUnknownKeyAsync(string keyId)
     {
@@ -39,19 +76,47 @@ public sealed partial class JwksGrain(
             return running;
         }
 
+        // Callers past the cooldown get the current keys at once: they never queue behind the limiter.
         if (!_state.MayFetchForUnknownKey(keyId, now, options.CurrentValue.JwksRefreshCooldown))
         {
             return Task.FromResult(_state.Current(now));
         }
 
         _state.MarkUnknownKeyFetch(now);
-        LogUnknownKeyRefresh(logger, _state.Issuer);
+        LogUnknownKeyRefresh(logger, Issuer);
         return FetchOnceAsync();
     }
 
     public Task<JwksSnapshot> ForceRefreshAsync() => FetchOnceAsync();
 
     public Task<JwksStatus> GetStatusAsync() => Task.FromResult(_state.ToStatus(clock.UtcNow));
+
+    public async Task<JwksStatus> EnsureRefreshScheduledAsync()
+    {
+        if (options.CurrentValue.FindIssuer(Issuer) is null)
+        {
+            await RetireAsync();
+            return _state.ToStatus(clock.UtcNow);
+        }
+
+        await RefreshIfDueAsync();
+        return _state.ToStatus(clock.UtcNow);
+    }
+
+    /// <summary>Ticks may be missed or repeated: each one only refreshes when a refresh is due.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureRefreshScheduledAsync();
+
+    private async Task RefreshIfDueAsync()
+    {
+        if (_state.IsRefreshDue(clock.UtcNow))
+        {
+            await FetchOnceAsync();
+        }
+        else
+        {
+            ScheduleRefresh();
+        }
+    }
 
     private Task<JwksSnapshot> FetchOnceAsync()
     {
@@ -74,7 +139,7 @@ public sealed partial class JwksGrain(
         try
         {
             var settings = options.CurrentValue;
-            var issuer = settings.FindIssuer(_state.Issuer);
+            var issuer = settings.FindIssuer(Issuer);
             if (issuer is null)
             {
                 // Only trusted code reaches this grain, but an unconfigured key must not stay activated.
@@ -83,7 +148,14 @@ public sealed partial class JwksGrain(
             }
 
             var result = await fetcher.FetchAsync(issuer);
-            return _state.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
+            var snapshot = _state.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
+            if (result.Succeeded)
+            {
+                await PersistAsync();
+            }
+
+            ScheduleRefresh();
+            return snapshot;
         }
         finally
         {
@@ -91,6 +163,65 @@ public sealed partial class JwksGrain(
         }
     }
 
+    /// <summary>A storage failure costs durability, not the fresh keys: they are served either way.</summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            stored.State = _state.ToPersisted();
+            await stored.WriteStateAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPersistFailed(logger, Issuer, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Arms the one-shot timer for the next refresh (or retry); reminders alone cannot fire sooner than a minute.</summary>
+    private void ScheduleRefresh()
+    {
+        var due = _state.NextRefreshAt - clock.UtcNow;
+        var dueTime = due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due;
+        if (_refreshTimer is null)
+        {
+            _refreshTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.RefreshIfDueAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
+        }
+        else
+        {
+            _refreshTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task RetireAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _refreshTimer?.Dispose();
+        _refreshTimer = null;
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Often enough that a lost activation is back well before the 80% mark; reminders cannot tick faster than a minute.</summary>
+    internal static TimeSpan ReminderPeriod(AuthCacheOptions settings)
+    {
+        var period = settings.JwksRefreshInterval * (1 - JwksKeyState.RefreshAt);
+        return period < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1)
+            : period > TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15)
+            : period;
+    }
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "A token named an unknown signing key of issuer {Issuer}; refreshing its keys.")]
     private static partial void LogUnknownKeyRefresh(ILogger logger, string issuer);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Restored {KeyCount} last-known-good signing key(s) of issuer {Issuer} from storage.")]
+    private static partial void LogRestored(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The signing keys of issuer {Issuer} could not be persisted ({ErrorType}); they are served from memory.")]
+    private static partial void LogPersistFailed(ILogger logger, string issuer, string errorType);
 }

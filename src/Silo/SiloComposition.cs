@@ -26,7 +26,7 @@ public static class SiloComposition
                 primarySiloEndpoint: new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, primaryPort),
                 serviceId: orleans["ServiceId"] ?? "authcache",
                 clusterId: orleans["ClusterId"] ?? "authcache-dev")
-            .UseInMemoryReminderService()
+            .AddAuthCacheLocalPersistence()
             .AddAuthCacheGrains());
         builder.AddAuthCacheTelemetry();
         builder.Services.AddAuthentication(AuthCacheDefaults.AdminKeyScheme).AddAuthCacheAdmin();

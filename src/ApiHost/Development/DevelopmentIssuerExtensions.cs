@@ -17,6 +17,7 @@ public static partial class DevelopmentIssuerExtensions
 
         var issuer = new DevelopmentIssuer(ListeningBaseUrl(builder.Configuration));
         builder.Services.AddSingleton(issuer);
+        builder.Services.AddHostedService<DevelopmentIssuerKeyLoader>();
         builder.Services.PostConfigure<AuthCacheOptions>(options =>
         {
             if (options.FindIssuer(issuer.Issuer) is null)

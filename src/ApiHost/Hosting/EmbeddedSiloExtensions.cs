@@ -12,7 +12,7 @@ public static class EmbeddedSiloExtensions
     {
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId)
-            .UseInMemoryReminderService()
+            .AddAuthCacheLocalPersistence()
             .AddAuthCacheGrains());
         return builder;
     }

@@ -4,13 +4,21 @@ namespace AuthCache.Core.Jwks;
 
 /// <summary>
 /// The key set of one issuer and the rules around it, shared by the JwksGrain and the local (fallback) key
-/// cache: when a fetch is due, when an unknown <c>kid</c> may trigger one, and that a failed fetch never
-/// replaces good keys (last-known-good).
+/// cache: when a fetch is due, when the background refresh is due, when an unknown <c>kid</c> may trigger a
+/// fetch, that a failed fetch never replaces good keys (last-known-good), and how long stale keys may serve.
 /// </summary>
-public sealed class JwksKeyState(string issuer)
+public sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 {
-    /// <summary>Bounds on an issuer's <c>Cache-Control: max-age</c>: shorter than the interval is honoured, within reason.</summary>
+    /// <summary>An issuer's <c>Cache-Control: max-age</c> shorter than the refresh interval is honoured, but never below this.</summary>
     public static readonly TimeSpan MinimumMaxAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>First retry delay after a failed fetch; doubles per consecutive failure up to <see cref="MaximumRetryDelay"/>.</summary>
+    public static readonly TimeSpan InitialRetryDelay = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MaximumRetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>Keys are refreshed in the background once this share of their lifetime has passed.</summary>
+    public const double RefreshAt = 0.8;
 
     private JwksSnapshot _snapshot = new(issuer, 0, [], null, null, false, null, null);
 
@@ -20,38 +28,58 @@ public sealed class JwksKeyState(string issuer)
 
     public long FetchFailures { get; private set; }
 
+    public int ConsecutiveFailures { get; private set; }
+
     public DateTimeOffset? LastUnknownKeyFetch { get; private set; }
 
-    /// <summary>The keys with <see cref="JwksSnapshot.IsStale"/> computed for <paramref name="now"/>.</summary>
+    /// <summary>
+    /// The keys as they may be used at <paramref name="now"/>: marked stale past their expiry, and withheld
+    /// entirely once older than the maximum staleness (a key the issuer may have revoked days ago is not trusted).
+    /// </summary>
     public JwksSnapshot Current(DateTimeOffset now)
     {
+        if (IsBeyondMaxStaleness(now))
+        {
+            return _snapshot with
+            {
+                Keys = [],
+                IsStale = true,
+                LastError = $"keys older than the maximum staleness ({maxStaleness}); last error: {_snapshot.LastError ?? "none"}",
+            };
+        }
+
         var stale = _snapshot.HasKeys && now >= _snapshot.ExpiresAt;
         return stale == _snapshot.IsStale ? _snapshot : _snapshot = _snapshot with { IsStale = stale };
     }
 
-    /// <summary>First retry delay after a failed fetch; doubles per consecutive failure up to <see cref="MaximumRetryDelay"/>.</summary>
-    public static readonly TimeSpan InitialRetryDelay = TimeSpan.FromSeconds(5);
-
-    public static readonly TimeSpan MaximumRetryDelay = TimeSpan.FromMinutes(5);
-
-    public int ConsecutiveFailures { get; private set; }
+    public bool IsBeyondMaxStaleness(DateTimeOffset now) =>
+        _snapshot.HasKeys && _snapshot.ExpiresAt is { } expiresAt && now >= expiresAt + maxStaleness;
 
     /// <summary>
-    /// A fetch is due when there are no keys or they have expired, but not before the backoff after a failure
-    /// has passed: a dead issuer costs a bounded number of fetches, however many requests arrive.
+    /// A fetch on the request path is due when there are no keys or they have expired, but not before the
+    /// backoff after a failure has passed: a dead issuer costs a bounded number of fetches, however many
+    /// requests arrive.
     /// </summary>
     public bool IsFetchDue(DateTimeOffset now) =>
         (!_snapshot.HasKeys || now >= _snapshot.ExpiresAt) && (NextRetryAt is not { } retryAt || now >= retryAt);
 
+    /// <summary>When the background refresh should next fetch: at 80% of the keys' lifetime, or after the failure backoff.</summary>
+    public DateTimeOffset NextRefreshAt
+    {
+        get
+        {
+            var refreshAt = _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt }
+                ? fetchedAt + (expiresAt - fetchedAt) * RefreshAt
+                : DateTimeOffset.MinValue;
+            return NextRetryAt is { } retryAt && retryAt > refreshAt ? retryAt : refreshAt;
+        }
+    }
+
+    public bool IsRefreshDue(DateTimeOffset now) => now >= NextRefreshAt;
+
     public DateTimeOffset? NextRetryAt => ConsecutiveFailures == 0 || _snapshot.LastErrorAt is not { } failedAt
         ? null
         : failedAt + RetryDelay(ConsecutiveFailures);
-
-    private static TimeSpan RetryDelay(int failures)
-    {
-        var delay = InitialRetryDelay * Math.Pow(2, Math.Min(failures - 1, 16));
-        return delay < MaximumRetryDelay ? delay : MaximumRetryDelay;
-    }
 
     /// <summary>An unknown key id may trigger a fetch only once per <paramref name="cooldown"/>.</summary>
     public bool MayFetchForUnknownKey(string keyId, DateTimeOffset now, TimeSpan cooldown) =>
@@ -81,18 +109,36 @@ public sealed class JwksKeyState(string issuer)
         return Current(now);
     }
 
+    /// <summary>What survives a deactivation or a cluster restart: the last-known-good keys and the failure streak.</summary>
+    public JwksPersistedState ToPersisted() => new(_snapshot, FetchSuccesses, FetchFailures, ConsecutiveFailures);
+
+    public void Restore(JwksPersistedState persisted)
+    {
+        _snapshot = persisted.Snapshot;
+        FetchSuccesses = persisted.FetchSuccesses;
+        FetchFailures = persisted.FetchFailures;
+        ConsecutiveFailures = persisted.ConsecutiveFailures;
+    }
+
     public JwksStatus ToStatus(DateTimeOffset now)
     {
         var current = Current(now);
         return new JwksStatus(
             Issuer,
-            current.Keys.Select(k => k.Kid).ToArray(),
+            _snapshot.Keys.Select(k => k.Kid).ToArray(),
             current.FetchedAt,
             current.ExpiresAt,
             current.IsStale,
             FetchSuccesses,
             FetchFailures,
             current.LastError,
-            current.LastErrorAt);
+            current.LastErrorAt,
+            _snapshot.HasKeys ? NextRefreshAt : NextRetryAt);
+    }
+
+    private static TimeSpan RetryDelay(int failures)
+    {
+        var delay = InitialRetryDelay * Math.Pow(2, Math.Min(failures - 1, 16));
+        return delay < MaximumRetryDelay ? delay : MaximumRetryDelay;
     }
 }

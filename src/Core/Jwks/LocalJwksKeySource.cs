@@ -67,7 +67,8 @@ public sealed class LocalJwksKeySource(JwksFetcher fetcher, IOptionsMonitor<Auth
         return entry.State.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
     }
 
-    private IssuerKeys Entry(string issuer) => _issuers.GetOrAdd(issuer, static i => new IssuerKeys(new JwksKeyState(i), new SemaphoreSlim(1, 1)));
+    private IssuerKeys Entry(string issuer) =>
+        _issuers.GetOrAdd(issuer, static (i, staleness) => new IssuerKeys(new JwksKeyState(i, staleness), new SemaphoreSlim(1, 1)), options.CurrentValue.JwksMaxStaleness);
 
     private sealed record IssuerKeys(JwksKeyState State, SemaphoreSlim Gate);
 }

@@ -19,6 +19,9 @@ public sealed class AuthCacheOptions
     /// <summary>Minimum time between two fetches triggered by tokens with unknown key ids.</summary>
     public TimeSpan JwksRefreshCooldown { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Past their expiry keys are served as stale (last-known-good) for at most this long, then withheld.</summary>
+    public TimeSpan JwksMaxStaleness { get; set; } = TimeSpan.FromHours(24);
+
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Tolerance applied to <c>exp</c> and <c>nbf</c>.</summary>

@@ -13,6 +13,7 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.JwksRefreshInterval, nameof(options.JwksRefreshInterval));
         RequirePositive(failures, options.JwksRefreshCooldown, nameof(options.JwksRefreshCooldown));
         RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
+        RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {

@@ -69,6 +69,6 @@ internal sealed partial class CacheAdminGrain(
         return (answers, unreachable);
     }
 
-    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
     private static partial void LogSiloDidNotAnswer(ILogger logger, string silo, string errorType);
 }

@@ -41,7 +41,6 @@ public sealed class ApiHostFixture : IAsyncLifetime
             ["AuthCache:Issuers:0:RequireHttps"] = "false",
             ["AuthCache:Issuers:0:AuthorizedParties:0"] = AuthorizedParty,
             ["AuthCache:Issuers:1:Issuer"] = AudienceIssuer,
-            ["AuthCache:Issuers:1:JwksUri"] = Issuer.JwksUri,
             ["AuthCache:Issuers:1:RequireHttps"] = "false",
             ["AuthCache:Issuers:1:Audiences:0"] = Audience,
             ["AuthCache:Issuers:2:Issuer"] = UnreachableIssuer,

@@ -45,7 +45,7 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddSingleton(new AuthCacheClock(Time));
         });
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheGrains());
+        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 

@@ -1,5 +1,6 @@
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
+using AuthCache.GrainInterfaces;
 using AuthCache.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public TestIssuer Issuer { get; private set; } = null!;
 
+    /// <summary>A configured issuer that is down when the cluster starts (cold start without keys).</summary>
+    public TestIssuer ColdIssuer { get; private set; } = null!;
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -31,13 +35,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
+        ColdIssuer = await TestIssuer.StartAsync();
+        ColdIssuer.Mode = JwksMode.ServerError;
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureHost(host =>
         {
             host.Configuration.AddInMemoryCollection(Settings(Issuer));
             host.Services.AddSingleton(new AuthCacheClock(Time));
         });
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheGrains());
+        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -48,9 +54,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["AuthCache:Issuers:0:RequireHttps"] = "false",
         ["AuthCache:Issuers:0:AuthorizedParties:0"] = AuthorizedParty,
         ["AuthCache:Issuers:1:Issuer"] = issuer.Issuer + "/aud",
-        ["AuthCache:Issuers:1:JwksUri"] = issuer.JwksUri,
         ["AuthCache:Issuers:1:RequireHttps"] = "false",
         ["AuthCache:Issuers:1:Audiences:0"] = Audience,
+        ["AuthCache:Issuers:2:Issuer"] = ColdIssuer.Issuer,
+        ["AuthCache:Issuers:2:RequireHttps"] = "false",
         ["AuthCache:UserProfiles:BaseUrl"] = issuer.BaseUrl,
         ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
     };
@@ -63,6 +70,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     public long Validations() => Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<AuthCacheMetrics>().Snapshot().Validations);
 
     public long ActiveEntries() => Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<AuthCacheMetrics>().Snapshot().ActiveEntries);
+
+    /// <summary>
+    /// Lets every issuer's grain do whatever refresh is due (as a reminder tick would), so a background refresh
+    /// triggered by an earlier clock change cannot land inside a test's measurement.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        foreach (var issuer in new[] { Issuer.Issuer, AudienceIssuer })
+        {
+            await Grains.GetGrain<IJwksGrain>(issuer).EnsureRefreshScheduledAsync();
+        }
+    }
 
     public bool IsActive(IAddressable grain) => Cluster.TryGetGrainContext(grain.GetGrainId(), out _);
 
@@ -80,6 +99,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.DisposeAsync();
         await Issuer.DisposeAsync();
+        await ColdIssuer.DisposeAsync();
     }
 }
 

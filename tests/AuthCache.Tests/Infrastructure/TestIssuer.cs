@@ -58,8 +58,12 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public JwksMode Mode { get; set; } = JwksMode.Normal;
 
+    /// <summary>When set, JWKS responses carry <c>Cache-Control: max-age</c>.</summary>
+    public TimeSpan? MaxAge { get; set; }
+
     public bool UsersFail { get; set; }
 
+    /// <summary>Requests to the issuer's own JWKS path (<c>/.well-known/jwks.json</c>); tenant paths such as <c>/aud/…</c> serve the same keys uncounted.</summary>
     public int JwksFetches => Volatile.Read(ref _jwksFetches);
 
     public int UserFetches => Volatile.Read(ref _userFetches);
@@ -70,7 +74,8 @@ public sealed class TestIssuer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var issuer = new TestIssuer { _app = builder.Build() };
-        issuer._app.MapGet("/.well-known/jwks.json", issuer.ServeJwksAsync);
+        issuer._app.MapGet("/.well-known/jwks.json", context => issuer.ServeJwksAsync(context, counted: true));
+        issuer._app.MapGet("/{tenant}/.well-known/jwks.json", context => issuer.ServeJwksAsync(context, counted: false));
         issuer._app.MapGet("/v1/users/{id}", issuer.ServeUser);
         await issuer._app.StartAsync();
         issuer.BaseUrl = issuer._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -134,9 +139,13 @@ public sealed class TestIssuer : IAsyncDisposable
         Interlocked.Exchange(ref _userFetches, 0);
     }
 
-    private async Task ServeJwksAsync(HttpContext context)
+    private async Task ServeJwksAsync(HttpContext context, bool counted)
     {
-        Interlocked.Increment(ref _jwksFetches);
+        if (counted)
+        {
+            Interlocked.Increment(ref _jwksFetches);
+        }
+
         switch (Mode)
         {
             case JwksMode.ServerError:
@@ -158,6 +167,11 @@ public sealed class TestIssuer : IAsyncDisposable
 
         var keys = _published.Values.Select(ToJwk).ToArray();
         context.Response.ContentType = "application/json";
+        if (MaxAge is { } maxAge)
+        {
+            context.Response.Headers.CacheControl = $"public, max-age={(int)maxAge.TotalSeconds}";
+        }
+
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { keys }));
     }
 

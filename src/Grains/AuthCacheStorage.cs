@@ -1,0 +1,10 @@
+namespace AuthCache.Grains;
+
+/// <summary>
+/// The grain storage provider name the AuthCache grains persist to (last-known-good keys). Hosts register it:
+/// in-memory for a local silo, Redis in cluster mode.
+/// </summary>
+public static class AuthCacheStorage
+{
+    public const string Name = "AuthCacheStore";
+}
