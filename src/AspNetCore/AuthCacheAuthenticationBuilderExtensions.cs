@@ -88,6 +88,11 @@ public static class AuthCacheAuthenticationBuilderExtensions
         services.TryAddScoped<RequestAuthCache>();
         services.TryAddScoped<AuthCacheTokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
+        services.AddOptions<FailedAuthenticationLimitOptions>().BindConfiguration(FailedAuthenticationLimitOptions.SectionName)
+            .Validate(o => o.PermitLimit > 0 && o.Window > TimeSpan.Zero, "AuthCache:FailedAuthenticationLimit needs a positive PermitLimit and Window.")
+            .ValidateOnStart();
+        services.TryAddSingleton<FailedAuthenticationLimiter>();
+
         builder.AddAuthCacheAdmin();
         services.AddHealthChecks().AddAuthCacheHealthChecks();
     }

@@ -56,12 +56,21 @@ public sealed partial class TokenValidationGrain(
             return result;
         }
 
-        var cacheUntil = Min(now + options.CurrentValue.TokenCacheTtl, result.ExpiresAt!.Value);
+        var settings = options.CurrentValue;
+        var cacheUntil = Min(now + settings.TokenCacheTtl, result.ExpiresAt!.Value);
         result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Subject) };
         if (cacheUntil <= now)
         {
             DeactivateOnIdle();
             return result;
+        }
+
+        // A full cache still answers; it just stops growing (the bound holds whatever the token flood).
+        if (metrics.ActiveEntries >= settings.MaxCachedTokens)
+        {
+            metrics.NotCachedBecauseFull();
+            DeactivateOnIdle();
+            return result with { CachedUntil = null };
         }
 
         _cached = result with { FromCache = true };

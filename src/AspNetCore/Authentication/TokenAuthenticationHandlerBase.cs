@@ -17,7 +17,7 @@ namespace AuthCache.AspNetCore.Authentication;
 /// resolution through the request-scoped resolver, and JwtBearer-compatible challenges carrying the reason code
 /// (<c>WWW-Authenticate: Bearer error="invalid_token", error_description="expired"</c>).
 /// </summary>
-public abstract class TokenAuthenticationHandlerBase(
+public abstract partial class TokenAuthenticationHandlerBase(
     IOptionsMonitor<AuthCacheAuthenticationOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -36,7 +36,18 @@ public abstract class TokenAuthenticationHandlerBase(
 
         var started = Stopwatch.GetTimestamp();
         var resolver = Context.RequestServices.GetRequiredService<AuthCacheTokenResolver>();
-        var resolution = await ResolveAsync(resolver, token);
+        TokenResolution resolution;
+        try
+        {
+            resolution = await ResolveAsync(resolver, token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A token must never turn into a 500: whatever the input broke is answered as malformed.
+            LogResolutionFailed(Logger, ex.GetType().Name);
+            return AuthenticateResult.Fail(new TokenAuthenticationException(AuthFailureReason.Malformed));
+        }
+
         var result = resolution.Result;
         metrics.AuthenticationCompleted(started, !result.IsValid ? "failure" : result.FromCache ? "hit" : "miss");
         if (!result.IsValid)
@@ -61,9 +72,20 @@ public abstract class TokenAuthenticationHandlerBase(
             return;
         }
 
+        var limiter = Context.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
+        if (reason is not null && !limiter.TryRecordFailure(Context.Connection.RemoteIpAddress))
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(limiter.Window.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.Append(
             HeaderNames.WWWAuthenticate,
             reason is null ? "Bearer" : $"Bearer error=\"invalid_token\", error_description=\"{reason}\"");
     }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Resolving a bearer token failed unexpectedly ({ErrorType}); answered 401 malformed.")]
+    private static partial void LogResolutionFailed(ILogger logger, string errorType);
 }

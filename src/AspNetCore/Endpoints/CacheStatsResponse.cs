@@ -30,7 +30,14 @@ public sealed record CacheStatsResponse(
             "cluster",
             now,
             new SiloCoverage(silos.Count + cluster.UnreachableSilos.Count, silos.Count, cluster.UnreachableSilos),
-            new TokenCacheStats(tokenHits, tokenMisses, Rate(tokenHits, tokenMisses), silos.Sum(s => s.TokenEntries), silos.Sum(s => s.TokenBytes)),
+            new TokenCacheStats(
+                tokenHits,
+                tokenMisses,
+                Rate(tokenHits, tokenMisses),
+                silos.Sum(s => s.TokenEntries),
+                silos.Sum(s => s.TokenBytes),
+                silos.Count == 0 ? 0 : silos.Max(s => s.MaxTokenEntries),
+                silos.Sum(s => s.TokensUncachedBecauseFull)),
             new UserProfileCacheStats(profileHits, profileFetches, Rate(profileHits, profileFetches), silos.Sum(s => s.ProfileEntries), silos.Sum(s => s.ProfileBytes)),
             new RequestCacheStats(hosts.Sum(h => h.RequestCacheHits), hosts.Count),
             hosts.Sum(h => h.Fallbacks),
@@ -45,7 +52,8 @@ public sealed record CacheStatsResponse(
 /// <summary>How many active silos the numbers cover; an unreachable silo's entries are missing from the totals.</summary>
 public sealed record SiloCoverage(int ActiveSilos, int AnsweredSilos, IReadOnlyList<string> UnreachableSilos);
 
-public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long ApproximateBytes);
+/// <summary><see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were answered but not cached at the bound.</summary>
+public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long ApproximateBytes, int MaxEntriesPerSilo, long UncachedBecauseFull);
 
 /// <summary><see cref="Fetches"/> are the profile lookups that went to the identity provider (the misses).</summary>
 public sealed record UserProfileCacheStats(long Hits, long Fetches, double HitRate, long ActiveEntries, long ApproximateBytes);

@@ -44,9 +44,11 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
                 problems.Add($"{issuer.Issuer}: no signing keys ({keys.LastError ?? "never fetched"})");
                 worst = HealthStatus.Unhealthy;
             }
-            else if (keys.IsStale || (keys.LastErrorAt is { } failedAt && failedAt > keys.FetchedAt))
+            else if (keys.IsStale || keys.LastError is not null)
             {
-                problems.Add($"{issuer.Issuer}: serving {(keys.IsStale ? "stale " : "")}keys, last refresh failed ({keys.LastError})");
+                problems.Add(keys.LastError is null
+                    ? $"{issuer.Issuer}: keys expired at {keys.ExpiresAt:o}, refresh pending"
+                    : $"{issuer.Issuer}: serving {(keys.IsStale ? "stale" : "last-known-good")} keys fetched {keys.FetchedAt:o}; last refresh failed: {keys.LastError}");
                 worst = worst == HealthStatus.Unhealthy ? worst : HealthStatus.Degraded;
             }
         }

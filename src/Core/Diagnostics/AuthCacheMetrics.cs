@@ -26,6 +26,7 @@ public sealed class AuthCacheMetrics
     private readonly Counter<long> _fallbacks;
     private readonly Histogram<double> _authenticationDuration;
     private readonly UpDownCounter<long> _activeEntries;
+    private readonly Counter<long> _uncached;
 
     private long _hitCount;
     private long _missCount;
@@ -35,6 +36,7 @@ public sealed class AuthCacheMetrics
     private long _fallbackCount;
     private long _profileFetchCount;
     private long _profileHitCount;
+    private long _uncachedCount;
 
     public AuthCacheMetrics(IMeterFactory meterFactory)
     {
@@ -54,6 +56,7 @@ public sealed class AuthCacheMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AuthenticationDurationBuckets });
         _activeEntries = meter.CreateUpDownCounter<long>("authcache.token_cache.active_entries", description: "Validated tokens currently cached by this silo.");
+        _uncached = meter.CreateCounter<long>("authcache.token_cache.uncached", description: "Valid tokens not cached because the silo's cache was full.");
     }
 
     public void TokenCacheHit()
@@ -84,6 +87,15 @@ public sealed class AuthCacheMetrics
     {
         Interlocked.Decrement(ref _activeEntryCount);
         _activeEntries.Add(-1);
+    }
+
+    /// <summary>Validated tokens cached by this silo right now.</summary>
+    public long ActiveEntries => Interlocked.Read(ref _activeEntryCount);
+
+    public void NotCachedBecauseFull()
+    {
+        Interlocked.Increment(ref _uncachedCount);
+        _uncached.Add(1);
     }
 
     public void JwksFetched(string issuer, bool success) =>
@@ -124,7 +136,8 @@ public sealed class AuthCacheMetrics
         Interlocked.Read(ref _requestCacheHitCount),
         Interlocked.Read(ref _fallbackCount),
         Interlocked.Read(ref _profileFetchCount),
-        Interlocked.Read(ref _profileHitCount));
+        Interlocked.Read(ref _profileHitCount),
+        Interlocked.Read(ref _uncachedCount));
 }
 
 /// <summary>Running totals of one process since it started.</summary>
@@ -136,4 +149,5 @@ public sealed record AuthCacheCounters(
     long RequestCacheHits,
     long Fallbacks,
     long ProfileFetches,
-    long ProfileCacheHits);
+    long ProfileCacheHits,
+    long UncachedBecauseFull);

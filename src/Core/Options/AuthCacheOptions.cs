@@ -13,6 +13,12 @@ public sealed class AuthCacheOptions
     /// <summary>How long a validated token is kept (never past the token's own <c>exp</c>).</summary>
     public TimeSpan TokenCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Validated tokens cached per silo at most; past it new tokens are validated but not cached. At about 3 KB
+    /// per entry (activation included, see bench/RESULTS.md) the default bounds the cache near 750 MB per silo.
+    /// </summary>
+    public int MaxCachedTokens { get; set; } = 250_000;
+
     /// <summary>How long fetched signing keys are considered fresh.</summary>
     public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromHours(2);
 

@@ -15,6 +15,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
         RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
+        if (options.MaxCachedTokens < 1)
+        {
+            failures.Add("AuthCache:MaxCachedTokens must be at least 1.");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
             failures.Add("AuthCache:ClockSkew must be between 00:00:00 and 00:05:00.");

@@ -37,7 +37,7 @@ public static class TokenPrecheck
         }
 
         // Exactly three segments: a JWE (five) or anything else is not a signed JWT.
-        if (token.AsSpan().Count('.') != 2)
+        if (token.AsSpan().Count('.') != 2 || !AreCanonicalSegments(token))
         {
             return PrecheckResult.Fail(AuthFailureReason.Malformed);
         }
@@ -94,6 +94,52 @@ public static class TokenPrecheck
 
         return new PrecheckResult(null, jwt, issuer);
     }
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>
+    /// Every segment must be unpadded base64url whose unused trailing bits are zero. Decoders ignore those bits
+    /// (and padding, and whitespace), so without this rule one signed token has many spellings, each a
+    /// different cache key: an attacker holding one valid token could multiply cache entries.
+    /// </summary>
+    private static bool AreCanonicalSegments(string token)
+    {
+        var index = 0;
+        foreach (var range in token.AsSpan().Split('.'))
+        {
+            var segment = token.AsSpan(range);
+            var isSignature = index++ == 2;
+
+            // An empty signature is the unsecured form (alg "none"): left for the algorithm rule to name.
+            if (segment.IsEmpty && isSignature)
+            {
+                continue;
+            }
+
+            if (segment.IsEmpty || segment.Length % 4 == 1 || segment.ContainsAnyExcept(Base64UrlAlphabet))
+            {
+                return false;
+            }
+
+            var unusedBits = (segment.Length % 4) switch { 2 => 4, 3 => 2, _ => 0 };
+            if (unusedBits > 0 && (Base64UrlAlphabet64Index(segment[^1]) & ((1 << unusedBits) - 1)) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Base64UrlAlphabet64Index(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        _ => 63,
+    };
 
     private static bool IsAllowedAlgorithm(string? alg)
     {

@@ -1,7 +1,9 @@
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.GrainInterfaces;
+using AuthCache.Core.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AuthCache.Grains.Administration;
 
@@ -18,6 +20,7 @@ internal sealed partial class SiloCacheService(
     SiloCacheRegistry registry,
     AuthCacheMetrics metrics,
     AuthCacheClock clock,
+    IOptionsMonitor<AuthCacheOptions> options,
     IGrainFactory grainFactory)
     : GrainService(grainId, silo, loggerFactory), ISiloCacheService
 {
@@ -36,6 +39,8 @@ internal sealed partial class SiloCacheService(
             counters.TokenCacheMisses,
             registry.Tokens.Count,
             registry.Tokens.Bytes,
+            options.CurrentValue.MaxCachedTokens,
+            counters.UncachedBecauseFull,
             counters.ProfileCacheHits,
             counters.ProfileFetches,
             registry.Profiles.Count,

@@ -49,6 +49,8 @@ public sealed class ApiHostFixture : IAsyncLifetime
             ["AuthCache:UserProfiles:BaseUrl"] = Issuer.BaseUrl,
             ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
             ["AuthCache:Admin:ApiKey"] = AdminKey,
+            // The suite sends far more rejected tokens from 127.0.0.1 than any client should.
+            ["AuthCache:FailedAuthenticationLimit:PermitLimit"] = "1000000",
         });
     }
 
@@ -78,8 +80,11 @@ public sealed class ApiHostInstance : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    /// <param name="configure">Runs before the API host's own composition (for example to hand it an Orleans client).</param>
-    public static async Task<ApiHostInstance> StartAsync(string environment, IDictionary<string, string?> settings, int? httpPort = null, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<ApiHostInstance> StartAsync(
+        string environment,
+        IDictionary<string, string?> settings,
+        int? httpPort = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -101,7 +106,7 @@ public sealed class ApiHostInstance : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Trace);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Trace);
-        configure?.Invoke(builder);
+        configureServices?.Invoke(builder.Services);
         builder.AddApiHost();
 
         var app = builder.Build();

@@ -53,11 +53,11 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
         Host = await ApiHostInstance.StartAsync(
             "Production",
             new Dictionary<string, string?>(settings) { ["Orleans:Mode"] = "External" },
-            configure: api =>
+            configureServices: services =>
             {
-                api.Services.AddSingleton(client);
-                api.Services.AddSingleton<IGrainFactory>(client);
-                api.Services.AddSingleton(new AuthCacheClock(Time));
+                services.AddSingleton(client);
+                services.AddSingleton<IGrainFactory>(client);
+                services.AddSingleton(new AuthCacheClock(Time));
             });
     }
 

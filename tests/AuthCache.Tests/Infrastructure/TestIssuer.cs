@@ -133,6 +133,13 @@ public sealed class TestIssuer : IAsyncDisposable
     public static string Craft(object header, object payload, string signature = "c2ln") =>
         Base64UrlEncoder.Encode(JsonSerializer.Serialize(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.Serialize(payload)) + "." + signature;
 
+    /// <summary>A token over an arbitrary header and payload whose signature <paramref name="sign"/> computes over the signing input.</summary>
+    public static string Forge(object header, object payload, Func<byte[], byte[]> sign)
+    {
+        var signingInput = Base64UrlEncoder.Encode(JsonSerializer.Serialize(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.Serialize(payload));
+        return signingInput + "." + Base64UrlEncoder.Encode(sign(System.Text.Encoding.ASCII.GetBytes(signingInput)));
+    }
+
     public void ResetCounters()
     {
         Interlocked.Exchange(ref _jwksFetches, 0);

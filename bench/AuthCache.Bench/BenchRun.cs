@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using AuthCache.Bench.Issuer;
+using AuthCache.Bench.Load;
+using AuthCache.Bench.Memory;
+using AuthCache.Bench.Micro;
+using AuthCache.Bench.Report;
+using AuthCache.Bench.Runs;
+using AuthCache.Bench.Systems;
+using AuthCache.Bench.Tokens;
+
+namespace AuthCache.Bench;
+
+/// <summary>
+/// The whole comparison: every system under the renewing workload, the all-hits workload, bytes per cached
+/// token, the microbenchmarks; then the sanity checks, the report, and the exit code.
+/// </summary>
+public static class BenchRun
+{
+    public static async Task<int> RunAsync(BenchSettings settings, IReadOnlyList<string> args)
+    {
+        var layout = RepositoryLayout.Find();
+        if (!string.Equals(layout.Configuration, "Release", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"The harness measures Release builds only (this runner is {layout.Configuration}): dotnet run -c Release --project bench/AuthCache.Bench");
+            return 2;
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var runDirectory = Path.Combine(layout.BenchDirectory, ".runs", started.ToString("yyyyMMdd-HHmmss") + (settings.Quick ? "-quick" : ""));
+        Directory.CreateDirectory(runDirectory);
+        var machine = await MachineInfo.ReadAsync();
+        var loadAtStart = MachineInfo.LoadAverage();
+        Console.WriteLine($"AuthCache bench{(settings.Quick ? " --quick" : "")}: {machine.Cores} cores, {machine.CpuModel}, .NET {machine.DotnetVersion}; load average {loadAtStart}; logs in {runDirectory}");
+        if (!settings.Quick && MachineInfo.OneMinuteLoad() >= 0.5)
+        {
+            Console.WriteLine("WARNING: the machine is not quiet (1-minute load average ≥ 0.5): the figures will say so in RESULTS.md.");
+        }
+
+        await using var issuer = await FakeClerkIssuer.StartAsync(settings.JwksLatency, settings.UserLatency);
+        var context = new SystemContext(layout, issuer, runDirectory);
+        var factory = new ClerkTokenFactory(issuer.Issuer, issuer.RsaKey);
+        var plan = new LoadPlan(settings.Connections, settings.Warmup, settings.Duration, settings.ZipfExponent);
+
+        Console.WriteLine($"Renewing workload: {settings.Users} users, {settings.TokenLifetime.TotalSeconds:0} s tokens");
+        await using var renewing = new RenewingTokenPool(factory, settings.Users, settings.TokenLifetime, settings.RenewBefore);
+        var renewingOutcomes = new List<SystemOutcome>();
+        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem(), new JwtBearerSystem(instances: 2)];
+        foreach (var system in renewingSystems.Where(s => settings.Includes(s.Name.Replace("2 × ", ""))))
+        {
+            renewingOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.Renewing, renewing, plan, context));
+        }
+
+        Console.WriteLine($"All-hits workload: {settings.HitUsers} long-lived tokens");
+        var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
+        var hitOutcomes = new List<SystemOutcome>();
+        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem()];
+        foreach (var system in hitSystems.Where(s => settings.Includes(s.Name)))
+        {
+            hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
+        }
+
+        Console.WriteLine($"Bytes per cached token: {settings.MemoryTokens:N0} tokens in a silo of its own");
+        TokenMemoryResult? memory = null;
+        string? memoryFailure = null;
+        try
+        {
+            memory = await TokenMemoryCommand.MeasureInChildAsync(settings.MemoryTokens, runDirectory);
+        }
+        catch (Exception ex)
+        {
+            memoryFailure = ex.Message;
+        }
+
+        IReadOnlyList<MicroResult>? micro = null;
+        string? microFailure = null;
+        if (settings.Micro)
+        {
+            Console.WriteLine($"Microbenchmarks ({(settings.Quick ? "short job" : "default job")})");
+            try
+            {
+                micro = await MicroBenchmarkCommand.MeasureInChildAsync(settings.Quick, runDirectory);
+            }
+            catch (Exception ex)
+            {
+                microFailure = ex.Message;
+            }
+        }
+
+        var report = new BenchReport(
+            settings,
+            machine,
+            "dotnet run -c Release --project bench/AuthCache.Bench --" + (args.Count == 0 ? "" : " " + string.Join(' ', args)),
+            started,
+            clock.Elapsed,
+            loadAtStart,
+            MachineInfo.LoadAverage(),
+            renewingOutcomes,
+            hitOutcomes,
+            memory,
+            memoryFailure,
+            micro,
+            microFailure,
+            renewing.Minted + settings.HitUsers);
+        var problems = SanityChecks.Evaluate(report);
+        var notesPath = Path.Combine(layout.BenchDirectory, "analysis-notes.md");
+        var notes = File.Exists(notesPath) ? await File.ReadAllTextAsync(notesPath) : null;
+        var markdown = ResultsMarkdown.Render(report, GoalVerdicts.Evaluate(report), problems, notes);
+        var output = settings.Output ?? (settings.Quick ? Path.Combine(runDirectory, "RESULTS.md") : Path.Combine(layout.BenchDirectory, "RESULTS.md"));
+        await File.WriteAllTextAsync(output, markdown);
+
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Console.WriteLine($"Report written to {output}");
+        if (problems.Count > 0)
+        {
+            Console.WriteLine($"HARNESS FAILED: {problems.Count} problem(s):");
+            foreach (var problem in problems)
+            {
+                Console.WriteLine("  - " + problem);
+            }
+
+            return 1;
+        }
+
+        Console.WriteLine("Harness OK: every system completed with sane figures.");
+        return 0;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+
+namespace AuthCache.Bench;
+
+/// <summary>The knobs of one run, from the command line; <c>--quick</c> shortens everything so CI can prove the harness works.</summary>
+public sealed record BenchSettings
+{
+    public bool Quick { get; init; }
+
+    public int Users { get; init; } = 1_000;
+
+    public int Connections { get; init; } = 64;
+
+    public double ZipfExponent { get; init; } = 1.0;
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan JwksLatency { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan UserLatency { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Clerk's SDKs fetch a new session token shortly before the current one expires.</summary>
+    public TimeSpan RenewBefore { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Users (one long-lived token each) of the every-request-a-hit workload.</summary>
+    public int HitUsers { get; init; } = 64;
+
+    public int MemoryTokens { get; init; } = 100_000;
+
+    public bool Micro { get; init; } = true;
+
+    /// <summary>Only these systems (by name), or all when empty.</summary>
+    public IReadOnlyList<string> Systems { get; init; } = [];
+
+    /// <summary>Where the report goes; by default bench/RESULTS.md for a full run, the run's folder for --quick.</summary>
+    public string? Output { get; init; }
+
+    public static readonly string Usage = """
+        Usage: dotnet run -c Release --project bench/AuthCache.Bench -- [options]
+          --quick                 every system for a few seconds, short microbenchmarks, small memory run;
+                                  asserts the figures are sane and exits non-zero otherwise (for CI)
+          --users N               simulated users (1000)            --connections N    concurrent connections (64)
+          --warmup S              warm-up seconds (10)              --duration S       measured seconds (30)
+          --jwks-latency MS       issuer key latency (100)          --user-latency MS  user API latency (50)
+          --token-lifetime S      session token lifetime (60)       --renew-before S   renewal before expiry (10)
+          --hit-users N           tokens of the all-hits run (64)   --memory-tokens N  tokens cached for bytes/token (100000)
+          --zipf S                popularity exponent (1.0)         --no-micro         skip the microbenchmarks
+          --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster)
+          --out PATH              report path (default bench/RESULTS.md; a --quick run writes into bench/.runs/)
+        """;
+
+    public static BenchSettings Parse(IReadOnlyList<string> args)
+    {
+        var quick = args.Contains("--quick");
+        var settings = quick
+            ? new BenchSettings { Quick = true, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(3), MemoryTokens = 5_000 }
+            : new BenchSettings();
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            double Double() => double.Parse(Next(), CultureInfo.InvariantCulture);
+            settings = args[i] switch
+            {
+                "--quick" => settings,
+                "--users" => settings with { Users = Int() },
+                "--connections" => settings with { Connections = Int() },
+                "--warmup" => settings with { Warmup = TimeSpan.FromSeconds(Double()) },
+                "--duration" => settings with { Duration = TimeSpan.FromSeconds(Double()) },
+                "--jwks-latency" => settings with { JwksLatency = TimeSpan.FromMilliseconds(Double()) },
+                "--user-latency" => settings with { UserLatency = TimeSpan.FromMilliseconds(Double()) },
+                "--token-lifetime" => settings with { TokenLifetime = TimeSpan.FromSeconds(Double()) },
+                "--renew-before" => settings with { RenewBefore = TimeSpan.FromSeconds(Double()) },
+                "--hit-users" => settings with { HitUsers = Int() },
+                "--memory-tokens" => settings with { MemoryTokens = Int() },
+                "--zipf" => settings with { ZipfExponent = Double() },
+                "--no-micro" => settings with { Micro = false },
+                "--systems" => settings with { Systems = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--out" => settings with { Output = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        if (settings.Users < 1 || settings.Connections < 1 || settings.HitUsers < 1 || settings.MemoryTokens < 1 || settings.Duration <= TimeSpan.Zero
+            || settings.RenewBefore >= settings.TokenLifetime)
+        {
+            throw new ArgumentException("Counts and durations must be positive, and --renew-before shorter than --token-lifetime.");
+        }
+
+        return settings;
+    }
+
+    public bool Includes(string system) => Systems.Count == 0 || Systems.Contains(system, StringComparer.OrdinalIgnoreCase);
+}

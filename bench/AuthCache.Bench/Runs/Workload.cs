@@ -1,0 +1,10 @@
+namespace AuthCache.Bench.Runs;
+
+public enum Workload
+{
+    /// <summary>U users with 60 s tokens renewed like Clerk's, Zipf(1.0) popularity: hits, renewals' misses and cold users.</summary>
+    Renewing,
+
+    /// <summary>A few long-lived tokens, warmed before the window: every measured request is a cache hit.</summary>
+    AllHits,
+}

@@ -1,0 +1,28 @@
+using AuthCache.Bench.Issuer;
+
+namespace AuthCache.Bench.Systems;
+
+/// <summary>What every system needs to start: the built binaries, the issuer to trust, and where to log.</summary>
+public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issuer, string LogDirectory)
+{
+    /// <summary>The same Production settings for every process: no development issuer, quiet request logging.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ProductionEnvironment = new Dictionary<string, string>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_URLS"] = "",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+    };
+
+    /// <summary>The AuthCache settings of an API host or silo trusting the fake issuer (the README's keys).</summary>
+    public IEnumerable<string> AuthCacheArguments() =>
+    [
+        $"--AuthCache:Issuers:0:Issuer={Issuer.Issuer}",
+        "--AuthCache:Issuers:0:RequireHttps=false",
+        $"--AuthCache:Issuers:0:AuthorizedParties:0={FakeClerkIssuer.AuthorizedParty}",
+        $"--AuthCache:UserProfiles:BaseUrl={Issuer.BaseUrl}",
+        $"--AuthCache:UserProfiles:SecretKey={FakeClerkIssuer.SecretKey}",
+    ];
+
+    public static IEnumerable<string> HttpArguments(int port) => ["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"];
+}
