@@ -45,6 +45,7 @@ public sealed class CoHostedSilo : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: $"bench-{Guid.NewGuid():N}")
+            .AddAuthCacheLocalPersistence()
             .AddAuthCacheGrains());
 
         // The cached scheme's services (scoped resolver, request cache), as an API host registers them.

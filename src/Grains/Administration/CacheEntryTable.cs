@@ -18,20 +18,23 @@ public sealed class CacheEntryTable
 
     public void Cached(GrainId grain, DateTimeOffset expiresAt, long bytes)
     {
+        // Add or replace so that the totals change exactly once, whoever wins a race on the same grain.
         var entry = new Entry(expiresAt, bytes);
-        _entries.AddOrUpdate(
-            grain,
-            _ =>
+        while (true)
+        {
+            if (_entries.TryAdd(grain, entry))
             {
                 Interlocked.Increment(ref _count);
                 Interlocked.Add(ref _bytes, bytes);
-                return entry;
-            },
-            (_, previous) =>
+                return;
+            }
+
+            if (_entries.TryGetValue(grain, out var previous) && _entries.TryUpdate(grain, entry, previous))
             {
                 Interlocked.Add(ref _bytes, bytes - previous.Bytes);
-                return entry;
-            });
+                return;
+            }
+        }
     }
 
     public void Released(GrainId grain)
