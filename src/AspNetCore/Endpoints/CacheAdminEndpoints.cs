@@ -18,8 +18,10 @@ namespace AuthCache.AspNetCore.Endpoints;
 
 public static class CacheAdminEndpoints
 {
-    // Above the per-silo timeout of the admin grain, so a slow silo shows up as unreachable rather than as a 503.
+    // Above the admin grain's per-silo timeouts (10 s for stats, 25 s for a cleanup), so a slow silo shows up as
+    // unreachable rather than as a 503.
     private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
     // A key fetch gives up after 10 s including retries.
     private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(15);
@@ -90,7 +92,7 @@ public static class CacheAdminEndpoints
 
         try
         {
-            var result = await grains.GetGrain<ICacheAdminGrain>(0).CleanupAsync(parsed).WaitAsync(ClusterTimeout, context.RequestAborted);
+            var result = await grains.GetGrain<ICacheAdminGrain>(0).CleanupAsync(parsed).WaitAsync(CleanupTimeout, context.RequestAborted);
             var response = new CacheCleanupResponse(ScopeName(result.Scope), result.TokensRemoved, result.ProfilesRemoved, result.Silos, result.UnreachableSilos);
             audit.Performed(
                 context,

@@ -14,17 +14,21 @@ internal sealed partial class CacheAdminGrain(
     ISiloCacheServiceClient silos,
     ILogger<CacheAdminGrain> logger) : Grain, ICacheAdminGrain
 {
-    private static readonly TimeSpan SiloTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(10);
+
+    // An emergency clear of a full silo is one local grain call per cached entry (a few seconds for 250,000);
+    // kept under Orleans' 30 s response timeout of the call that asked for it.
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(25);
 
     public async Task<ClusterCacheStatistics> GetStatisticsAsync()
     {
-        var (answers, unreachable) = await AskEverySiloAsync(service => service.GetStatisticsAsync());
+        var (answers, unreachable) = await AskEverySiloAsync(service => service.GetStatisticsAsync(), StatisticsTimeout);
         return new ClusterCacheStatistics(answers, unreachable);
     }
 
     public async Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope)
     {
-        var (answers, unreachable) = await AskEverySiloAsync(service => service.EvictAsync(scope));
+        var (answers, unreachable) = await AskEverySiloAsync(service => service.EvictAsync(scope), CleanupTimeout);
         return new CacheCleanupResult(
             scope,
             answers.Sum(a => a.TokensRemoved),
@@ -33,7 +37,7 @@ internal sealed partial class CacheAdminGrain(
             unreachable);
     }
 
-    private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask)
+    private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)
     {
         var active = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active)
@@ -43,7 +47,7 @@ internal sealed partial class CacheAdminGrain(
         {
             try
             {
-                return (Silo: silo, Answer: await ask(silos.On(silo)).WaitAsync(SiloTimeout), Failed: false);
+                return (Silo: silo, Answer: await ask(silos.On(silo)).WaitAsync(timeout), Failed: false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
