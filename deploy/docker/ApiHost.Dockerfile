@@ -25,6 +25,7 @@ COPY src/GrainInterfaces/AuthCache.GrainInterfaces.csproj src/GrainInterfaces/
 COPY src/Core/AuthCache.Core.csproj src/Core/
 COPY src/Grains/AuthCache.Grains.csproj src/Grains/
 COPY src/AspNetCore/AuthCache.AspNetCore.csproj src/AspNetCore/
+COPY src/Hosting/AuthCache.Hosting.csproj src/Hosting/
 COPY src/ApiHost/AuthCache.ApiHost.csproj src/ApiHost/
 RUN dotnet restore src/ApiHost/AuthCache.ApiHost.csproj
 

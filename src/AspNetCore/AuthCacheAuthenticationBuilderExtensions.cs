@@ -6,6 +6,7 @@ using AuthCache.AspNetCore.Statistics;
 using AuthCache.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,12 @@ public static class AuthCacheAuthenticationBuilderExtensions
         }
 
         services.AddAuthCacheCore();
+        services.AddOptions<AuthCacheAuthenticationOptions>(AuthCacheDefaults.AuthenticationScheme)
+            .Configure<IConfiguration>(BindGrainCallTimeout)
+            .Validate(
+                o => o.GrainCallTimeout > TimeSpan.Zero && o.GrainCallTimeout <= AuthCacheAuthenticationOptions.MaxGrainCallTimeout,
+                $"{AuthCacheAuthenticationOptions.GrainCallTimeoutKey} must be more than zero and at most {AuthCacheAuthenticationOptions.MaxGrainCallTimeout}.")
+            .ValidateOnStart();
         services.TryAddScoped<RequestAuthCache>();
         services.TryAddScoped<AuthCacheTokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
@@ -95,5 +102,14 @@ public static class AuthCacheAuthenticationBuilderExtensions
 
         builder.AddAuthCacheAdmin();
         services.AddHealthChecks().AddAuthCacheHealthChecks();
+    }
+
+    // Configuration first, so a value set in code by AddAuthCache(o => ...) still wins.
+    private static void BindGrainCallTimeout(AuthCacheAuthenticationOptions options, IConfiguration configuration)
+    {
+        if (configuration.GetValue<TimeSpan?>(AuthCacheAuthenticationOptions.GrainCallTimeoutKey) is { } timeout)
+        {
+            options.GrainCallTimeout = timeout;
+        }
     }
 }

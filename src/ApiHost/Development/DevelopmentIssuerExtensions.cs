@@ -6,16 +6,24 @@ public static partial class DevelopmentIssuerExtensions
 {
     /// <summary>
     /// In Development with no issuer configured (neither <c>AuthCache:Issuers</c> nor the Clerk variables),
-    /// trusts a local <see cref="DevelopmentIssuer"/> served by this host. Never outside Development.
+    /// trusts a local <see cref="DevelopmentIssuer"/> served by this host. When the configured issuers name this
+    /// host's development issuer (<c>{this host}/dev/issuer</c>), it is served too, so the silos and other API
+    /// hosts of a local cluster can trust it. Never outside Development.
     /// </summary>
     public static WebApplicationBuilder AddDevelopmentIssuer(this WebApplicationBuilder builder)
     {
-        if (!builder.Environment.IsDevelopment() || HasConfiguredIssuer(builder.Configuration))
+        if (!builder.Environment.IsDevelopment())
         {
             return builder;
         }
 
         var issuer = new DevelopmentIssuer(ListeningBaseUrl(builder.Configuration));
+        if (HasConfiguredIssuer(builder.Configuration) && !ConfiguredIssuers(builder.Configuration).Contains(issuer.Issuer))
+        {
+            issuer.Dispose();
+            return builder;
+        }
+
         builder.Services.AddSingleton(issuer);
         builder.Services.AddHostedService<DevelopmentIssuerKeyLoader>();
         builder.Services.PostConfigure<AuthCacheOptions>(options =>
@@ -46,6 +54,9 @@ public static partial class DevelopmentIssuerExtensions
         app.Lifetime.ApplicationStarted.Register(() => LogReady(logger, issuer.Issuer, issuer.BaseUrl));
         return app;
     }
+
+    private static IEnumerable<string?> ConfiguredIssuers(IConfiguration configuration) =>
+        configuration.GetSection("AuthCache:Issuers").GetChildren().Select(i => i["Issuer"]?.TrimEnd('/'));
 
     private static bool HasConfiguredIssuer(IConfiguration configuration) =>
         configuration.GetSection("AuthCache:Issuers").GetChildren().Any()

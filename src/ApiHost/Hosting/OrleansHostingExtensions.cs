@@ -1,23 +1,28 @@
-using Orleans;
+using AuthCache.Hosting;
 
 namespace AuthCache.ApiHost.Hosting;
 
 public static class OrleansHostingExtensions
 {
-    /// <summary>Orleans as <c>Orleans:Mode</c> says: an embedded silo (default), a client of silo hosts, or the application's own client.</summary>
+    /// <summary>
+    /// The grains' side of the API host, from the <c>Orleans</c> section (validated now: an invalid section stops
+    /// the start): an embedded silo by default, a client of separate silos (<c>Orleans:Mode=Client</c>), or the
+    /// Orleans client the application registered itself (<c>Orleans:Mode=External</c>).
+    /// </summary>
     public static WebApplicationBuilder AddAuthCacheOrleans(this WebApplicationBuilder builder)
     {
-        var orleans = OrleansHostingOptions.From(builder.Configuration);
+        var orleans = OrleansHostingOptions.Bind(builder.Configuration);
+        builder.ConfigureShutdownTimeout();
         return orleans.Mode switch
         {
-            OrleansHostingMode.Embedded => builder.AddAuthCacheSilo(orleans),
-            OrleansHostingMode.Client => builder.AddAuthCacheClient(orleans),
-            _ when builder.Services.Any(d => d.ServiceType == typeof(IClusterClient)) => builder,
-            _ => throw new InvalidOperationException("Orleans:Mode is External but no Orleans client (IClusterClient) is registered before AddApiHost."),
+            OrleansMode.Client => builder.AddAuthCacheClusterClient(orleans),
+            OrleansMode.External when builder.Services.Any(d => d.ServiceType == typeof(IClusterClient)) => builder,
+            OrleansMode.External => throw new InvalidOperationException("Orleans:Mode is External but no Orleans client (IClusterClient) is registered before AddApiHost."),
+            _ => builder.AddAuthCacheSilo(orleans),
         };
     }
 
     /// <summary>Whether this host runs a silo (and so can serve the Orleans Dashboard).</summary>
     public static bool RunsSilo(this IConfiguration configuration) =>
-        OrleansHostingOptions.From(configuration).Mode == OrleansHostingMode.Embedded;
+        OrleansHostingOptions.Bind(configuration).Mode == OrleansMode.Embedded;
 }

@@ -10,8 +10,8 @@ namespace AuthCache.AspNetCore.Admin;
 /// </summary>
 public sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
 {
-    public const int ActionEventId = 5001;
-    public const int DeniedEventId = 5002;
+    public const int ActionEventId = 6001;
+    public const int DeniedEventId = 6002;
 
     private const int MaxPathLength = 200;
 

@@ -6,8 +6,15 @@ public static class AuthCacheHealthChecks
 {
     public const string ReadyTag = "ready";
 
-    /// <summary>Cluster reachability and per-issuer key freshness, both part of readiness.</summary>
+    public const string ClusterCheckName = "orleans-cluster";
+
+    public const string JwksCheckName = "jwks";
+
+    /// <summary>
+    /// Cluster reachability and per-issuer key freshness, both part of readiness. An unreachable cluster reports
+    /// each check's registered failure status (Unhealthy unless the host lowers it).
+    /// </summary>
     public static IHealthChecksBuilder AddAuthCacheHealthChecks(this IHealthChecksBuilder builder) => builder
-        .AddCheck<ClusterHealthCheck>("orleans-cluster", tags: [ReadyTag])
-        .AddCheck<JwksHealthCheck>("jwks", tags: [ReadyTag]);
+        .AddCheck<ClusterHealthCheck>(ClusterCheckName, tags: [ReadyTag])
+        .AddCheck<JwksHealthCheck>(JwksCheckName, tags: [ReadyTag]);
 }

@@ -14,11 +14,11 @@ internal sealed class ClusterHealthCheck(IGrainFactory grainFactory) : IHealthCh
             var hosts = await grainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(Timeout, cancellationToken);
             return hosts.Count > 0
                 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s).", new Dictionary<string, object> { ["silos"] = hosts.Count })
-                : HealthCheckResult.Unhealthy("The cluster has no active silo.");
+                : new HealthCheckResult(context.Registration.FailureStatus, "The cluster has no active silo.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"The cluster did not answer ({ex.GetType().Name}).");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The cluster did not answer ({ex.GetType().Name}).");
         }
     }
 }

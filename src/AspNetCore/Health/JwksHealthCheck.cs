@@ -33,8 +33,8 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                problems.Add($"{issuer.Issuer}: keys could not be read ({ex.GetType().Name})");
-                worst = HealthStatus.Unhealthy;
+                problems.Add($"{issuer.Issuer}: keys could not be read from the cluster ({ex.GetType().Name})");
+                worst = Worse(worst, context.Registration.FailureStatus);
                 continue;
             }
 
@@ -49,11 +49,13 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
                 problems.Add(keys.LastError is null
                     ? $"{issuer.Issuer}: keys expired at {keys.ExpiresAt:o}, refresh pending"
                     : $"{issuer.Issuer}: serving {(keys.IsStale ? "stale" : "last-known-good")} keys fetched {keys.FetchedAt:o}; last refresh failed: {keys.LastError}");
-                worst = worst == HealthStatus.Unhealthy ? worst : HealthStatus.Degraded;
+                worst = Worse(worst, HealthStatus.Degraded);
             }
         }
 
         var description = problems.Count == 0 ? $"Fresh signing keys for {issuers.Count} issuer(s)." : string.Join("; ", problems);
         return new HealthCheckResult(worst, description, data: data);
     }
+
+    private static HealthStatus Worse(HealthStatus a, HealthStatus b) => a < b ? a : b;
 }

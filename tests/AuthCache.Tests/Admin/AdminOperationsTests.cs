@@ -87,8 +87,8 @@ public sealed class AdminOperationsTests(ApiHostFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Http.SendBasicAsync(HttpMethod.Post, "/api/v1/cache/cleanup", "ops", "guess-" + ApiHostFixture.AdminKey)).StatusCode);
 
         var lines = fixture.Logs.Lines.ToArray();
-        var performed = lines.Where(l => l.Contains("AdminAuditLog[5001]", StringComparison.Ordinal)).ToArray();
-        var denied = lines.Where(l => l.Contains("AdminAuditLog[5002]", StringComparison.Ordinal)).ToArray();
+        var performed = lines.Where(l => l.Contains("AdminAuditLog[6001]", StringComparison.Ordinal)).ToArray();
+        var denied = lines.Where(l => l.Contains("AdminAuditLog[6002]", StringComparison.Ordinal)).ToArray();
         Assert.Contains(performed, l => l.Contains("Admin action cache.cleanup by admin-key: success", StringComparison.Ordinal));
         Assert.Contains(performed, l => l.Contains($"Admin action jwks.refresh by {subject}: success", StringComparison.Ordinal));
         Assert.Contains(performed, l => l.Contains("Admin action cache.stats by admin-key: success", StringComparison.Ordinal));

@@ -30,7 +30,8 @@ public sealed class TokenPrecheckTests
         { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer }), AuthFailureReason.Malformed },
         { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = "soon" }), AuthFailureReason.Malformed },
         { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds() }), AuthFailureReason.Expired },
-        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = Exp, nbf = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds() }), AuthFailureReason.NotYetValid },
+        // Theory data is built at discovery: the nbf margin must outlast a slow run of the whole suite.
+        { TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds(), nbf = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds() }), AuthFailureReason.NotYetValid },
         { TestIssuer.Craft(new { alg = "RS256" }, new[] { 1, 2, 3 }), AuthFailureReason.Malformed },
     };
 

@@ -1,0 +1,17 @@
+using StackExchange.Redis;
+
+namespace AuthCache.Hosting;
+
+internal static class RedisConfiguration
+{
+    /// <summary>
+    /// A fresh configuration per Orleans provider (each owns its connection). A process started while Redis is
+    /// unreachable keeps reconnecting in the background instead of failing its first connect.
+    /// </summary>
+    public static ConfigurationOptions From(OrleansHostingOptions options)
+    {
+        var configuration = ConfigurationOptions.Parse(options.Redis.ConnectionString!);
+        configuration.AbortOnConnectFail = false;
+        return configuration;
+    }
+}

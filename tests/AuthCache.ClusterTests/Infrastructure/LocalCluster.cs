@@ -1,0 +1,182 @@
+using AuthCache.Core.Validation;
+using AuthCache.GrainInterfaces;
+using AuthCache.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace AuthCache.ClusterTests.Infrastructure;
+
+/// <summary>
+/// The cluster mode on one machine, as an operator would run it: a private Redis, a test issuer on 127.0.0.1,
+/// silo processes on Redis clustering and API host processes as Orleans clients (<c>Orleans:Mode=Client</c>),
+/// every port distinct. The test's own Orleans client (<see cref="Observer"/>) only locates grains.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public const string ServiceId = "authcache-test";
+
+    public const string AdminKey = "cluster-admin-key-5c7e";
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<NodeProcess> _silos = [];
+    private readonly List<NodeProcess> _apiHosts = [];
+    private readonly Dictionary<NodeProcess, int> _siloPorts = [];
+    private IHost? _observer;
+
+    private LocalCluster(RedisServer redis, TestIssuer issuer)
+    {
+        Redis = redis;
+        Issuer = issuer;
+    }
+
+    public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
+
+    public RedisServer Redis { get; }
+
+    public TestIssuer Issuer { get; }
+
+    public IReadOnlyList<NodeProcess> Silos => _silos;
+
+    public IReadOnlyList<NodeProcess> ApiHosts => _apiHosts;
+
+    public RedisKey MembershipKey => $"{ServiceId}/members/{ClusterId}";
+
+    public static async Task<LocalCluster> StartAsync(int silos, int apiHosts)
+    {
+        var cluster = new LocalCluster(await RedisServer.StartAsync(), await TestIssuer.StartAsync());
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
+            await Task.WhenAll(Enumerable.Range(0, apiHosts).Select(_ => cluster.StartApiHostAsync()));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A silo process, returned once it is Active in the cluster (its readiness probe says so).</summary>
+    public async Task<NodeProcess> StartSiloAsync()
+    {
+        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next(), httpPort = FreePort.Next();
+        var name = $"silo-{siloPort}";
+        var silo = NodeProcess.Start(name, NodeProcess.SiloAssembly, httpPort, new Dictionary<string, string>(CommonSettings())
+        {
+            ["Orleans__SiloPort"] = siloPort.ToString(),
+            ["Orleans__GatewayPort"] = gatewayPort.ToString(),
+            ["Orleans__AdvertisedIP"] = "127.0.0.1",
+            ["POD_NAME"] = name,
+        });
+        lock (_silos)
+        {
+            _silos.Add(silo);
+            _siloPorts[silo] = siloPort;
+        }
+
+        await Eventually.UntilAsync(
+            Eventually.Probe(async () => (await HealthResponse.GetAsync(silo, "/health/ready")).Status == System.Net.HttpStatusCode.OK),
+            StartTimeout, $"{name} ready", () => silo.Describe());
+        return silo;
+    }
+
+    /// <summary>
+    /// An API host in client mode, returned once it serves HTTP and, when <paramref name="waitForCluster"/>, once
+    /// its readiness is Healthy (connected, keys readable through the cluster).
+    /// </summary>
+    public async Task<NodeProcess> StartApiHostAsync(bool waitForCluster = true)
+    {
+        var httpPort = FreePort.Next();
+        var host = NodeProcess.Start($"api-{httpPort}", NodeProcess.ApiHostAssembly, httpPort, new Dictionary<string, string>(CommonSettings())
+        {
+            ["Orleans__Mode"] = "Client",
+        });
+        lock (_apiHosts)
+        {
+            _apiHosts.Add(host);
+        }
+
+        var path = waitForCluster ? "/health/ready" : "/health/live";
+        await Eventually.UntilAsync(
+            Eventually.Probe(async () => (await HealthResponse.GetAsync(host, path)).Report == "Healthy"),
+            StartTimeout, $"{host.Name} {path} Healthy", () => host.Describe());
+        return host;
+    }
+
+    public int SiloPortOf(NodeProcess silo) => _siloPorts[silo];
+
+    public async Task<IReadOnlyList<MembershipRow>> MembershipAsync() =>
+        (await Redis.Database.HashGetAllAsync(MembershipKey))
+            .Where(e => e.Name != "Version")
+            .Select(e => MembershipRow.Parse(e.Value!))
+            .ToList();
+
+    /// <summary>The test's own Orleans client, connected through the same Redis membership.</summary>
+    public async Task<IClusterClient> ObserverAsync()
+    {
+        if (_observer is null)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.UseOrleansClient(client => client
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = ClusterId;
+                    o.ServiceId = ServiceId;
+                })
+                .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(Redis.ConnectionString)));
+            var observer = builder.Build();
+            await observer.StartAsync();
+            _observer = observer;
+        }
+
+        return _observer.Services.GetRequiredService<IClusterClient>();
+    }
+
+    /// <summary>The silo port of the silo holding the token's validation grain, or null when it is not active anywhere.</summary>
+    public async Task<int?> SiloPortHoldingAsync(string token)
+    {
+        var observer = await ObserverAsync();
+        var grain = observer.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token));
+        var address = await observer.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+        return address?.Endpoint.Port;
+    }
+
+    public string Describe() => string.Join("\n", _silos.Concat(_apiHosts).Select(n => n.Describe(25)));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_observer is not null)
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _observer.StopAsync(stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _observer.Dispose();
+        }
+
+        foreach (var node in _apiHosts.Concat(_silos))
+        {
+            await node.DisposeAsync();
+        }
+
+        await Issuer.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    private Dictionary<string, string> CommonSettings() => new()
+    {
+        ["Orleans__ClusterId"] = ClusterId,
+        ["Orleans__ServiceId"] = ServiceId,
+        ["Orleans__Redis__ConnectionString"] = Redis.ConnectionString,
+        ["AuthCache__Issuers__0__Issuer"] = Issuer.Issuer,
+        ["AuthCache__Issuers__0__RequireHttps"] = "false",
+        ["AuthCache__Admin__ApiKey"] = AdminKey,
+        ["HostOptions__ShutdownTimeout"] = "00:00:30",
+        ["Logging__LogLevel__AuthCache"] = "Debug",
+        ["Logging__LogLevel__Microsoft.AspNetCore.Authentication"] = "Debug",
+    };
+}
