@@ -3,6 +3,7 @@ using AuthCache.ApiHost.Endpoints;
 using AuthCache.ApiHost.Hosting;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
+using AuthCache.AspNetCore.Telemetry;
 
 namespace AuthCache.ApiHost;
 
@@ -13,6 +14,7 @@ public static class ApiHostComposition
     {
         builder.AddDevelopmentIssuer();
         builder.AddAuthCacheOrleans();
+        builder.AddAuthCacheTelemetry();
         builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme)
             .AddAuthCache()
             .AddAuthCacheDirect();
@@ -27,6 +29,12 @@ public static class ApiHostComposition
         app.MapDevelopmentIssuer();
         app.MapCurrentUser();
         app.MapCacheAdmin();
+        app.MapPrometheusScrapingEndpoint();
+        if (app.Configuration.RunsSilo())
+        {
+            app.MapAuthCacheDashboard();
+        }
+
         return app;
     }
 }

@@ -2,12 +2,14 @@ using AuthCache.AspNetCore.Admin;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Health;
+using AuthCache.AspNetCore.Statistics;
 using AuthCache.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore;
 
@@ -16,12 +18,19 @@ public static class AuthCacheAuthenticationBuilderExtensions
     /// <summary>
     /// The cached bearer scheme (<see cref="AuthCacheDefaults.AuthenticationScheme"/>), a drop-in for
     /// <c>AddJwtBearer</c>: <c>services.AddAuthentication("AuthCache").AddAuthCache()</c>. Also registers the
-    /// request cache, the admin key scheme and policy, and the health checks. Needs an <see cref="IGrainFactory"/>
-    /// (a co-hosted silo or an Orleans client).
+    /// request cache, the admin schemes and policy, the health checks, and the reporting of this host's
+    /// counters to the cluster. Needs an <see cref="IGrainFactory"/> (a co-hosted silo or an Orleans client).
     /// </summary>
     public static AuthenticationBuilder AddAuthCache(this AuthenticationBuilder builder, Action<AuthCacheAuthenticationOptions>? configure = null)
     {
         AddSharedServices(builder);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(ApiHostCountersReporter)))
+        {
+            builder.Services.AddSingleton<ApiHostCountersReporter>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiHostCountersReporter>());
+        }
+
         return builder.AddScheme<AuthCacheAuthenticationOptions, AuthCacheAuthenticationHandler>(AuthCacheDefaults.AuthenticationScheme, configure);
     }
 
@@ -30,6 +39,42 @@ public static class AuthCacheAuthenticationBuilderExtensions
     {
         AddSharedServices(builder);
         return builder.AddScheme<AuthCacheAuthenticationOptions, DirectAuthenticationHandler>(AuthCacheDefaults.DirectAuthenticationScheme, configure);
+    }
+
+    /// <summary>
+    /// The admin key scheme (<c>X-Admin-Key</c> header or HTTP Basic with the key as password) and the
+    /// <see cref="AuthCacheDefaults.AdminPolicy"/> policy, which also accepts a token with the admin role when
+    /// the cached scheme is registered. Refused admin requests are audited. Enough on its own for a host that
+    /// only serves admin pages, such as a silo host's dashboard.
+    /// </summary>
+    public static AuthenticationBuilder AddAuthCacheAdmin(this AuthenticationBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(AdminAuditLog)))
+        {
+            return builder;
+        }
+
+        services.AddOptions<AuthCacheAdminOptions>().BindConfiguration(AuthCacheAdminOptions.SectionName);
+        builder.AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AuthCacheDefaults.AdminKeyScheme, null);
+        services.AddSingleton<AdminAuditLog>();
+        services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuditingAuthorizationResultHandler>();
+        services.AddAuthorization();
+
+        // The scheme list is decided once all schemes are registered, whatever the order of the calls.
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>>((authorization, authentication) =>
+            authorization.AddPolicy(AuthCacheDefaults.AdminPolicy, policy =>
+            {
+                policy.AddAuthenticationSchemes(AuthCacheDefaults.AdminKeyScheme);
+                if (authentication.Value.SchemeMap.ContainsKey(AuthCacheDefaults.AuthenticationScheme))
+                {
+                    policy.AddAuthenticationSchemes(AuthCacheDefaults.AuthenticationScheme);
+                }
+
+                policy.AddRequirements(new AdminRequirement());
+            }));
+        return builder;
     }
 
     private static void AddSharedServices(AuthenticationBuilder builder)
@@ -55,13 +100,7 @@ public static class AuthCacheAuthenticationBuilderExtensions
             .ValidateOnStart();
         services.TryAddSingleton<FailedAuthenticationLimiter>();
 
-        services.AddOptions<AuthCacheAdminOptions>().BindConfiguration(AuthCacheAdminOptions.SectionName);
-        builder.AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AuthCacheDefaults.AdminKeyScheme, null);
-        services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
-        services.AddAuthorizationBuilder().AddPolicy(AuthCacheDefaults.AdminPolicy, policy => policy
-            .AddAuthenticationSchemes(AuthCacheDefaults.AdminKeyScheme, AuthCacheDefaults.AuthenticationScheme)
-            .AddRequirements(new AdminRequirement()));
-
+        builder.AddAuthCacheAdmin();
         services.AddHealthChecks().AddAuthCacheHealthChecks();
     }
 

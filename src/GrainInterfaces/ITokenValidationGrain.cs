@@ -10,4 +10,11 @@ public interface ITokenValidationGrain : IGrainWithStringKey
     /// <param name="token">The raw token, used to validate on a miss; never stored or logged.</param>
     [Alias("Validate")]
     Task<TokenValidationResult> ValidateAsync(string token);
+
+    /// <summary>
+    /// Drops the cached result when <paramref name="scope"/> covers it and lets the activation go. Returns
+    /// whether a cached result was dropped.
+    /// </summary>
+    [Alias("Evict")]
+    Task<bool> EvictAsync(CacheEvictionScope scope);
 }

@@ -7,4 +7,11 @@ public interface IUserProfileGrain : IGrainWithStringKey
     /// <summary>The profile, or null when it cannot be had (profiles off, upstream failure, unknown user).</summary>
     [Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();
+
+    /// <summary>
+    /// Drops the cached profile when <paramref name="scope"/> covers it (an expired profile is one past its
+    /// TTL) and lets the activation go. Returns whether a profile was dropped.
+    /// </summary>
+    [Alias("Evict")]
+    Task<bool> EvictAsync(CacheEvictionScope scope);
 }

@@ -1,25 +1,54 @@
 using AuthCache.Core;
+using AuthCache.Core.Options;
+using AuthCache.Grains.Administration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 
 namespace AuthCache.Grains;
 
 public static class AuthCacheSiloBuilderExtensions
 {
     /// <summary>
-    /// The services the AuthCache grains need on every silo (options, validator, HTTP clients) and the JWKS
-    /// pre-population and maintenance. The host also registers a reminder service and the
-    /// <see cref="AuthCacheStorage.Name"/> grain storage (see <see cref="AddAuthCacheLocalPersistence"/>).
+    /// The services the AuthCache grains need on every silo (options, validator, HTTP clients), the JWKS
+    /// pre-population and maintenance, the per-silo cache service behind the cluster-wide stats and cleanup,
+    /// and the Orleans Dashboard unless <c>AuthCache:Dashboard:Enabled</c> is false. The host also registers a
+    /// reminder service and the <see cref="AuthCacheStorage.Name"/> grain storage (see
+    /// <see cref="AddAuthCacheLocalPersistence"/>).
     /// </summary>
     public static ISiloBuilder AddAuthCacheGrains(this ISiloBuilder builder)
     {
+        if (builder.Services.Any(d => d.ServiceType == typeof(SiloCacheRegistry)))
+        {
+            return builder;
+        }
+
         builder.Services.AddAuthCacheCore();
         builder.Services.AddSingleton<JwksMaintenanceService>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JwksMaintenanceService>());
-        return builder;
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SiloCacheRegistry>();
+        builder.Services.TryAddSingleton<ISiloCacheServiceClient, SiloCacheServiceClient>();
+        builder.AddGrainService<SiloCacheService>();
+        return builder.AddAuthCacheDashboard();
     }
 
     /// <summary>In-memory reminders and grain storage, for a single local silo or a test cluster.</summary>
     public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder) => builder
         .UseInMemoryReminderService()
         .AddMemoryGrainStorage(AuthCacheStorage.Name);
+
+    private static ISiloBuilder AddAuthCacheDashboard(this ISiloBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>() ?? new();
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+
+        builder.AddDashboard(dashboard => dashboard.HideTrace = options.HideTrace);
+        builder.Services.Configure<GrainProfilerOptions>(profiler => profiler.TraceAlways = options.TraceAlways);
+        return builder;
+    }
 }

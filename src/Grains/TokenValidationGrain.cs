@@ -3,6 +3,7 @@ using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
+using AuthCache.Grains.Administration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed partial class TokenValidationGrain(
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     AuthCacheMetrics metrics,
+    SiloCacheRegistry registry,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
     private TokenValidationResult? _cached;
@@ -73,11 +75,29 @@ public sealed partial class TokenValidationGrain(
 
         _cached = result with { FromCache = true };
         metrics.EntryCached();
+        registry.Tokens.Cached(this.GetGrainId(), cacheUntil, CacheEntrySize.Of(_cached));
         _expiryTimer = this.RegisterGrainTimer(
             static (grain, _) => grain.ExpireAsync(),
             this,
             new GrainTimerCreationOptions { DueTime = cacheUntil - now, Period = Timeout.InfiniteTimeSpan });
         return result;
+    }
+
+    public Task<bool> EvictAsync(CacheEvictionScope scope)
+    {
+        var dropped = _cached is { } cached && (scope == CacheEvictionScope.All || clock.UtcNow >= cached.CachedUntil);
+        if (dropped)
+        {
+            Release();
+        }
+
+        // An activation without a cached result has nothing to keep (this call may even have created it).
+        if (_cached is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(dropped);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -101,6 +121,7 @@ public sealed partial class TokenValidationGrain(
         {
             _cached = null;
             metrics.EntryReleased();
+            registry.Tokens.Released(this.GetGrainId());
         }
     }
 

@@ -3,6 +3,7 @@ using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.Core.Profiles;
 using AuthCache.GrainInterfaces;
+using AuthCache.Grains.Administration;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.Grains;
@@ -16,7 +17,8 @@ public sealed class UserProfileGrain(
     UserProfileClient client,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
-    AuthCacheMetrics metrics) : Grain, IUserProfileGrain
+    AuthCacheMetrics metrics,
+    SiloCacheRegistry registry) : Grain, IUserProfileGrain
 {
     private UserProfile? _profile;
     private DateTimeOffset _freshUntil;
@@ -46,6 +48,38 @@ public sealed class UserProfileGrain(
 
         _profile = fetched;
         _freshUntil = clock.UtcNow + settings.CacheTtl;
+        registry.Profiles.Cached(this.GetGrainId(), _freshUntil, CacheEntrySize.Of(fetched));
         return fetched;
+    }
+
+    public Task<bool> EvictAsync(CacheEvictionScope scope)
+    {
+        var dropped = _profile is not null && (scope == CacheEvictionScope.All || clock.UtcNow >= _freshUntil);
+        if (dropped)
+        {
+            Release();
+        }
+
+        if (_profile is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(dropped);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Release();
+        return Task.CompletedTask;
+    }
+
+    private void Release()
+    {
+        if (_profile is not null)
+        {
+            _profile = null;
+            registry.Profiles.Released(this.GetGrainId());
+        }
     }
 }

@@ -8,4 +8,10 @@ public enum OrleansMode
 
     /// <summary>The API host is an Orleans client of separate silos, found through the Redis membership table.</summary>
     Client,
+
+    /// <summary>
+    /// The application registers its own Orleans client (<c>IClusterClient</c>) before composing the API host, which
+    /// then adds none: a host that already has a client, or a test cluster's client.
+    /// </summary>
+    External,
 }

@@ -4,5 +4,5 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddStandaloneSilo();
 
 var app = builder.Build();
-app.MapSiloHealth();
+app.MapSilo();
 app.Run();

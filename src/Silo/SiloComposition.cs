@@ -1,3 +1,6 @@
+using AuthCache.AspNetCore;
+using AuthCache.AspNetCore.Endpoints;
+using AuthCache.AspNetCore.Telemetry;
 using AuthCache.Grains;
 using AuthCache.Hosting;
 using AuthCache.Silo.Health;
@@ -12,22 +15,32 @@ public static class SiloComposition
     /// <summary>
     /// A silo with the AuthCache grains: Redis clustering, reminders and storage when
     /// <c>Orleans:Redis:ConnectionString</c> is set, localhost clustering otherwise (<c>Orleans:PrimarySiloPort</c>
-    /// lets it join another local silo, for example an API host's).
+    /// lets it join another local silo, for example an API host's). Its web side serves the health probes,
+    /// <c>/metrics</c> and the Orleans Dashboard (admin key, as header or Basic password).
     /// </summary>
     public static WebApplicationBuilder AddStandaloneSilo(this WebApplicationBuilder builder)
     {
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
         builder.UseOrleans(silo => silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains());
         builder.ConfigureShutdownTimeout();
+        builder.AddAuthCacheTelemetry();
+        builder.Services.AddAuthentication(AuthCacheDefaults.AdminKeyScheme).AddAuthCacheAdmin();
         builder.Services.AddHealthChecks().AddCheck<SiloMembershipHealthCheck>("silo-membership", tags: [ReadyTag]);
         return builder;
     }
 
-    /// <summary><c>/health/live</c> (the process serves HTTP; no dependency checked) and <c>/health/ready</c> (active in the cluster).</summary>
-    public static WebApplication MapSiloHealth(this WebApplication app)
+    /// <summary>
+    /// <c>/health/live</c> (the process serves HTTP; no dependency checked), <c>/health/ready</c> (active in the
+    /// cluster), <c>/metrics</c> and <c>/dashboard/</c>.
+    /// </summary>
+    public static WebApplication MapSilo(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint();
+        app.MapAuthCacheDashboard();
         return app;
     }
 }

@@ -25,6 +25,7 @@ public static partial class DevelopmentIssuerExtensions
         }
 
         builder.Services.AddSingleton(issuer);
+        builder.Services.AddHostedService<DevelopmentIssuerKeyLoader>();
         builder.Services.PostConfigure<AuthCacheOptions>(options =>
         {
             if (options.FindIssuer(issuer.Issuer) is null)

@@ -1,6 +1,7 @@
+using AuthCache.AspNetCore.Admin;
 using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Health;
-using AuthCache.Core.Diagnostics;
+using AuthCache.AspNetCore.Statistics;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
 using Microsoft.AspNetCore.Authentication;
@@ -8,8 +9,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -17,16 +18,28 @@ namespace AuthCache.AspNetCore.Endpoints;
 
 public static class CacheAdminEndpoints
 {
+    // Above the admin grain's per-silo timeouts (10 s for stats, 25 s for a cleanup), so a slow silo shows up as
+    // unreachable rather than as a 503.
+    private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
+
+    // A key fetch gives up after 10 s including retries.
+    private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(15);
+
+    private const int MaxEchoedLength = 200;
+
     /// <summary>
-    /// <c>/api/v1/cache/stats</c> (admin), <c>/api/v1/cache/health</c> (anonymous status; details for admins),
-    /// <c>/api/v1/cache/demo/request-cache</c> (any authenticated caller), and the Kubernetes probes
-    /// <c>/health/live</c> and <c>/health/ready</c>.
+    /// Under <c>/api/v1/cache</c>: <c>GET stats</c>, <c>POST cleanup</c> and <c>POST jwks/refresh</c> (admin),
+    /// <c>GET health</c> (anonymous status; details for admins), <c>GET demo/request-cache</c> (any
+    /// authenticated caller); and the Kubernetes probes <c>/health/live</c> and <c>/health/ready</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapCacheAdmin(this IEndpointRouteBuilder endpoints)
     {
         var cache = endpoints.MapGroup("/api/v1/cache").WithTags("AuthCache");
 
         cache.MapGet("/stats", GetStatsAsync).RequireAuthorization(AuthCacheDefaults.AdminPolicy);
+        cache.MapPost("/cleanup", CleanupAsync).RequireAuthorization(AuthCacheDefaults.AdminPolicy);
+        cache.MapPost("/jwks/refresh", RefreshJwksAsync).RequireAuthorization(AuthCacheDefaults.AdminPolicy);
         cache.MapGet("/health", GetHealthAsync).AllowAnonymous();
         cache.MapGet("/demo/request-cache", DemoRequestCacheAsync).RequireAuthorization();
 
@@ -35,25 +48,100 @@ public static class CacheAdminEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetStatsAsync(AuthCacheMetrics metrics, IGrainFactory grains, IOptionsMonitor<AuthCacheOptions> options)
+    private static async Task<IResult> GetStatsAsync(
+        HttpContext context,
+        IGrainFactory grains,
+        [FromServices] ApiHostCountersReporter? reporter,
+        IOptionsMonitor<AuthCacheOptions> options,
+        TimeProvider time,
+        AdminAuditLog audit)
     {
-        var counters = metrics.Snapshot();
-        var lookups = counters.TokenCacheHits + counters.TokenCacheMisses;
-        var jwks = await Task.WhenAll(options.CurrentValue.Issuers.Select(i => grains.GetGrain<IJwksGrain>(i.Issuer).GetStatusAsync()));
-        return Results.Ok(new CacheStatsResponse(
-            Scope: "process",
-            new TokenCacheStats(
-                counters.TokenCacheHits,
-                counters.TokenCacheMisses,
-                lookups == 0 ? 0 : (double)counters.TokenCacheHits / lookups,
-                counters.ActiveEntries,
-                counters.Validations,
-                options.CurrentValue.MaxCachedTokens,
-                counters.UncachedBecauseFull),
-            new UserProfileCacheStats(counters.ProfileCacheHits, counters.ProfileFetches),
-            new RequestCacheStats(counters.RequestCacheHits),
-            counters.Fallbacks,
-            jwks));
+        const string action = "cache.stats";
+        try
+        {
+            if (reporter is not null)
+            {
+                await reporter.ReportAsync().WaitAsync(ClusterTimeout, context.RequestAborted);
+            }
+
+            var cluster = grains.GetGrain<ICacheAdminGrain>(0).GetStatisticsAsync();
+            var hosts = grains.GetGrain<IApiHostCountersGrain>(0).GetReportsAsync();
+            var jwks = Task.WhenAll(options.CurrentValue.Issuers.Select(i => grains.GetGrain<IJwksGrain>(i.Issuer).GetStatusAsync()));
+            await Task.WhenAll(cluster, hosts, jwks).WaitAsync(ClusterTimeout, context.RequestAborted);
+
+            var response = CacheStatsResponse.Create(cluster.Result, hosts.Result, jwks.Result, time.GetUtcNow());
+            audit.Performed(context, action, response.Cluster.UnreachableSilos.Count == 0 ? "success" : "partial");
+            return Results.Ok(response);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            audit.Performed(context, action, "failed", ex.GetType().Name);
+            return ClusterUnavailable(context);
+        }
+    }
+
+    /// <summary>Drops expired entries now, or with <c>?scope=all</c> every cached validation and profile.</summary>
+    private static async Task<IResult> CleanupAsync(HttpContext context, string? scope, IGrainFactory grains, AdminAuditLog audit)
+    {
+        const string action = "cache.cleanup";
+        if (!TryParseScope(scope, out var parsed))
+        {
+            audit.Performed(context, action, "rejected", "invalid_scope");
+            return Results.BadRequest(new AdminError("invalid_scope", "scope must be 'expired' (the default) or 'all'."));
+        }
+
+        try
+        {
+            var result = await grains.GetGrain<ICacheAdminGrain>(0).CleanupAsync(parsed).WaitAsync(CleanupTimeout, context.RequestAborted);
+            var response = new CacheCleanupResponse(ScopeName(result.Scope), result.TokensRemoved, result.ProfilesRemoved, result.Silos, result.UnreachableSilos);
+            audit.Performed(
+                context,
+                action,
+                result.UnreachableSilos.Count == 0 ? "success" : "partial",
+                $"scope={response.Scope} tokens={response.TokensRemoved} profiles={response.ProfilesRemoved} silos={response.Silos}");
+            return Results.Ok(response);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            audit.Performed(context, action, "failed", ex.GetType().Name);
+            return ClusterUnavailable(context);
+        }
+    }
+
+    /// <summary>Fetches the keys of one issuer (<c>?issuer=</c>) or of all now; 502 when a fetch failed.</summary>
+    private static async Task<IResult> RefreshJwksAsync(HttpContext context, string? issuer, IGrainFactory grains, IOptionsMonitor<AuthCacheOptions> options, AdminAuditLog audit)
+    {
+        const string action = "jwks.refresh";
+        var settings = options.CurrentValue;
+        if (issuer is not null && settings.FindIssuer(issuer) is null)
+        {
+            audit.Performed(context, action, "rejected", "unknown_issuer");
+            return Results.BadRequest(new AdminError("unknown_issuer", $"'{Truncate(issuer)}' is not a configured issuer (AuthCache:Issuers)."));
+        }
+
+        var issuers = issuer is not null ? [issuer] : settings.Issuers.Select(i => i.Issuer).ToArray();
+        var refreshed = await Task.WhenAll(issuers.Select(i => ForceRefreshAsync(grains, i)));
+        var failed = refreshed.Where(r => !r.Refreshed).Select(r => r.Issuer).ToArray();
+        audit.Performed(
+            context,
+            action,
+            failed.Length == 0 ? "success" : "failed",
+            failed.Length == 0 ? $"issuers={refreshed.Length}" : $"issuers={refreshed.Length} failed={string.Join(',', failed)}");
+        var response = new JwksRefreshResponse(refreshed);
+        return failed.Length == 0 ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status502BadGateway);
+    }
+
+    private static async Task<IssuerRefresh> ForceRefreshAsync(IGrainFactory grains, string issuer)
+    {
+        try
+        {
+            var keys = await grains.GetGrain<IJwksGrain>(issuer).ForceRefreshAsync().WaitAsync(RefreshTimeout);
+            return new IssuerRefresh(issuer, keys.LastError is null, keys.Keys.Select(k => k.Kid).ToArray(), keys.FetchedAt, keys.LastError);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new IssuerRefresh(issuer, false, [], null, $"the cluster did not answer ({ex.GetType().Name})");
+        }
     }
 
     private static async Task GetHealthAsync(HttpContext context, HealthCheckService health, IAuthorizationService authorization)
@@ -94,4 +182,32 @@ public static class CacheAdminEndpoints
             clusterCalls = cache.Resolutions,
         });
     }
+
+    private static bool TryParseScope(string? scope, out CacheEvictionScope parsed)
+    {
+        switch (scope?.ToLowerInvariant())
+        {
+            case null or "expired":
+                parsed = CacheEvictionScope.Expired;
+                return true;
+            case "all":
+                parsed = CacheEvictionScope.All;
+                return true;
+            default:
+                parsed = default;
+                return false;
+        }
+    }
+
+    private static string ScopeName(CacheEvictionScope scope) => scope == CacheEvictionScope.All ? "all" : "expired";
+
+    private static IResult ClusterUnavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return Results.Json(
+            new AdminError("cluster_unavailable", "The Orleans cluster did not answer in time; retry shortly."),
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static string Truncate(string value) => value.Length > MaxEchoedLength ? value[..MaxEchoedLength] + "…" : value;
 }

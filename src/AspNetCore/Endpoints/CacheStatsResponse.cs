@@ -2,16 +2,86 @@ using AuthCache.GrainInterfaces;
 
 namespace AuthCache.AspNetCore.Endpoints;
 
+/// <summary>The cluster-wide answer of <c>GET /api/v1/cache/stats</c>: totals first, then the parts they sum.</summary>
 public sealed record CacheStatsResponse(
     string Scope,
+    DateTimeOffset GeneratedAt,
+    SiloCoverage Cluster,
     TokenCacheStats TokenCache,
     UserProfileCacheStats UserProfiles,
     RequestCacheStats RequestCache,
     long Fallbacks,
-    IReadOnlyList<JwksStatus> Jwks);
+    IReadOnlyList<IssuerKeyStats> Jwks,
+    IReadOnlyList<SiloCacheStatistics> Silos,
+    IReadOnlyList<ApiHostCounters> ApiHosts)
+{
+    public static CacheStatsResponse Create(
+        ClusterCacheStatistics cluster,
+        IReadOnlyList<ApiHostCounters> hosts,
+        IReadOnlyList<JwksStatus> jwks,
+        DateTimeOffset now)
+    {
+        var silos = cluster.Silos;
+        var tokenHits = silos.Sum(s => s.TokenCacheHits);
+        var tokenMisses = silos.Sum(s => s.TokenCacheMisses);
+        var profileHits = silos.Sum(s => s.ProfileCacheHits);
+        var profileFetches = silos.Sum(s => s.ProfileFetches);
+        return new CacheStatsResponse(
+            "cluster",
+            now,
+            new SiloCoverage(silos.Count + cluster.UnreachableSilos.Count, silos.Count, cluster.UnreachableSilos),
+            new TokenCacheStats(
+                tokenHits,
+                tokenMisses,
+                Rate(tokenHits, tokenMisses),
+                silos.Sum(s => s.TokenEntries),
+                silos.Sum(s => s.TokenBytes),
+                silos.Count == 0 ? 0 : silos.Max(s => s.MaxTokenEntries),
+                silos.Sum(s => s.TokensUncachedBecauseFull)),
+            new UserProfileCacheStats(profileHits, profileFetches, Rate(profileHits, profileFetches), silos.Sum(s => s.ProfileEntries), silos.Sum(s => s.ProfileBytes)),
+            new RequestCacheStats(hosts.Sum(h => h.RequestCacheHits), hosts.Count),
+            hosts.Sum(h => h.Fallbacks),
+            jwks.Select(IssuerKeyStats.From).ToArray(),
+            silos.OrderBy(s => s.Silo, StringComparer.Ordinal).ToArray(),
+            hosts);
+    }
 
-public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long Validations, int MaxEntriesPerSilo, long UncachedBecauseFull);
+    private static double Rate(long hits, long misses) => hits + misses == 0 ? 0 : (double)hits / (hits + misses);
+}
 
-public sealed record UserProfileCacheStats(long Hits, long Fetches);
+/// <summary>How many active silos the numbers cover; an unreachable silo's entries are missing from the totals.</summary>
+public sealed record SiloCoverage(int ActiveSilos, int AnsweredSilos, IReadOnlyList<string> UnreachableSilos);
 
-public sealed record RequestCacheStats(long Hits);
+/// <summary><see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were answered but not cached at the bound.</summary>
+public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long ApproximateBytes, int MaxEntriesPerSilo, long UncachedBecauseFull);
+
+/// <summary><see cref="Fetches"/> are the profile lookups that went to the identity provider (the misses).</summary>
+public sealed record UserProfileCacheStats(long Hits, long Fetches, double HitRate, long ActiveEntries, long ApproximateBytes);
+
+/// <summary>Per-request cache hits summed over the <see cref="ApiHosts"/> API hosts that report.</summary>
+public sealed record RequestCacheStats(long Hits, int ApiHosts);
+
+public sealed record IssuerKeyStats(
+    string Issuer,
+    IReadOnlyList<string> KeyIds,
+    DateTimeOffset? LastRefresh,
+    DateTimeOffset? NextRefresh,
+    DateTimeOffset? ExpiresAt,
+    bool IsStale,
+    long FetchSuccesses,
+    long FetchFailures,
+    string? LastError,
+    DateTimeOffset? LastErrorAt)
+{
+    public static IssuerKeyStats From(JwksStatus status) => new(
+        status.Issuer,
+        status.KeyIds,
+        status.LastRefresh,
+        status.NextRefresh,
+        status.ExpiresAt,
+        status.IsStale,
+        status.FetchSuccesses,
+        status.FetchFailures,
+        status.LastError,
+        status.LastErrorAt);
+}

@@ -18,6 +18,8 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     public const string ServiceId = "authcache-test";
 
+    public const string AdminKey = "cluster-admin-key-5c7e";
+
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly List<NodeProcess> _silos = [];
@@ -179,6 +181,7 @@ public sealed class LocalCluster : IAsyncDisposable
         ["Orleans__Redis__ConnectionString"] = Redis.ConnectionString,
         ["AuthCache__Issuers__0__Issuer"] = Issuer.Issuer,
         ["AuthCache__Issuers__0__RequireHttps"] = "false",
+        ["AuthCache__Admin__ApiKey"] = AdminKey,
         ["HostOptions__ShutdownTimeout"] = "00:00:30",
         ["Logging__LogLevel__AuthCache"] = "Debug",
         ["Logging__LogLevel__Microsoft.AspNetCore.Authentication"] = "Debug",

@@ -6,9 +6,23 @@ namespace AuthCache.Tests.Api;
 
 internal static class ApiRequests
 {
-    public static Task<HttpResponseMessage> GetAsync(this HttpClient http, string path, string? bearer = null, string? adminKey = null)
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient http, string path, string? bearer = null, string? adminKey = null) =>
+        http.SendAsync(HttpMethod.Get, path, bearer, adminKey);
+
+    public static Task<HttpResponseMessage> PostAsync(this HttpClient http, string path, string? bearer = null, string? adminKey = null) =>
+        http.SendAsync(HttpMethod.Post, path, bearer, adminKey);
+
+    /// <summary>A request with HTTP Basic credentials, as a browser sends them after its login prompt.</summary>
+    public static Task<HttpResponseMessage> SendBasicAsync(this HttpClient http, HttpMethod method, string path, string user, string password)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + password)));
+        return http.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient http, HttpMethod method, string path, string? bearer = null, string? adminKey = null)
+    {
+        var request = new HttpRequestMessage(method, path);
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);

@@ -1,0 +1,12 @@
+namespace AuthCache.GrainInterfaces;
+
+/// <summary>
+/// The counters that live in an API host rather than in a silo (its request cache and its fallbacks to direct
+/// validation), as totals since that host started.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AuthCache.ApiHostCounters")]
+public sealed record ApiHostCounters(
+    string Host,
+    long RequestCacheHits,
+    long Fallbacks,
+    DateTimeOffset ReportedAt);

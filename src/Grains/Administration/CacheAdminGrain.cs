@@ -1,0 +1,78 @@
+using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace AuthCache.Grains.Administration;
+
+/// <summary>
+/// Fans an operator's question out to the <see cref="ISiloCacheService"/> of every active silo and gathers the
+/// answers. A silo that does not answer in time is listed as unreachable instead of failing the whole call.
+/// </summary>
+[StatelessWorker]
+internal sealed partial class CacheAdminGrain(
+    IClusterMembershipService membership,
+    ISiloCacheServiceClient silos,
+    ILogger<CacheAdminGrain> logger) : Grain, ICacheAdminGrain
+{
+    private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(10);
+
+    // An emergency clear of a full silo is one local grain call per cached entry (a few seconds for 250,000);
+    // kept under Orleans' 30 s response timeout of the call that asked for it.
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(25);
+
+    public async Task<ClusterCacheStatistics> GetStatisticsAsync()
+    {
+        var (answers, unreachable) = await AskEverySiloAsync(service => service.GetStatisticsAsync(), StatisticsTimeout);
+        return new ClusterCacheStatistics(answers, unreachable);
+    }
+
+    public async Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope)
+    {
+        var (answers, unreachable) = await AskEverySiloAsync(service => service.EvictAsync(scope), CleanupTimeout);
+        return new CacheCleanupResult(
+            scope,
+            answers.Sum(a => a.TokensRemoved),
+            answers.Sum(a => a.ProfilesRemoved),
+            answers.Count,
+            unreachable);
+    }
+
+    private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)
+    {
+        var active = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress)
+            .ToList();
+        var calls = active.Select(async silo =>
+        {
+            try
+            {
+                return (Silo: silo, Answer: await ask(silos.On(silo)).WaitAsync(timeout), Failed: false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSiloDidNotAnswer(logger, silo.ToParsableString(), ex.GetType().Name);
+                return (Silo: silo, Answer: default(T)!, Failed: true);
+            }
+        });
+
+        var answers = new List<T>();
+        var unreachable = new List<string>();
+        foreach (var call in await Task.WhenAll(calls))
+        {
+            if (call.Failed)
+            {
+                unreachable.Add(call.Silo.ToParsableString());
+            }
+            else
+            {
+                answers.Add(call.Answer);
+            }
+        }
+
+        return (answers, unreachable);
+    }
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
+    private static partial void LogSiloDidNotAnswer(ILogger logger, string silo, string errorType);
+}

@@ -1,0 +1,21 @@
+using AuthCache.GrainInterfaces;
+using Orleans.Services;
+
+namespace AuthCache.Grains.Administration;
+
+/// <summary>
+/// One per silo (a grain service): the numbers of this silo's caches, and the eviction of this silo's entries.
+/// Reached through <see cref="ISiloCacheServiceClient"/> by silo address.
+/// </summary>
+[Alias("AuthCache.ISiloCacheService")]
+public interface ISiloCacheService : IGrainService
+{
+    [Alias("GetStatistics")]
+    Task<SiloCacheStatistics> GetStatisticsAsync();
+
+    [Alias("Evict")]
+    Task<SiloCleanupResult> EvictAsync(CacheEvictionScope scope);
+}
+
+[GenerateSerializer, Immutable, Alias("AuthCache.SiloCleanupResult")]
+public sealed record SiloCleanupResult(string Silo, long TokensRemoved, long ProfilesRemoved);

@@ -1,0 +1,9 @@
+namespace AuthCache.Grains.Administration;
+
+/// <summary>The cached validations and profiles of this silo (one instance per silo).</summary>
+public sealed class SiloCacheRegistry
+{
+    public CacheEntryTable Tokens { get; } = new();
+
+    public CacheEntryTable Profiles { get; } = new();
+}
