@@ -22,6 +22,7 @@ COPY Directory.Build.props Directory.Packages.props ./
 COPY src/GrainInterfaces/AuthCache.GrainInterfaces.csproj src/GrainInterfaces/
 COPY src/Core/AuthCache.Core.csproj src/Core/
 COPY src/Grains/AuthCache.Grains.csproj src/Grains/
+COPY src/AspNetCore/AuthCache.AspNetCore.csproj src/AspNetCore/
 COPY src/Hosting/AuthCache.Hosting.csproj src/Hosting/
 COPY src/Silo/AuthCache.Silo.csproj src/Silo/
 RUN dotnet restore src/Silo/AuthCache.Silo.csproj

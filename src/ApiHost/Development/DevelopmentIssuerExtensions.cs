@@ -1,4 +1,5 @@
 using AuthCache.Core.Options;
+using AuthCache.Hosting;
 
 namespace AuthCache.ApiHost.Development;
 
@@ -25,7 +26,13 @@ public static partial class DevelopmentIssuerExtensions
         }
 
         builder.Services.AddSingleton(issuer);
-        builder.Services.AddHostedService<DevelopmentIssuerKeyLoader>();
+        if (OrleansHostingOptions.Bind(builder.Configuration).Mode != OrleansMode.Client)
+        {
+            // A cluster client connects in the background and may not reach a silo during start-up; the
+            // silos of a local cluster fetch these keys themselves (start the API host before them).
+            builder.Services.AddHostedService<DevelopmentIssuerKeyLoader>();
+        }
+
         builder.Services.PostConfigure<AuthCacheOptions>(options =>
         {
             if (options.FindIssuer(issuer.Issuer) is null)
