@@ -66,17 +66,17 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>A silo process, returned once it is Active in the cluster (its readiness probe says so).</summary>
-    public async Task<NodeProcess> StartSiloAsync()
+    public async Task<NodeProcess> StartSiloAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         int siloPort = FreePort.Next(), gatewayPort = FreePort.Next(), httpPort = FreePort.Next();
         var name = $"silo-{siloPort}";
-        var silo = NodeProcess.Start(name, NodeProcess.SiloAssembly, httpPort, new Dictionary<string, string>(CommonSettings())
+        var silo = NodeProcess.Start(name, NodeProcess.SiloAssembly, httpPort, Merge(CommonSettings(), new Dictionary<string, string>
         {
             ["Orleans__SiloPort"] = siloPort.ToString(),
             ["Orleans__GatewayPort"] = gatewayPort.ToString(),
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
             ["POD_NAME"] = name,
-        });
+        }, settings));
         lock (_silos)
         {
             _silos.Add(silo);
@@ -93,16 +93,11 @@ public sealed class LocalCluster : IAsyncDisposable
     /// An API host in client mode, returned once it serves HTTP and, when <paramref name="waitForCluster"/>, once
     /// its readiness is Healthy (connected, keys readable through the cluster).
     /// </summary>
-    public async Task<NodeProcess> StartApiHostAsync(bool waitForCluster = true)
+    public async Task<NodeProcess> StartApiHostAsync(bool waitForCluster = true, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
-        var httpPort = FreePort.Next();
-        var settings = new Dictionary<string, string>(CommonSettings()) { ["Orleans__Mode"] = "Client" };
-        foreach (var (key, value) in _apiHostSettings)
-        {
-            settings[key] = value;
-        }
-
-        var host = NodeProcess.Start($"api-{httpPort}", NodeProcess.ApiHostAssembly, httpPort, settings);
+        var httpPort = port ?? FreePort.Next();
+        var environment = Merge(CommonSettings(), new Dictionary<string, string> { ["Orleans__Mode"] = "Client" }, _apiHostSettings, settings);
+        var host = NodeProcess.Start($"api-{httpPort}", NodeProcess.ApiHostAssembly, httpPort, environment);
         lock (_apiHosts)
         {
             _apiHosts.Add(host);
@@ -172,6 +167,17 @@ public sealed class LocalCluster : IAsyncDisposable
 
         await Issuer.DisposeAsync();
         await Redis.DisposeAsync();
+    }
+
+    private static Dictionary<string, string> Merge(params IReadOnlyDictionary<string, string>?[] layers)
+    {
+        var merged = new Dictionary<string, string>();
+        foreach (var (key, value) in layers.OfType<IReadOnlyDictionary<string, string>>().SelectMany(l => l))
+        {
+            merged[key] = value;
+        }
+
+        return merged;
     }
 
     private Dictionary<string, string> CommonSettings() => new()

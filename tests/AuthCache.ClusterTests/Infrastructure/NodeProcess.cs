@@ -54,7 +54,6 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = baseUrl;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
@@ -62,6 +61,9 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
+
+        // DOTNET_ENVIRONMENT would win over ASPNETCORE_ENVIRONMENT: keep the two equal.
+        start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"];
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
         var node = new NodeProcess(name, process, baseUrl);
