@@ -1,8 +1,10 @@
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
+using AuthCache.Grains.Revocation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,17 +13,20 @@ namespace AuthCache.Grains;
 /// <summary>
 /// The cached validation of one token, keyed by its SHA-256. The grain's single-threaded turns make
 /// concurrent first requests cost one validation. A valid result lives until min(TTL, token expiry) and the
-/// activation then removes itself from a one-shot grain timer; a failure is never kept.
+/// activation then removes itself from a one-shot grain timer; a failure is never kept. Revocations are checked
+/// against the silo's <see cref="SiloRevocationCache"/> on every miss and every hit, without a grain call.
 /// </summary>
 public sealed partial class TokenValidationGrain(
     TokenValidator validator,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     AuthCacheMetrics metrics,
+    SiloRevocationCache revocations,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
     private TokenValidationResult? _cached;
     private IGrainTimer? _expiryTimer;
+    private TrackedValidation? _revocationWatch;
 
     public async Task<TokenValidationResult> ValidateAsync(string token)
     {
@@ -30,6 +35,11 @@ public sealed partial class TokenValidationGrain(
         {
             if (now < cached.CachedUntil)
             {
+                if (_revocationWatch!.IsRevoked())
+                {
+                    return RejectRevoked(RevocationCheckPath.CacheHit);
+                }
+
                 metrics.TokenCacheHit();
                 return cached;
             }
@@ -54,8 +64,19 @@ public sealed partial class TokenValidationGrain(
             return result;
         }
 
+        var watch = await WatchRevocationsAsync(result);
+        if (watch.IsRevoked())
+        {
+            return RejectRevoked(RevocationCheckPath.Validation);
+        }
+
         var cacheUntil = Min(now + options.CurrentValue.TokenCacheTtl, result.ExpiresAt!.Value);
         result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Subject) };
+        if (watch.IsRevoked())
+        {
+            return RejectRevoked(RevocationCheckPath.Validation);
+        }
+
         if (cacheUntil <= now)
         {
             DeactivateOnIdle();
@@ -63,6 +84,8 @@ public sealed partial class TokenValidationGrain(
         }
 
         _cached = result with { FromCache = true };
+        _revocationWatch = watch;
+        watch.Track(GrainContext);
         metrics.EntryCached();
         _expiryTimer = this.RegisterGrainTimer(
             static (grain, _) => grain.ExpireAsync(),
@@ -88,6 +111,8 @@ public sealed partial class TokenValidationGrain(
     {
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        _revocationWatch?.Dispose();
+        _revocationWatch = null;
         if (_cached is not null)
         {
             _cached = null;

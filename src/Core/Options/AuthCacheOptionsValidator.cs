@@ -5,6 +5,9 @@ namespace AuthCache.Core.Options;
 /// <summary>Refuses to start with settings that would make validation unsafe or the cache useless.</summary>
 internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOptions>
 {
+    // Revocations are held in memory on every silo; a month bounds them while covering any sensible token lifetime.
+    private static readonly TimeSpan MaxRevocationRetention = TimeSpan.FromDays(30);
+
     public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
     {
         var failures = new List<string>();
@@ -15,6 +18,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
         RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
+        if (options.RevocationRetention < options.TokenCacheTtl || options.RevocationRetention > MaxRevocationRetention)
+        {
+            failures.Add("AuthCache:RevocationRetention must be at least AuthCache:TokenCacheTtl and at most 30 days (it must cover the longest token lifetime).");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))
         {
             failures.Add("AuthCache:ClockSkew must be between 00:00:00 and 00:05:00.");
