@@ -3,6 +3,8 @@ using AuthCache.ApiHost.Endpoints;
 using AuthCache.ApiHost.Hosting;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
+using AuthCache.AspNetCore.Revocation;
+using AuthCache.AspNetCore.Webhooks;
 
 namespace AuthCache.ApiHost;
 
@@ -16,6 +18,7 @@ public static class ApiHostComposition
         builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme)
             .AddAuthCache()
             .AddAuthCacheDirect();
+        builder.Services.AddAuthCacheRevocation();
         builder.Services.AddAuthorization();
         return builder;
     }
@@ -27,6 +30,8 @@ public static class ApiHostComposition
         app.MapDevelopmentIssuer();
         app.MapCurrentUser();
         app.MapCacheAdmin();
+        app.MapCacheRevocation();
+        app.MapClerkWebhooks();
         return app;
     }
 }
