@@ -74,14 +74,14 @@ public sealed partial class RevocationListGrain(
         var persisted = await PersistAsync();
 
         ForgetDeadSilos();
-        var (confirmed, dropped) = await NotifyAsync(record, version);
-        var unconfirmed = await AwaitConfirmationAsync(version, confirmed);
+        var (notified, dropped) = await NotifyAsync(record, version);
+        var (confirmed, unconfirmed) = await AwaitConfirmationAsync(version, notified);
         if (unconfirmed.Count > 0)
         {
             LogUnconfirmed(logger, unconfirmed.Count, string.Join(", ", unconfirmed));
         }
 
-        return new RevocationOutcome(record, dropped, confirmed.Count, unconfirmed, persisted, _records.Count);
+        return new RevocationOutcome(record, dropped, confirmed, unconfirmed, persisted, _records.Count);
     }
 
     public Task<RevocationSync> SubscribeAsync(SiloAddress silo, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
@@ -140,7 +140,7 @@ public sealed partial class RevocationListGrain(
     }
 
     /// <summary>Notifies every subscriber at once; returns the silos that applied the record and what they dropped.</summary>
-    private async Task<(HashSet<SiloAddress> Confirmed, int Dropped)> NotifyAsync(RevocationRecord record, long version)
+    private async Task<(HashSet<SiloAddress> Notified, int Dropped)> NotifyAsync(RevocationRecord record, long version)
     {
         var subscribers = _subscribers.ToArray();
         var answers = await Task.WhenAll(subscribers.Select(async s =>
@@ -172,19 +172,28 @@ public sealed partial class RevocationListGrain(
 
     /// <summary>
     /// Waits until every active silo has the revocation: notified, or caught up through a subscription (which
-    /// interleaves with this wait). Returns the silos still missing it when the wait ends.
+    /// interleaves with this wait). Returns how many active silos have it and which still miss it when the wait ends.
     /// </summary>
-    private async Task<List<string>> AwaitConfirmationAsync(long version, HashSet<SiloAddress> confirmed)
+    private async Task<(int Confirmed, List<string> Missing)> AwaitConfirmationAsync(long version, HashSet<SiloAddress> notified)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
+            var confirmed = 0;
             var missing = new List<string>();
             foreach (var member in membership.CurrentSnapshot.Members.Values)
             {
-                if (member.Status == SiloStatus.Active
-                    && !confirmed.Contains(member.SiloAddress)
-                    && !(_subscribers.TryGetValue(member.SiloAddress, out var subscriber) && subscriber.SyncedVersion >= version))
+                if (member.Status != SiloStatus.Active)
+                {
+                    continue;
+                }
+
+                if (notified.Contains(member.SiloAddress)
+                    || (_subscribers.TryGetValue(member.SiloAddress, out var subscriber) && subscriber.SyncedVersion >= version))
+                {
+                    confirmed++;
+                }
+                else
                 {
                     missing.Add(member.SiloAddress.ToString());
                 }
@@ -192,7 +201,7 @@ public sealed partial class RevocationListGrain(
 
             if (missing.Count == 0 || Stopwatch.GetElapsedTime(started) >= ConfirmationWait)
             {
-                return missing;
+                return (confirmed, missing);
             }
 
             await Task.Delay(ConfirmationPoll);

@@ -274,7 +274,7 @@ public sealed partial class SiloRevocationCache(
     }
 
     /// <summary>Adds records to this copy; returns the ones that changed it.</summary>
-    private List<RevocationRecord> Learn(IEnumerable<RevocationRecord> records)
+    internal List<RevocationRecord> Learn(IEnumerable<RevocationRecord> records)
     {
         var learned = new List<RevocationRecord>();
         foreach (var record in records)
