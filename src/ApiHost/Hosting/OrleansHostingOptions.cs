@@ -12,4 +12,7 @@ public sealed class OrleansHostingOptions
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The silo port of the first API host, for a further API host joining its cluster; unset: this host is the first.</summary>
+    public int? PrimarySiloPort { get; set; }
 }

@@ -90,12 +90,12 @@ public sealed class ApiHostInstance : IAsyncDisposable
             ApplicationName = typeof(ApiHostComposition).Assembly.GetName().Name,
         });
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort ?? 0}");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
-        {
-            ["Orleans:SiloPort"] = FreePort.Next().ToString(),
-            ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
-            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
-        });
+        // A host joining another one's cluster brings that cluster's id (and Orleans:PrimarySiloPort).
+        var configuration = new Dictionary<string, string?>(settings);
+        configuration.TryAdd("Orleans:SiloPort", FreePort.Next().ToString());
+        configuration.TryAdd("Orleans:GatewayPort", FreePort.Next().ToString());
+        configuration.TryAdd("Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
+        builder.Configuration.AddInMemoryCollection(configuration);
         var logs = new LogCapture();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
