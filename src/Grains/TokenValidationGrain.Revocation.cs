@@ -1,7 +1,6 @@
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains.Revocation;
-using Microsoft.Extensions.Logging;
 
 namespace AuthCache.Grains;
 
@@ -24,7 +23,7 @@ public sealed partial class TokenValidationGrain
             }
             catch (TimeoutException)
             {
-                LogRevocationsNotReady(logger);
+                revocations.ReportNotReady();
             }
         }
 
@@ -39,7 +38,4 @@ public sealed partial class TokenValidationGrain
         revocations.CountRejection(path);
         return TokenValidationResult.Failure(AuthFailureReason.Revoked);
     }
-
-    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "This silo has not synchronised the revocation list yet; validating with the revocations it has.")]
-    private static partial void LogRevocationsNotReady(ILogger logger);
 }

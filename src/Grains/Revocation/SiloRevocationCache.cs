@@ -54,6 +54,7 @@ public sealed partial class SiloRevocationCache(
     private Guid _listEpoch;
     private long _listVersion;
     private int _tracked;
+    private int _notReadyReported;
 
     /// <summary>Grows with every change to this copy: the cheap "anything new?" check of cache hits.</summary>
     public long Version => Interlocked.Read(ref _version);
@@ -69,6 +70,18 @@ public sealed partial class SiloRevocationCache(
     private RevocationPolicy Policy => RevocationPolicy.From(options.CurrentValue);
 
     public bool IsRevoked(RevocationCandidate candidate) => _revocations.IsRevoked(candidate, clock.UtcNow, Policy);
+
+    /// <summary>
+    /// A token grain gave up waiting for the first synchronisation and validates with what this copy has; logged
+    /// once, as the sync loop reports its own failures.
+    /// </summary>
+    public void ReportNotReady()
+    {
+        if (Interlocked.Exchange(ref _notReadyReported, 1) == 0)
+        {
+            LogNotReady(logger);
+        }
+    }
 
     /// <summary>Counts a token rejected as revoked (see <see cref="RevocationCheckPath"/>).</summary>
     public void CountRejection(string path) => metrics.Rejected(path);
@@ -395,6 +408,9 @@ public sealed partial class SiloRevocationCache(
 
     [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "{Count} revoked cached validation(s) are still finishing a call; they are rejected meanwhile.")]
     private static partial void LogDropSlow(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2407, Level = LogLevel.Warning, Message = "This silo has not synchronised the revocation list yet; tokens are validated with the revocations it has until it does.")]
+    private static partial void LogNotReady(ILogger logger);
 
     [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "This silo's revocation subscription could not be removed ({ErrorType}).")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string errorType);
