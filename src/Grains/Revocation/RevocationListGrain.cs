@@ -5,6 +5,7 @@ using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace AuthCache.Grains.Revocation;
 
@@ -222,14 +223,31 @@ public sealed partial class RevocationListGrain(
 
     /// <summary>
     /// A storage failure costs durability, not the revocation: it is applied on every silo either way, and the
-    /// caller learns it was not persisted.
+    /// caller learns it was not persisted. A write conflict (another writer since this activation read) is merged
+    /// and written once more: revocations only ever add up.
     /// </summary>
     private async Task<bool> PersistAsync()
     {
         try
         {
-            stored.State = new RevocationListState(_epoch, _version, _records.ActiveRecords(clock.UtcNow, Policy));
-            await stored.WriteStateAsync();
+            try
+            {
+                await WriteAsync();
+            }
+            catch (InconsistentStateException)
+            {
+                await stored.ReadStateAsync();
+                if (stored.RecordExists)
+                {
+                    foreach (var record in stored.State.Records)
+                    {
+                        _records.Add(record);
+                    }
+                }
+
+                await WriteAsync();
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -237,6 +255,12 @@ public sealed partial class RevocationListGrain(
             LogPersistFailed(logger, ex.GetType().Name);
             return false;
         }
+    }
+
+    private Task WriteAsync()
+    {
+        stored.State = new RevocationListState(_epoch, _version, _records.ActiveRecords(clock.UtcNow, Policy));
+        return stored.WriteStateAsync();
     }
 
     private sealed class Subscriber(IRevocationObserver observer, long syncedVersion)
