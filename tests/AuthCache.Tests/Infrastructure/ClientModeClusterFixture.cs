@@ -82,3 +82,9 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
         await Issuer.DisposeAsync();
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class ClientModeClusterCollection : ICollectionFixture<ClientModeClusterFixture>
+{
+    public const string Name = "client-mode-cluster";
+}
