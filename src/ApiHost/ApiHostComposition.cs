@@ -3,7 +3,9 @@ using AuthCache.ApiHost.Endpoints;
 using AuthCache.ApiHost.Hosting;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Telemetry;
+using AuthCache.AspNetCore.Webhooks;
 
 namespace AuthCache.ApiHost;
 
@@ -18,6 +20,7 @@ public static class ApiHostComposition
         builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme)
             .AddAuthCache()
             .AddAuthCacheDirect();
+        builder.Services.AddAuthCacheRevocation();
         builder.Services.AddAuthorization();
         return builder;
     }
@@ -29,6 +32,8 @@ public static class ApiHostComposition
         app.MapDevelopmentIssuer();
         app.MapCurrentUser();
         app.MapCacheAdmin();
+        app.MapCacheRevocation();
+        app.MapClerkWebhooks();
         app.MapPrometheusScrapingEndpoint();
         if (app.Configuration.RunsSilo())
         {

@@ -30,6 +30,7 @@ public static class AuthCacheCoreServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(AuthCacheClock.System);
         services.TryAddSingleton<AuthCacheMetrics>();
+        services.TryAddSingleton<RevocationMetrics>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<JwksFetcher>();

@@ -17,6 +17,9 @@ public static class AuthFailureReason
     public const string Malformed = "malformed";
     public const string TokenTooLarge = "token_too_large";
 
+    /// <summary>The token, its session or its subject was revoked (admin call or identity-provider webhook).</summary>
+    public const string Revoked = "revoked";
+
     /// <summary>The issuer's keys could not be obtained at all (no last-known-good set): a 503, not a 401.</summary>
     public const string KeysUnavailable = "keys_unavailable";
 }

@@ -1,7 +1,7 @@
 namespace AuthCache.Grains;
 
 /// <summary>
-/// The grain storage provider name the AuthCache grains persist to (last-known-good keys). Hosts register it:
+/// The grain storage provider name the AuthCache grains persist to (last-known-good keys, the revocation list). Hosts register it:
 /// in-memory for a local silo, Redis in cluster mode.
 /// </summary>
 public static class AuthCacheStorage

@@ -1,9 +1,11 @@
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains.Administration;
+using AuthCache.Grains.Revocation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +14,8 @@ namespace AuthCache.Grains;
 /// <summary>
 /// The cached validation of one token, keyed by its SHA-256. The grain's single-threaded turns make
 /// concurrent first requests cost one validation. A valid result lives until min(TTL, token expiry) and the
-/// activation then removes itself from a one-shot grain timer; a failure is never kept.
+/// activation then removes itself from a one-shot grain timer; a failure is never kept. Revocations are checked
+/// against the silo's <see cref="SiloRevocationCache"/> on every miss and every hit, without a grain call.
 /// </summary>
 public sealed partial class TokenValidationGrain(
     TokenValidator validator,
@@ -20,10 +23,12 @@ public sealed partial class TokenValidationGrain(
     AuthCacheClock clock,
     AuthCacheMetrics metrics,
     SiloCacheRegistry registry,
+    SiloRevocationCache revocations,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
     private TokenValidationResult? _cached;
     private IGrainTimer? _expiryTimer;
+    private TrackedValidation? _revocationWatch;
 
     public async Task<TokenValidationResult> ValidateAsync(string token)
     {
@@ -32,6 +37,11 @@ public sealed partial class TokenValidationGrain(
         {
             if (now < cached.CachedUntil)
             {
+                if (_revocationWatch!.IsRevoked())
+                {
+                    return RejectRevoked(RevocationCheckPath.CacheHit);
+                }
+
                 metrics.TokenCacheHit();
                 return cached;
             }
@@ -56,9 +66,20 @@ public sealed partial class TokenValidationGrain(
             return result;
         }
 
+        var watch = await WatchRevocationsAsync(result);
+        if (watch.IsRevoked())
+        {
+            return RejectRevoked(RevocationCheckPath.Validation);
+        }
+
         var settings = options.CurrentValue;
         var cacheUntil = Min(now + settings.TokenCacheTtl, result.ExpiresAt!.Value);
         result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Subject) };
+        if (watch.IsRevoked())
+        {
+            return RejectRevoked(RevocationCheckPath.Validation);
+        }
+
         if (cacheUntil <= now)
         {
             DeactivateOnIdle();
@@ -74,6 +95,8 @@ public sealed partial class TokenValidationGrain(
         }
 
         _cached = result with { FromCache = true };
+        _revocationWatch = watch;
+        watch.Track(GrainContext);
         metrics.EntryCached();
         registry.Tokens.Cached(this.GetGrainId(), cacheUntil, CacheEntrySize.Of(_cached));
         _expiryTimer = this.RegisterGrainTimer(
@@ -117,6 +140,8 @@ public sealed partial class TokenValidationGrain(
     {
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        _revocationWatch?.Dispose();
+        _revocationWatch = null;
         if (_cached is not null)
         {
             _cached = null;

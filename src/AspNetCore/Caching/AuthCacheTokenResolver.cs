@@ -3,6 +3,7 @@ using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ namespace AuthCache.AspNetCore.Caching;
 
 /// <summary>
 /// Resolves a bearer token for the current request: the request cache first, then the cheap precheck, then the
-/// token's grain (or, for the direct scheme and when the cluster does not answer in time, a local validation).
+/// token's grain (or, for the direct scheme and when the cluster does not answer in time, a local validation,
+/// which obeys this process's copy of the revocations when it has one: an embedded silo's).
 /// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
 /// </summary>
 public sealed class AuthCacheTokenResolver(
@@ -23,7 +25,9 @@ public sealed class AuthCacheTokenResolver(
     IOptionsMonitor<AuthCacheOptions> options,
     IOptionsMonitor<AuthCacheAuthenticationOptions> schemeOptions,
     AuthCacheClock clock,
-    AuthCacheMetrics metrics)
+    AuthCacheMetrics metrics,
+    RevocationMetrics revocationMetrics,
+    ITokenRevocationCheck? revocations = null)
 {
     public RequestAuthCache RequestCache => requestCache;
 
@@ -43,7 +47,7 @@ public sealed class AuthCacheTokenResolver(
 
         var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
         var resolution = !precheck.Passed ? Rejected(precheck.FailureReason!)
-            : direct ? new TokenResolution(await validator.ValidateAsync(token, localKeys), TokenResolutionSource.Direct)
+            : direct ? new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token), TokenResolutionSource.Direct)
             : await ResolveThroughClusterAsync(token);
         requestCache.Add(token, direct, resolution);
         return resolution;
@@ -69,7 +73,18 @@ public sealed class AuthCacheTokenResolver(
             // Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.
             cluster.Failed(ex);
             metrics.Fallback();
-            return new TokenResolution(await validator.ValidateAsync(token, localKeys), TokenResolutionSource.Fallback);
+            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token), TokenResolutionSource.Fallback);
         }
+    }
+
+    private TokenValidationResult ApplyRevocations(TokenValidationResult result, string token)
+    {
+        if (!result.IsValid || revocations is null || !revocations.IsRevoked(RevocationCandidate.From(TokenHash.Compute(token), result)))
+        {
+            return result;
+        }
+
+        revocationMetrics.Rejected(RevocationCheckPath.Local);
+        return TokenValidationResult.Failure(AuthFailureReason.Revoked);
     }
 }

@@ -33,6 +33,12 @@ public sealed class AuthCacheOptions
     /// <summary>Tolerance applied to <c>exp</c> and <c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a revocation is kept. It must cover the longest lifetime of the tokens you accept: a token of a
+    /// revoked session or subject is rejected only while its revocation is kept.
+    /// </summary>
+    public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(24);
+
     public UserProfileOptions UserProfiles { get; set; } = new();
 
     /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>

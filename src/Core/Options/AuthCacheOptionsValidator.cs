@@ -5,6 +5,9 @@ namespace AuthCache.Core.Options;
 /// <summary>Refuses to start with settings that would make validation unsafe or the cache useless.</summary>
 internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOptions>
 {
+    // Revocations are held in memory on every silo; a month bounds them while covering any sensible token lifetime.
+    private static readonly TimeSpan MaxRevocationRetention = TimeSpan.FromDays(30);
+
     public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
     {
         var failures = new List<string>();
@@ -18,6 +21,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (options.MaxCachedTokens < 1)
         {
             failures.Add("AuthCache:MaxCachedTokens must be at least 1.");
+        }
+
+        if (options.RevocationRetention < options.TokenCacheTtl || options.RevocationRetention > MaxRevocationRetention)
+        {
+            failures.Add("AuthCache:RevocationRetention must be at least AuthCache:TokenCacheTtl and at most 30 days (it must cover the longest token lifetime).");
         }
 
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))

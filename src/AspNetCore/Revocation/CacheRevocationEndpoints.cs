@@ -1,0 +1,111 @@
+using AuthCache.AspNetCore.Endpoints;
+using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace AuthCache.AspNetCore.Revocation;
+
+public static class CacheRevocationEndpoints
+{
+    public const string Route = "/api/v1/cache/revoke";
+
+    /// <summary>Admin parameters are a few short identifiers: anything longer is not a revocation request.</summary>
+    private const int MaxFormBytes = 16 * 1024;
+
+    /// <summary>
+    /// <c>POST /api/v1/cache/revoke</c> (admin policy) with exactly one of <c>sid</c>, <c>sub</c> or <c>tokenHash</c>
+    /// in the query string or a form body. 200 once every silo applied it, 202 when some active silo has not
+    /// confirmed yet (it catches up within seconds), 400/413/415 with a reason code for bad input, 503 when the
+    /// cluster could not record or persist it.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCacheRevocation(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Route, RevokeAsync)
+            .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
+            .WithTags("AuthCache");
+        return endpoints;
+    }
+
+    private static async Task<IResult> RevokeAsync(HttpContext context, Revoker revoker, IOptionsMonitor<AuthCacheOptions> options)
+    {
+        var actor = RevocationActor.From(context.User);
+        var (parameters, bodyProblem) = await ReadParametersAsync(context);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        var (target, reason) = RevocationRequest.Parse(parameters);
+        if (target is null)
+        {
+            revoker.Refused(actor, Revoker.AdminSource, reason!);
+            return ReasonProblem.Create(StatusCodes.Status400BadRequest, reason!, "The revocation request is not valid: give exactly one of sid, sub or tokenHash.");
+        }
+
+        var outcome = await revoker.RevokeAsync(target, actor, Revoker.AdminSource);
+        if (outcome is null)
+        {
+            return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The cluster could not record the revocation; nothing was revoked. Retry.");
+        }
+
+        var body = RevocationResponse.From(outcome, options.CurrentValue.RevocationRetention);
+        if (!outcome.Persisted)
+        {
+            return ReasonProblem.Create(
+                StatusCodes.Status503ServiceUnavailable,
+                "revocation_not_persisted",
+                "The revocation is applied on every silo but could not be persisted, so it would not survive a restart. Retry.",
+                new Dictionary<string, object?> { ["revocation"] = body });
+        }
+
+        return outcome.UnconfirmedSilos.Count == 0 ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<(List<KeyValuePair<string, StringValues>> Parameters, IResult? Problem)> ReadParametersAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var parameters = new List<KeyValuePair<string, StringValues>>(request.Query);
+        if (request.ContentType is null)
+        {
+            return (parameters, null);
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return (parameters, ReasonProblem.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", "Send the parameters in the query string or as a form."));
+        }
+
+        if (request.ContentLength > MaxFormBytes)
+        {
+            return (parameters, TooLarge());
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        try
+        {
+            parameters.AddRange(await request.ReadFormAsync(context.RequestAborted));
+            return (parameters, null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (parameters, TooLarge());
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        {
+            return (parameters, ReasonProblem.Create(StatusCodes.Status400BadRequest, "malformed_body", "The form body could not be read."));
+        }
+    }
+
+    private static IResult TooLarge() =>
+        ReasonProblem.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"A revocation request is at most {MaxFormBytes} bytes.");
+}

@@ -1,0 +1,28 @@
+using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
+
+namespace AuthCache.AspNetCore.Revocation;
+
+/// <summary>The answer to a revocation: what was revoked, until when, and what it did across the cluster.</summary>
+public sealed record RevocationResponse(
+    RevokedTarget Revoked,
+    DateTimeOffset RevokedAt,
+    DateTimeOffset RetainedUntil,
+    int DroppedCachedValidations,
+    int ConfirmedSilos,
+    IReadOnlyList<string> UnconfirmedSilos,
+    bool Persisted,
+    int ActiveRevocations)
+{
+    public static RevocationResponse From(RevocationOutcome outcome, TimeSpan retention) => new(
+        new RevokedTarget(RevocationKindNames.Of(outcome.Record.Kind), outcome.Record.Value),
+        outcome.Record.RevokedAt,
+        outcome.Record.RevokedAt + retention,
+        outcome.DroppedValidations,
+        outcome.ConfirmedSilos,
+        outcome.UnconfirmedSilos,
+        outcome.Persisted,
+        outcome.ActiveRevocations);
+}
+
+public sealed record RevokedTarget(string Kind, string Value);

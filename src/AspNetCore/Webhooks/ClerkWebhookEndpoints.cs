@@ -1,0 +1,144 @@
+using AuthCache.AspNetCore.Endpoints;
+using AuthCache.AspNetCore.Revocation;
+using AuthCache.Core;
+using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.AspNetCore.Webhooks;
+
+public static partial class ClerkWebhookEndpoints
+{
+    public const string Route = "/api/v1/webhooks/clerk";
+
+    /// <summary>Clerk's events are a few kilobytes; a quarter of a megabyte leaves room without buffering floods.</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>A message id is remembered while its timestamp could still pass: the tolerance on either side.</summary>
+    public static readonly TimeSpan ReplayWindow = SvixSignatureVerifier.Tolerance * 2;
+
+    /// <summary>
+    /// <c>POST /api/v1/webhooks/clerk</c>: anonymous, but only a delivery signed with the configured Svix secret,
+    /// timestamped within 5 minutes and not seen before is acted on. Session and user-deletion events revoke
+    /// through the same path as the admin endpoint; other events are acknowledged and ignored.
+    /// </summary>
+    public static IEndpointRouteBuilder MapClerkWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Route, ReceiveAsync).AllowAnonymous().WithTags("AuthCache");
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext context,
+        IOptionsMonitor<ClerkWebhookOptions> options,
+        IOptionsMonitor<AuthCacheOptions> cacheOptions,
+        AuthCacheClock clock,
+        IGrainFactory grainFactory,
+        Revoker revoker,
+        ILoggerFactory loggerFactory)
+    {
+        var logger = loggerFactory.CreateLogger(typeof(ClerkWebhookEndpoints));
+        if (!SvixSignatureVerifier.TryCreate(options.CurrentValue.ClerkSigningSecret, out var verifier))
+        {
+            LogNotConfigured(logger);
+            return Refuse(logger, StatusCodes.Status404NotFound, "webhook_not_configured", "No Clerk webhook signing secret is configured.");
+        }
+
+        var body = await BoundedRequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Refuse(logger, StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"A webhook body is at most {MaxBodyBytes} bytes.");
+        }
+
+        var headers = context.Request.Headers;
+        var messageId = headers[SvixSignatureVerifier.IdHeader].ToString();
+        var verification = verifier.Verify(
+            messageId,
+            headers[SvixSignatureVerifier.TimestampHeader].ToString(),
+            headers[SvixSignatureVerifier.SignatureHeader].ToString(),
+            body,
+            clock.UtcNow);
+        if (!verification.Verified)
+        {
+            return Refuse(logger, verification.StatusCode, verification.Reason!, "The webhook signature could not be verified.");
+        }
+
+        var webhookEvent = ClerkWebhookEvent.Parse(body);
+        var kind = webhookEvent?.Revokes;
+        if (webhookEvent is null || (kind is { } revocationKind && RevocationTargetRules.Check(revocationKind, webhookEvent.DataId) is not null))
+        {
+            return Refuse(logger, StatusCodes.Status400BadRequest, ClerkWebhookEvent.MalformedPayload, "The webhook body is not a Clerk event with a usable data.id.");
+        }
+
+        var message = grainFactory.GetGrain<IWebhookMessageGrain>("clerk/" + messageId);
+        try
+        {
+            if (!await message.TryAcceptAsync(ReplayWindow))
+            {
+                return Refuse(logger, StatusCodes.Status409Conflict, "replayed_message", "This webhook message was already received.");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnavailable(logger, ex.GetType().Name);
+            return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "webhook_unavailable", "The cluster could not take the webhook; retry.");
+        }
+
+        if (kind is null)
+        {
+            LogIgnored(logger, webhookEvent.Type);
+            return Results.Ok(new { status = "ignored", type = webhookEvent.Type });
+        }
+
+        var target = new RevocationTarget(kind.Value, webhookEvent.DataId!);
+        var outcome = await revoker.RevokeAsync(target, RevocationActor.ClerkWebhook, Revoker.ClerkWebhookSource);
+        if (outcome is not { Persisted: true })
+        {
+            // Svix retries failed deliveries: forget the message id so the retry is not taken for a replay.
+            await AbandonAsync(message, logger);
+            return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The revocation could not be recorded durably; retry.");
+        }
+
+        return Results.Ok(new
+        {
+            status = "revoked",
+            type = webhookEvent.Type,
+            revocation = RevocationResponse.From(outcome, cacheOptions.CurrentValue.RevocationRetention),
+        });
+    }
+
+    private static IResult Refuse(ILogger logger, int statusCode, string reason, string title)
+    {
+        LogRefused(logger, statusCode, reason);
+        return ReasonProblem.Create(statusCode, reason, title);
+    }
+
+    private static async Task AbandonAsync(IWebhookMessageGrain message, ILogger logger)
+    {
+        try
+        {
+            await message.AbandonAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnavailable(logger, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "A Clerk webhook delivery was refused with {StatusCode} ({Reason}).")]
+    private static partial void LogRefused(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "A verified Clerk webhook event of type {EventType} was acknowledged and ignored.")]
+    private static partial void LogIgnored(ILogger logger, string eventType);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "A Clerk webhook arrived but no signing secret is configured (AuthCache:Webhooks:ClerkSigningSecret or CLERK_WEBHOOK_SECRET).")]
+    private static partial void LogNotConfigured(ILogger logger);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "A verified Clerk webhook could not be processed ({ErrorType}); the sender will retry.")]
+    private static partial void LogUnavailable(ILogger logger, string errorType);
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
+
+namespace AuthCache.Core.Diagnostics;
+
+/// <summary>
+/// Revocation instruments on the <see cref="AuthCacheMetrics.MeterName"/> meter. Tags are kinds, sources and
+/// paths only: never a session, subject, hash or token.
+/// </summary>
+public sealed class RevocationMetrics
+{
+    private readonly Counter<long> _revocations;
+    private readonly Counter<long> _rejections;
+    private readonly Counter<long> _dropped;
+
+    public RevocationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(AuthCacheMetrics.MeterName);
+        _revocations = meter.CreateCounter<long>("authcache.revocations", description: "Revocations recorded, by kind and source (admin, clerk-webhook).");
+        _rejections = meter.CreateCounter<long>("authcache.revocations.rejections", description: "Tokens rejected as revoked, by where the check ran (cache_hit, validation, local).");
+        _dropped = meter.CreateCounter<long>("authcache.revocations.dropped_entries", description: "Cached validations dropped by revocations on this silo.");
+    }
+
+    public void Revoked(RevocationKind kind, string source) =>
+        _revocations.Add(1, new KeyValuePair<string, object?>("kind", RevocationKindNames.Of(kind)), new KeyValuePair<string, object?>("source", source));
+
+    public void Rejected(string path) => _rejections.Add(1, new KeyValuePair<string, object?>("path", path));
+
+    public void Dropped(int count)
+    {
+        if (count > 0)
+        {
+            _dropped.Add(count);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace AuthCache.Core.Revocation;
+
+/// <summary>Where a token was found revoked (the <c>path</c> tag of the rejection counter).</summary>
+public static class RevocationCheckPath
+{
+    /// <summary>A cached validation answered a hit.</summary>
+    public const string CacheHit = "cache_hit";
+
+    /// <summary>A token grain had just validated the token.</summary>
+    public const string Validation = "validation";
+
+    /// <summary>An API host validated the token itself (direct scheme, or the cluster did not answer).</summary>
+    public const string Local = "local";
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using AuthCache.GrainInterfaces;
+
+namespace AuthCache.Core.Revocation;
+
+/// <summary>
+/// A set of revocations with the rules that apply them, safe for concurrent readers and writers:
+/// <list type="bullet">
+/// <item>a session revocation rejects every token of that <c>sid</c> (a revoked session gets no new tokens);</item>
+/// <item>a subject revocation rejects the subject's tokens issued at or before it (<c>iat</c> up to the
+/// revocation time plus the clock skew; no <c>iat</c> counts as before), so a later sign-in works again;</item>
+/// <item>a token-hash revocation rejects that one token;</item>
+/// <item>each lasts the retention from its revocation time, then no longer counts and is pruned.</item>
+/// </list>
+/// Lookups are dictionary reads: cheap enough for every cache hit.
+/// </summary>
+public sealed class RevocationSet
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _subjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count + _subjects.Count + _tokens.Count;
+
+    /// <summary>Adds the record, or moves an existing one's time forward. False when the set already covered it.</summary>
+    public bool Add(RevocationRecord record)
+    {
+        var entries = EntriesOf(record.Kind);
+        while (true)
+        {
+            if (!entries.TryGetValue(record.Value, out var existing))
+            {
+                if (entries.TryAdd(record.Value, record.RevokedAt))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (existing >= record.RevokedAt)
+            {
+                return false;
+            }
+
+            if (entries.TryUpdate(record.Value, record.RevokedAt, existing))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>The record as this set keeps it (the latest time for its session, subject or token), or null.</summary>
+    public RevocationRecord? Find(RevocationKind kind, string value) =>
+        EntriesOf(kind).TryGetValue(value, out var revokedAt) ? new RevocationRecord(kind, value, revokedAt) : null;
+
+    /// <summary>True when the set holds this record at the same or a later time.</summary>
+    public bool Contains(RevocationRecord record) =>
+        EntriesOf(record.Kind).TryGetValue(record.Value, out var revokedAt) && revokedAt >= record.RevokedAt;
+
+    public bool IsRevoked(RevocationCandidate candidate, DateTimeOffset now, RevocationPolicy policy)
+    {
+        if (_tokens.TryGetValue(candidate.TokenHash, out var tokenRevokedAt) && IsActive(tokenRevokedAt, now, policy))
+        {
+            return true;
+        }
+
+        foreach (var session in candidate.SessionIds)
+        {
+            if (_sessions.TryGetValue(session, out var sessionRevokedAt) && IsActive(sessionRevokedAt, now, policy))
+            {
+                return true;
+            }
+        }
+
+        return candidate.Subject is { } subject
+            && _subjects.TryGetValue(subject, out var subjectRevokedAt)
+            && IsActive(subjectRevokedAt, now, policy)
+            && IssuedNoLaterThan(candidate, subjectRevokedAt, policy);
+    }
+
+    /// <summary>Whether one revocation applies to a token (used to find the cached validations it drops).</summary>
+    public static bool Covers(RevocationRecord record, RevocationCandidate candidate, DateTimeOffset now, RevocationPolicy policy)
+    {
+        if (!IsActive(record.RevokedAt, now, policy))
+        {
+            return false;
+        }
+
+        return record.Kind switch
+        {
+            RevocationKind.TokenHash => string.Equals(record.Value, candidate.TokenHash, StringComparison.Ordinal),
+            RevocationKind.Session => candidate.SessionIds.Contains(record.Value, StringComparer.Ordinal),
+            RevocationKind.Subject => string.Equals(record.Value, candidate.Subject, StringComparison.Ordinal)
+                && IssuedNoLaterThan(candidate, record.RevokedAt, policy),
+            _ => false,
+        };
+    }
+
+    public static bool IsActive(DateTimeOffset revokedAt, DateTimeOffset now, RevocationPolicy policy) =>
+        now < revokedAt + policy.Retention;
+
+    /// <summary>Removes revocations past the retention; returns how many went.</summary>
+    public int Prune(DateTimeOffset now, RevocationPolicy policy) =>
+        Prune(_sessions, now, policy) + Prune(_subjects, now, policy) + Prune(_tokens, now, policy);
+
+    /// <summary>The revocations still active at <paramref name="now"/>.</summary>
+    public List<RevocationRecord> ActiveRecords(DateTimeOffset now, RevocationPolicy policy)
+    {
+        var records = new List<RevocationRecord>(Count);
+        Collect(records, RevocationKind.Session, _sessions, now, policy);
+        Collect(records, RevocationKind.Subject, _subjects, now, policy);
+        Collect(records, RevocationKind.TokenHash, _tokens, now, policy);
+        return records;
+    }
+
+    private static bool IssuedNoLaterThan(RevocationCandidate candidate, DateTimeOffset revokedAt, RevocationPolicy policy) =>
+        candidate.IssuedAt is not { } issuedAt || issuedAt <= revokedAt + policy.ClockSkew;
+
+    private ConcurrentDictionary<string, DateTimeOffset> EntriesOf(RevocationKind kind) => kind switch
+    {
+        RevocationKind.Session => _sessions,
+        RevocationKind.Subject => _subjects,
+        RevocationKind.TokenHash => _tokens,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown revocation kind."),
+    };
+
+    private static int Prune(ConcurrentDictionary<string, DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
+    {
+        var removed = 0;
+        foreach (var (value, revokedAt) in entries)
+        {
+            if (!IsActive(revokedAt, now, policy) && entries.TryRemove(new KeyValuePair<string, DateTimeOffset>(value, revokedAt)))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private static void Collect(List<RevocationRecord> records, RevocationKind kind, ConcurrentDictionary<string, DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
+    {
+        foreach (var (value, revokedAt) in entries)
+        {
+            if (IsActive(revokedAt, now, policy))
+            {
+                records.Add(new RevocationRecord(kind, value, revokedAt));
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace AuthCache.GrainInterfaces;
+
+/// <summary>
+/// What a revocation did: the record as kept, the cached validations dropped on the silos that confirmed, and
+/// the active silos that did not confirm in time (they converge on their next synchronisation).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AuthCache.RevocationOutcome")]
+public sealed record RevocationOutcome(
+    RevocationRecord Record,
+    int DroppedValidations,
+    int ConfirmedSilos,
+    IReadOnlyList<string> UnconfirmedSilos,
+    bool Persisted,
+    int ActiveRevocations);

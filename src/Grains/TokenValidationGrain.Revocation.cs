@@ -1,0 +1,41 @@
+using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
+using AuthCache.Grains.Revocation;
+
+namespace AuthCache.Grains;
+
+/// <summary>The revocation side of a token's grain: the silo's revocation cache decides, in-process.</summary>
+public sealed partial class TokenValidationGrain
+{
+    private static readonly TimeSpan RevocationsReadyTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A silo that has just joined may not have the revocation list yet: wait for its first synchronisation
+    /// (bounded, so a list that cannot be reached does not stop authentication) before trusting a token.
+    /// </summary>
+    private async Task<TrackedValidation> WatchRevocationsAsync(TokenValidationResult result)
+    {
+        if (!revocations.Ready.IsCompleted)
+        {
+            try
+            {
+                await revocations.Ready.WaitAsync(RevocationsReadyTimeout);
+            }
+            catch (TimeoutException)
+            {
+                revocations.ReportNotReady();
+            }
+        }
+
+        return revocations.Watch(this.GetPrimaryKeyString(), result);
+    }
+
+    /// <summary>A revoked token is answered as such and its activation goes, like any failure.</summary>
+    private TokenValidationResult RejectRevoked(string path)
+    {
+        Release();
+        DeactivateOnIdle();
+        revocations.CountRejection(path);
+        return TokenValidationResult.Failure(AuthFailureReason.Revoked);
+    }
+}

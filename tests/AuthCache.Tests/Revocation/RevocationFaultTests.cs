@@ -1,0 +1,149 @@
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Revocation;
+using AuthCache.Core.Validation;
+using AuthCache.GrainInterfaces;
+using AuthCache.Grains;
+using AuthCache.Grains.Revocation;
+using AuthCache.Tests.Infrastructure;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace AuthCache.Tests.Revocation;
+
+/// <summary>
+/// Revocations through the loss of silos, their replacement and the loss of the list's storage. Each test runs
+/// its own 2-silo cluster, since it changes the cluster's shape.
+/// </summary>
+public sealed class RevocationFaultTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly ClusterFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    private InProcessTestCluster Cluster => _fixture.Cluster;
+
+    private IRevocationListGrain List => _fixture.Grains.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
+
+    private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
+
+    private string Token(string subject, string sid) =>
+        _fixture.Issuer.CreateToken(subject, sid: sid, now: _fixture.Time.GetUtcNow().UtcDateTime);
+
+    private Task<TokenValidationResult> ValidateAsync(string token) =>
+        _fixture.Grains.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token)).ValidateAsync(token);
+
+    private static RevocationCandidate SubjectToken(string subject, DateTimeOffset issuedAt) => new("unrelated-hash", [], subject, issuedAt);
+
+    [Fact]
+    public async Task Revocations_survive_a_killed_silo_hosting_the_list_and_reach_its_replacement()
+    {
+        var subject = NewId("user_");
+        var token = Token(subject, NewId("sess_"));
+        var revoked = await List.RevokeAsync(RevocationKind.Subject, subject);
+        Assert.True(Cluster.TryGetGrainContext(List.GetGrainId(), out var listContext));
+        var listSilo = Cluster.Silos.Single(s => s.SiloAddress == listContext.Address.SiloAddress);
+
+        await Cluster.KillSiloAsync(listSilo);
+        await Cluster.WaitForLivenessToStabilizeAsync();
+
+        // The list comes back on the surviving silo with its revocations and the surviving silo's subscription.
+        var next = await Eventually(() => List.RevokeAsync(RevocationKind.Session, NewId("sess_")));
+        Assert.Equal(2, next.ActiveRevocations);
+        Assert.Equal(1, next.ConfirmedSilos);
+        Assert.Empty(next.UnconfirmedSilos);
+        Assert.Equal(AuthFailureReason.Revoked, (await Eventually(() => ValidateAsync(token))).FailureReason);
+
+        var replacement = await Cluster.StartAdditionalSiloAsync();
+        var cache = replacement.ServiceProvider.GetRequiredService<SiloRevocationCache>();
+        await cache.Ready.WaitAsync(Patience);
+        Assert.True(cache.IsRevoked(SubjectToken(subject, revoked.Record.RevokedAt)));
+    }
+
+    [Fact]
+    public async Task A_silo_that_joins_later_has_the_whole_list_before_it_validates_a_token()
+    {
+        var sid = NewId("sess_");
+        await List.RevokeAsync(RevocationKind.Session, sid);
+
+        var joined = await Cluster.StartAdditionalSiloAsync();
+        var joinedMetrics = joined.ServiceProvider.GetRequiredService<AuthCacheMetrics>();
+        var tokens = 0;
+        while (joinedMetrics.Snapshot().Validations == 0)
+        {
+            Assert.True(++tokens <= 200, "No token was ever placed on the new silo.");
+            var result = await ValidateAsync(Token(NewId("user_"), sid));
+            Assert.Equal(AuthFailureReason.Revoked, result.FailureReason);
+        }
+
+        Assert.True(joined.ServiceProvider.GetRequiredService<SiloRevocationCache>().Ready.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_list_that_lost_its_storage_gets_its_revocations_back_from_the_silos()
+    {
+        var subject = NewId("user_");
+        var revoked = await List.RevokeAsync(RevocationKind.Subject, subject);
+        var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name);
+        var grainId = List.GetGrainId();
+        var stored = new GrainState<RevocationListState>();
+        await storage.ReadStateAsync("revocations", grainId, stored);
+        Assert.Contains(revoked.Record, stored.State!.Records);
+
+        // The storage forgets the list and the activation goes: the next one starts empty, under a new epoch.
+        await storage.ClearStateAsync("revocations", grainId, stored);
+        await Cluster.DeactivateAsync(List);
+
+        await Eventually(async () =>
+        {
+            var reread = new GrainState<RevocationListState>();
+            await storage.ReadStateAsync("revocations", grainId, reread);
+            Assert.True(reread.RecordExists && reread.State!.Records.Contains(revoked.Record), "The silos have not given the revocation back yet.");
+            return true;
+        });
+        var joined = await Cluster.StartAdditionalSiloAsync();
+        var cache = joined.ServiceProvider.GetRequiredService<SiloRevocationCache>();
+        await cache.Ready.WaitAsync(Patience);
+        Assert.True(cache.IsRevoked(SubjectToken(subject, revoked.Record.RevokedAt)));
+    }
+
+    [Fact]
+    public async Task A_revocation_lasts_the_retention_and_then_no_longer_rejects()
+    {
+        var subject = NewId("user_");
+        var longLived = _fixture.Issuer.CreateToken(subject, lifetime: TimeSpan.FromHours(30), now: _fixture.Time.GetUtcNow().UtcDateTime);
+        await List.RevokeAsync(RevocationKind.Subject, subject);
+        Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(longLived)).FailureReason);
+
+        // A token that outlives the retention (24 h by default) is accepted again once its revocation is gone:
+        // the retention must cover the longest token lifetime.
+        _fixture.Time.Advance(TimeSpan.FromHours(23));
+        await _fixture.SettleAsync();
+        Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(longLived)).FailureReason);
+        _fixture.Time.Advance(TimeSpan.FromHours(1));
+        await _fixture.SettleAsync();
+        var result = await ValidateAsync(longLived);
+        Assert.True(result.IsValid, result.FailureReason);
+    }
+
+    /// <summary>Right after a silo loss a call may still be routed to it; retry until the cluster has settled.</summary>
+    private static async Task<T> Eventually<T>(Func<Task<T>> action)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                return await action();
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+}

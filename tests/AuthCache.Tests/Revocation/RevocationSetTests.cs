@@ -1,0 +1,125 @@
+using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
+
+namespace AuthCache.Tests.Revocation;
+
+public sealed class RevocationSetTests
+{
+    private static readonly DateTimeOffset RevokedAt = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly RevocationPolicy Policy = new(Retention: TimeSpan.FromHours(24), ClockSkew: TimeSpan.FromSeconds(5));
+
+    private static RevocationCandidate Token(string hash = "hash-1", string? sid = "sess_1", string? sub = "user_1", DateTimeOffset? issuedAt = null) =>
+        new(hash, sid is null ? [] : [sid], sub, issuedAt);
+
+    private static RevocationSet SetWith(RevocationKind kind, string value)
+    {
+        var set = new RevocationSet();
+        Assert.True(set.Add(new RevocationRecord(kind, value, RevokedAt)));
+        return set;
+    }
+
+    [Fact]
+    public void A_session_revocation_rejects_every_token_of_the_session_whenever_it_was_issued()
+    {
+        var set = SetWith(RevocationKind.Session, "sess_1");
+        var now = RevokedAt.AddMinutes(10);
+
+        Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt.AddMinutes(-1)), now, Policy));
+        Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt.AddMinutes(5)), now, Policy));
+        Assert.False(set.IsRevoked(Token(sid: "sess_2"), now, Policy));
+    }
+
+    [Fact]
+    public void A_subject_revocation_rejects_tokens_issued_up_to_it_and_accepts_later_ones()
+    {
+        var set = SetWith(RevocationKind.Subject, "user_1");
+        var now = RevokedAt.AddMinutes(10);
+
+        Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt.AddMinutes(-1)), now, Policy));
+        Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt), now, Policy));
+        Assert.False(set.IsRevoked(Token(issuedAt: RevokedAt.AddMinutes(1)), now, Policy));
+        Assert.False(set.IsRevoked(Token(sub: "user_2", issuedAt: RevokedAt.AddMinutes(-1)), now, Policy));
+    }
+
+    [Fact]
+    public void A_token_issued_within_the_clock_skew_after_a_subject_revocation_is_still_rejected()
+    {
+        var set = SetWith(RevocationKind.Subject, "user_1");
+
+        Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt.AddSeconds(5)), RevokedAt.AddMinutes(1), Policy));
+        Assert.False(set.IsRevoked(Token(issuedAt: RevokedAt.AddSeconds(6)), RevokedAt.AddMinutes(1), Policy));
+    }
+
+    [Fact]
+    public void A_token_without_iat_counts_as_issued_before_a_subject_revocation()
+    {
+        var set = SetWith(RevocationKind.Subject, "user_1");
+
+        Assert.True(set.IsRevoked(Token(issuedAt: null), RevokedAt.AddHours(1), Policy));
+    }
+
+    [Fact]
+    public void A_token_hash_revocation_rejects_that_token_only()
+    {
+        var set = SetWith(RevocationKind.TokenHash, "hash-1");
+
+        Assert.True(set.IsRevoked(Token(hash: "hash-1"), RevokedAt.AddMinutes(1), Policy));
+        Assert.False(set.IsRevoked(Token(hash: "hash-2"), RevokedAt.AddMinutes(1), Policy));
+    }
+
+    [Fact]
+    public void A_revocation_stops_counting_at_the_end_of_the_retention_and_is_then_pruned()
+    {
+        var set = SetWith(RevocationKind.Session, "sess_1");
+
+        Assert.True(set.IsRevoked(Token(), RevokedAt + Policy.Retention - TimeSpan.FromSeconds(1), Policy));
+        Assert.False(set.IsRevoked(Token(), RevokedAt + Policy.Retention, Policy));
+        Assert.Equal(0, set.Prune(RevokedAt + Policy.Retention - TimeSpan.FromSeconds(1), Policy));
+        Assert.Equal(1, set.Prune(RevokedAt + Policy.Retention, Policy));
+        Assert.Equal(0, set.Count);
+    }
+
+    [Fact]
+    public void A_later_revocation_of_the_same_subject_moves_its_time_forward_and_an_earlier_one_changes_nothing()
+    {
+        var set = SetWith(RevocationKind.Subject, "user_1");
+
+        Assert.False(set.Add(new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt.AddMinutes(-5))));
+        Assert.True(set.Add(new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt.AddMinutes(5))));
+
+        Assert.Equal(RevokedAt.AddMinutes(5), set.Find(RevocationKind.Subject, "user_1")!.RevokedAt);
+        Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt.AddMinutes(3)), RevokedAt.AddMinutes(10), Policy));
+    }
+
+    [Fact]
+    public void Covers_applies_one_record_with_the_same_rules_as_the_set()
+    {
+        var subject = new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt);
+        var now = RevokedAt.AddMinutes(1);
+
+        Assert.True(RevocationSet.Covers(subject, Token(issuedAt: RevokedAt.AddMinutes(-1)), now, Policy));
+        Assert.False(RevocationSet.Covers(subject, Token(issuedAt: RevokedAt.AddMinutes(1)), now, Policy));
+        Assert.True(RevocationSet.Covers(new RevocationRecord(RevocationKind.Session, "sess_1", RevokedAt), Token(), now, Policy));
+        Assert.False(RevocationSet.Covers(new RevocationRecord(RevocationKind.Session, "sess_1", RevokedAt), Token(), RevokedAt + Policy.Retention, Policy));
+    }
+
+    [Theory]
+    [InlineData("1893499200", true)]
+    [InlineData("1893499200.75", true)]
+    [InlineData("not-a-number", false)]
+    [InlineData("-5", false)]
+    [InlineData("1e300", false)]
+    public void The_iat_claim_is_read_as_a_numeric_date_and_anything_unreadable_counts_as_missing(string iat, bool readable)
+    {
+        var result = new TokenValidationResult(
+            true, null, "https://issuer.example", "user_1",
+            [new TokenClaim("sid", "sess_1", "string"), new TokenClaim("sid", "sess_2", "string"), new TokenClaim("iat", iat, "integer")],
+            null, null, null, false);
+
+        var candidate = RevocationCandidate.From("hash-1", result);
+
+        Assert.Equal(["sess_1", "sess_2"], candidate.SessionIds);
+        Assert.Equal("user_1", candidate.Subject);
+        Assert.Equal(readable ? DateTimeOffset.FromUnixTimeSeconds(1893499200) : null, candidate.IssuedAt);
+    }
+}
