@@ -68,6 +68,6 @@ internal sealed partial class SiloCacheService(
         return removed;
     }
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Cache cleanup ({Scope}) dropped {Tokens} validation(s) and {Profiles} profile(s) on this silo.")]
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Cache cleanup ({Scope}) dropped {Tokens} validation(s) and {Profiles} profile(s) on this silo.")]
     private static partial void LogEvicted(ILogger logger, CacheEvictionScope scope, long tokens, long profiles);
 }

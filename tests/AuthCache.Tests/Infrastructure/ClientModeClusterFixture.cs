@@ -45,7 +45,13 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddSingleton(new AuthCacheClock(Time));
         });
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains();
+            // Random placement as the cluster default, so a burst of new tokens lands on both silos; the
+            // resource-based default favours one silo until its load statistics are next published.
+            silo.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
@@ -81,4 +87,10 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
         await Issuer.DisposeAsync();
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClientModeClusterCollection : ICollectionFixture<ClientModeClusterFixture>
+{
+    public const string Name = "client-mode-cluster";
 }
