@@ -86,6 +86,6 @@ public abstract partial class TokenAuthenticationHandlerBase(
             reason is null ? "Bearer" : $"Bearer error=\"invalid_token\", error_description=\"{reason}\"");
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Resolving a bearer token failed unexpectedly ({ErrorType}); answered 401 malformed.")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Resolving a bearer token failed unexpectedly ({ErrorType}); answered 401 malformed.")]
     private static partial void LogResolutionFailed(ILogger logger, string errorType);
 }
