@@ -1,3 +1,4 @@
+using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
@@ -33,6 +34,7 @@ public static class AuthCacheCoreServiceCollectionExtensions
         services.TryAddSingleton<RevocationMetrics>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<TokenValidator>();
+        services.TryAddSingleton<TokenNearCache>();
         services.TryAddSingleton<JwksFetcher>();
         services.TryAddSingleton<LocalJwksKeySource>();
         services.TryAddSingleton<UserProfileClient>();

@@ -1,12 +1,14 @@
 namespace AuthCache.GrainInterfaces;
 
 /// <summary>
-/// The counters that live in an API host rather than in a silo (its request cache and its fallbacks to direct
-/// validation), as totals since that host started.
+/// The counters that live in an API host rather than in a silo (its request cache, its near cache and its fallbacks
+/// to direct validation), as totals since that host started; <see cref="NearCacheEntries"/> is the current count.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AuthCache.ApiHostCounters")]
 public sealed record ApiHostCounters(
     string Host,
     long RequestCacheHits,
     long Fallbacks,
-    DateTimeOffset ReportedAt);
+    DateTimeOffset ReportedAt,
+    long NearCacheHits,
+    int NearCacheEntries);

@@ -7,7 +7,7 @@ namespace AuthCache.Grains;
 /// <summary>The revocation side of a token's grain: the silo's revocation cache decides, in-process.</summary>
 public sealed partial class TokenValidationGrain
 {
-    private static readonly TimeSpan RevocationsReadyTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RevocationsReadyTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// A silo that has just joined may not have the revocation list yet: wait for its first synchronisation

@@ -1,5 +1,6 @@
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core;
+using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
@@ -11,9 +12,10 @@ using Microsoft.Extensions.Options;
 namespace AuthCache.AspNetCore.Caching;
 
 /// <summary>
-/// Resolves a bearer token for the current request: the request cache first, then the cheap precheck, then the
-/// token's grain (or, for the direct scheme and when the cluster does not answer in time, a local validation,
-/// which obeys this process's copy of the revocations when it has one: an embedded silo's).
+/// Resolves a bearer token for the current request: the request cache first, then the shape check, then (where this
+/// process hosts a silo) the near cache of its grains' answers, then the full precheck, then the token's grain (or,
+/// for the direct scheme and when the cluster does not answer in time, a local validation, which obeys this
+/// process's copy of the revocations when it has one: an embedded silo's).
 /// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
 /// </summary>
 public sealed class AuthCacheTokenResolver(
@@ -27,6 +29,7 @@ public sealed class AuthCacheTokenResolver(
     AuthCacheClock clock,
     AuthCacheMetrics metrics,
     RevocationMetrics revocationMetrics,
+    TokenNearCache nearCache,
     ITokenRevocationCheck? revocations = null)
 {
     public RequestAuthCache RequestCache => requestCache;
@@ -45,11 +48,45 @@ public sealed class AuthCacheTokenResolver(
             return known;
         }
 
-        var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
-        var resolution = !precheck.Passed ? Rejected(precheck.FailureReason!)
-            : direct ? new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token), TokenResolutionSource.Direct)
-            : await ResolveThroughClusterAsync(token);
+        var resolution = await ResolveUncachedAsync(token, direct);
         requestCache.Add(token, direct, resolution);
+        return resolution;
+    }
+
+    private async ValueTask<TokenResolution> ResolveUncachedAsync(string token, bool direct)
+    {
+        if (TokenPrecheck.CheckShape(token) is { } shapeFailure)
+        {
+            return Rejected(shapeFailure);
+        }
+
+        // A copy is only as fresh as what invalidates it: this process's own silo sees every revocation and cleanup.
+        var useNearCache = !direct && revocations is not null && nearCache.Enabled;
+        string? hash = null;
+        if (useNearCache && nearCache.TryGet(hash = TokenHash.Compute(token), out var copied))
+        {
+            metrics.NearCacheHit();
+            return new TokenResolution(copied, TokenResolutionSource.NearCache);
+        }
+
+        var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
+        if (!precheck.Passed)
+        {
+            return Rejected(precheck.FailureReason!);
+        }
+
+        if (direct)
+        {
+            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token), TokenResolutionSource.Direct);
+        }
+
+        var generation = nearCache.Generation;
+        var resolution = await ResolveThroughClusterAsync(token, hash ??= TokenHash.Compute(token));
+        if (useNearCache && resolution.Source == TokenResolutionSource.Cluster)
+        {
+            nearCache.Add(hash, resolution.Result, generation);
+        }
+
         return resolution;
     }
 
@@ -59,12 +96,12 @@ public sealed class AuthCacheTokenResolver(
         return new TokenResolution(TokenValidationResult.Failure(reason), TokenResolutionSource.Precheck);
     }
 
-    private async Task<TokenResolution> ResolveThroughClusterAsync(string token)
+    private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash)
     {
         var timeout = schemeOptions.Get(AuthCacheDefaults.AuthenticationScheme).GrainCallTimeout;
         try
         {
-            var result = await grainFactory.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token)).ValidateAsync(token).WaitAsync(timeout);
+            var result = await grainFactory.GetGrain<ITokenValidationGrain>(hash).ValidateAsync(token).WaitAsync(timeout);
             cluster.Succeeded();
             return new TokenResolution(result, TokenResolutionSource.Cluster);
         }

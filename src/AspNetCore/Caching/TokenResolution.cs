@@ -11,6 +11,9 @@ public enum TokenResolutionSource
     /// <summary>Answered by the token's grain (cached there or validated there).</summary>
     Cluster,
 
+    /// <summary>Answered by this process's copy of what the token's grain answered before: no grain call.</summary>
+    NearCache,
+
     /// <summary>Validated in this process by the direct scheme.</summary>
     Direct,
 

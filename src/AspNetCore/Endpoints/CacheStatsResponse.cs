@@ -10,6 +10,7 @@ public sealed record CacheStatsResponse(
     TokenCacheStats TokenCache,
     UserProfileCacheStats UserProfiles,
     RequestCacheStats RequestCache,
+    NearCacheStats NearCache,
     long Fallbacks,
     IReadOnlyList<IssuerKeyStats> Jwks,
     IReadOnlyList<SiloCacheStatistics> Silos,
@@ -40,6 +41,7 @@ public sealed record CacheStatsResponse(
                 silos.Sum(s => s.TokensUncachedBecauseFull)),
             new UserProfileCacheStats(profileHits, profileFetches, Rate(profileHits, profileFetches), silos.Sum(s => s.ProfileEntries), silos.Sum(s => s.ProfileBytes)),
             new RequestCacheStats(hosts.Sum(h => h.RequestCacheHits), hosts.Count),
+            new NearCacheStats(hosts.Sum(h => h.NearCacheHits), hosts.Sum(h => (long)h.NearCacheEntries)),
             hosts.Sum(h => h.Fallbacks),
             jwks.Select(IssuerKeyStats.From).ToArray(),
             silos.OrderBy(s => s.Silo, StringComparer.Ordinal).ToArray(),
@@ -60,6 +62,12 @@ public sealed record UserProfileCacheStats(long Hits, long Fetches, double HitRa
 
 /// <summary>Per-request cache hits summed over the <see cref="ApiHosts"/> API hosts that report.</summary>
 public sealed record RequestCacheStats(long Hits, int ApiHosts);
+
+/// <summary>
+/// Answers the API hosts gave from their copies of their grains' answers (no grain call; not counted in the token
+/// cache's hits), and the copies they hold now. Only API hosts that host a silo keep such copies.
+/// </summary>
+public sealed record NearCacheStats(long Hits, long Entries);
 
 public sealed record IssuerKeyStats(
     string Issuer,

@@ -1,3 +1,4 @@
+using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +14,7 @@ namespace AuthCache.AspNetCore.Statistics;
 public sealed partial class ApiHostCountersReporter(
     IGrainFactory grainFactory,
     AuthCacheMetrics metrics,
+    TokenNearCache nearCache,
     TimeProvider time,
     ILogger<ApiHostCountersReporter> logger) : BackgroundService
 {
@@ -26,7 +28,7 @@ public sealed partial class ApiHostCountersReporter(
     {
         var counters = metrics.Snapshot();
         return grainFactory.GetGrain<IApiHostCountersGrain>(0)
-            .ReportAsync(new ApiHostCounters(Host, counters.RequestCacheHits, counters.Fallbacks, time.GetUtcNow()));
+            .ReportAsync(new ApiHostCounters(Host, counters.RequestCacheHits, counters.Fallbacks, time.GetUtcNow(), counters.NearCacheHits, nearCache.Count));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -23,6 +23,7 @@ public sealed class AuthCacheMetrics
     private readonly Counter<long> _profileFetches;
     private readonly Counter<long> _profileCacheHits;
     private readonly Counter<long> _requestCacheHits;
+    private readonly Counter<long> _nearCacheHits;
     private readonly Counter<long> _fallbacks;
     private readonly Histogram<double> _authenticationDuration;
     private readonly UpDownCounter<long> _activeEntries;
@@ -33,6 +34,7 @@ public sealed class AuthCacheMetrics
     private long _validationCount;
     private long _activeEntryCount;
     private long _requestCacheHitCount;
+    private long _nearCacheHitCount;
     private long _fallbackCount;
     private long _profileFetchCount;
     private long _profileHitCount;
@@ -48,6 +50,7 @@ public sealed class AuthCacheMetrics
         _profileFetches = meter.CreateCounter<long>("authcache.profile.fetches", description: "User profile fetches from the identity provider by outcome.");
         _profileCacheHits = meter.CreateCounter<long>("authcache.profile_cache.hits", description: "User profiles served from the cluster cache without an upstream call.");
         _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
+        _nearCacheHits = meter.CreateCounter<long>("authcache.near_cache.hits", description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain call.");
         _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster was unavailable.");
         _authenticationDuration = meter.CreateHistogram<double>(
             "authcache.authentication.duration",
@@ -119,6 +122,12 @@ public sealed class AuthCacheMetrics
         _requestCacheHits.Add(1);
     }
 
+    public void NearCacheHit()
+    {
+        Interlocked.Increment(ref _nearCacheHitCount);
+        _nearCacheHits.Add(1);
+    }
+
     public void Fallback()
     {
         Interlocked.Increment(ref _fallbackCount);
@@ -134,6 +143,7 @@ public sealed class AuthCacheMetrics
         Interlocked.Read(ref _validationCount),
         Interlocked.Read(ref _activeEntryCount),
         Interlocked.Read(ref _requestCacheHitCount),
+        Interlocked.Read(ref _nearCacheHitCount),
         Interlocked.Read(ref _fallbackCount),
         Interlocked.Read(ref _profileFetchCount),
         Interlocked.Read(ref _profileHitCount),
@@ -147,6 +157,7 @@ public sealed record AuthCacheCounters(
     long Validations,
     long ActiveEntries,
     long RequestCacheHits,
+    long NearCacheHits,
     long Fallbacks,
     long ProfileFetches,
     long ProfileCacheHits,

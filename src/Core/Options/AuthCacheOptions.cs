@@ -41,6 +41,8 @@ public sealed class AuthCacheOptions
 
     public UserProfileOptions UserProfiles { get; set; } = new();
 
+    public NearCacheOptions NearCache { get; set; } = new();
+
     /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>
     public IssuerOptions? FindIssuer(string? issuer)
     {

@@ -18,6 +18,12 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
         RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
+        RequirePositive(failures, options.NearCache.MaxAge, "NearCache:MaxAge");
+        if (options.NearCache.MaxEntries < 1)
+        {
+            failures.Add("AuthCache:NearCache:MaxEntries must be at least 1.");
+        }
+
         if (options.MaxCachedTokens < 1)
         {
             failures.Add("AuthCache:MaxCachedTokens must be at least 1.");

@@ -26,20 +26,9 @@ public static class TokenPrecheck
 
     public static PrecheckResult Inspect(string? token, AuthCacheOptions options, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(token))
+        if (CheckShape(token) is { } shapeFailure)
         {
-            return PrecheckResult.Fail(AuthFailureReason.Malformed);
-        }
-
-        if (token.Length > AuthCacheOptions.MaxTokenBytes)
-        {
-            return PrecheckResult.Fail(AuthFailureReason.TokenTooLarge);
-        }
-
-        // Exactly three segments: a JWE (five) or anything else is not a signed JWT.
-        if (token.AsSpan().Count('.') != 2 || !AreCanonicalSegments(token))
-        {
-            return PrecheckResult.Fail(AuthFailureReason.Malformed);
+            return PrecheckResult.Fail(shapeFailure);
         }
 
         try
@@ -50,6 +39,31 @@ public static class TokenPrecheck
         {
             return PrecheckResult.Fail(AuthFailureReason.Malformed);
         }
+    }
+
+    /// <summary>
+    /// The checks that need no parsing: size, three segments, canonical base64url. What passes has exactly one
+    /// spelling, so its hash can be looked up; <see langword="null"/> when it passes, else the reason.
+    /// </summary>
+    public static string? CheckShape(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return AuthFailureReason.Malformed;
+        }
+
+        if (token.Length > AuthCacheOptions.MaxTokenBytes)
+        {
+            return AuthFailureReason.TokenTooLarge;
+        }
+
+        // Exactly three segments: a JWE (five) or anything else is not a signed JWT.
+        if (token.AsSpan().Count('.') != 2 || !AreCanonicalSegments(token))
+        {
+            return AuthFailureReason.Malformed;
+        }
+
+        return null;
     }
 
     private static PrecheckResult InspectParsed(JsonWebToken jwt, AuthCacheOptions options, DateTimeOffset now)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AuthCache.Core;
+using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
@@ -29,6 +30,7 @@ public sealed partial class SiloRevocationCache(
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     RevocationMetrics metrics,
+    TokenNearCache nearCache,
     ILogger<SiloRevocationCache> logger)
     : IRevocationObserver, ITokenRevocationCheck, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -300,8 +302,10 @@ public sealed partial class SiloRevocationCache(
 
         if (learned.Count > 0)
         {
-            // After the additions: a hit that sees the new version also sees the new records.
+            // After the additions: a hit that sees the new version also sees the new records, and an API host
+            // in this process stops answering from its copies of answers given before.
             Interlocked.Increment(ref _version);
+            nearCache.Invalidate();
         }
 
         return learned;

@@ -115,7 +115,7 @@ public sealed class AdminOperationsTests(ApiHostFixture fixture)
 
         string[] expected =
         [
-            "# TYPE authcache_token_cache_hits_total counter",
+            "# TYPE authcache_near_cache_hits_total counter",
             "# TYPE authcache_token_cache_misses_total counter",
             "# TYPE authcache_validations_total counter",
             "authcache_validations_total{otel_scope_name=\"AuthCache\",outcome=\"valid\"}",

@@ -25,7 +25,8 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
         Assert.Equal(subject, firstBody.GetProperty("subject").GetString());
         Assert.False(firstBody.GetProperty("fromCache").GetBoolean());
         Assert.True(secondBody.GetProperty("fromCache").GetBoolean());
-        Assert.Equal("Cluster", secondBody.GetProperty("source").GetString());
+        Assert.Equal("Cluster", firstBody.GetProperty("source").GetString());
+        Assert.Equal("NearCache", secondBody.GetProperty("source").GetString());
         Assert.Equal(subject + "@example.com", secondBody.GetProperty("profile").GetProperty("primaryEmail").GetString());
     }
 

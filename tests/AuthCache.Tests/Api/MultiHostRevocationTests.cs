@@ -52,7 +52,14 @@ public sealed class MultiHostRevocationTests : IAsyncLifetime
         var tokens = Enumerable.Range(0, 4).Select(i => _issuer.CreateToken("user_multi_" + i, sid: sid)).ToArray();
         foreach (var token in tokens)
         {
-            Assert.Equal(HttpStatusCode.OK, (await _second.Http.GetAsync("/api/v1/me", token)).StatusCode);
+            // Asked twice on each host: the second answer is each host's near-cache copy, which must go too.
+            foreach (var host in new[] { _second, _first })
+            {
+                Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/v1/me", token)).StatusCode);
+                var copied = await host.Http.GetAsync("/api/v1/me", token);
+                Assert.Equal("NearCache", (await copied.JsonAsync()).GetProperty("source").GetString());
+            }
+
             Assert.Equal(HttpStatusCode.OK, (await _second.Http.GetAsync("/api/v1/legacy/me", token)).StatusCode);
         }
 
