@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
@@ -81,12 +80,13 @@ public sealed partial class TokenValidator(
         }
 
         metrics.Validated(ValidOutcome);
+        var subject = string.IsNullOrEmpty(jwt.Subject) ? null : jwt.Subject;
         return new CacheResult(
             IsValid: true,
             FailureReason: null,
             Issuer: issuer.Issuer,
-            Subject: string.IsNullOrEmpty(jwt.Subject) ? null : jwt.Subject,
-            Claims: ToClaims(jwt.Claims),
+            Subject: subject,
+            Claims: CachedClaimStrings.From(jwt.Claims, issuer, subject),
             ExpiresAt: new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero),
             CachedUntil: null,
             Profile: null,
@@ -148,9 +148,6 @@ public sealed partial class TokenValidator(
 
         return issuer.AuthorizedParties.Contains(azp, StringComparer.Ordinal);
     }
-
-    private static TokenClaim[] ToClaims(IEnumerable<Claim> claims) =>
-        claims.Select(c => new TokenClaim(c.Type, c.Value, c.ValueType)).ToArray();
 
     // Order matters: the key-not-found exception derives from the invalid-signature one.
     internal static string ReasonFor(Exception? exception) => exception switch

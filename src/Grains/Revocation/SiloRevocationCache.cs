@@ -45,9 +45,9 @@ public sealed partial class SiloRevocationCache(
     private readonly RevocationSet _revocations = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, HashSet<TrackedValidation>> _bySession = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<TrackedValidation>> _bySubject = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<TrackedValidation>> _byToken = new(StringComparer.Ordinal);
+    private readonly TrackedValidationIndex _bySession = new();
+    private readonly TrackedValidationIndex _bySubject = new();
+    private readonly TrackedValidationIndex _byToken = new();
     private readonly SemaphoreSlim _syncNow = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IRevocationObserver? _reference;
@@ -151,15 +151,15 @@ public sealed partial class SiloRevocationCache(
         var candidate = entry.Candidate;
         lock (_lock)
         {
-            Index(_byToken, candidate.TokenHash, entry);
+            _byToken.Add(candidate.TokenHash, entry);
             foreach (var session in candidate.SessionIds)
             {
-                Index(_bySession, session, entry);
+                _bySession.Add(session, entry);
             }
 
             if (candidate.Subject is { } subject)
             {
-                Index(_bySubject, subject, entry);
+                _bySubject.Add(subject, entry);
             }
 
             _tracked++;
@@ -171,15 +171,15 @@ public sealed partial class SiloRevocationCache(
         var candidate = entry.Candidate;
         lock (_lock)
         {
-            Unindex(_byToken, candidate.TokenHash, entry);
+            _byToken.Remove(candidate.TokenHash, entry);
             foreach (var session in candidate.SessionIds)
             {
-                Unindex(_bySession, session, entry);
+                _bySession.Remove(session, entry);
             }
 
             if (candidate.Subject is { } subject)
             {
-                Unindex(_bySubject, subject, entry);
+                _bySubject.Remove(subject, entry);
             }
 
             _tracked--;
@@ -327,14 +327,11 @@ public sealed partial class SiloRevocationCache(
                     RevocationKind.Subject => _bySubject,
                     _ => _byToken,
                 };
-                if (index.TryGetValue(record.Value, out var entries))
+                foreach (var entry in index.Find(record.Value))
                 {
-                    foreach (var entry in entries)
+                    if (RevocationSet.Covers(record, entry.Candidate, now, policy))
                     {
-                        if (RevocationSet.Covers(record, entry.Candidate, now, policy))
-                        {
-                            matches.Add(entry);
-                        }
+                        matches.Add(entry);
                     }
                 }
             }
@@ -377,24 +374,6 @@ public sealed partial class SiloRevocationCache(
         {
             LogRestoring(logger, missing.Count);
             await list.RestoreAsync(missing);
-        }
-    }
-
-    private static void Index(Dictionary<string, HashSet<TrackedValidation>> index, string key, TrackedValidation entry)
-    {
-        if (!index.TryGetValue(key, out var entries))
-        {
-            index[key] = entries = [];
-        }
-
-        entries.Add(entry);
-    }
-
-    private static void Unindex(Dictionary<string, HashSet<TrackedValidation>> index, string key, TrackedValidation entry)
-    {
-        if (index.TryGetValue(key, out var entries) && entries.Remove(entry) && entries.Count == 0)
-        {
-            index.Remove(key);
         }
     }
 

@@ -1,0 +1,64 @@
+using System.Collections.Frozen;
+using System.Security.Claims;
+using AuthCache.Core.Options;
+using AuthCache.GrainInterfaces;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace AuthCache.Core.Validation;
+
+/// <summary>
+/// Builds the claims a cached validation keeps, sharing the strings every token repeats (claim types, value types,
+/// the configured issuer and authorized parties, the subject) instead of holding one parsed copy per token: with
+/// hundreds of thousands of cached tokens per silo those copies are a large part of an entry. Only names from fixed
+/// lists and configured values are shared, so a token cannot grow a shared table.
+/// </summary>
+internal static class CachedClaimStrings
+{
+    private static readonly FrozenDictionary<string, string> Known = new[]
+    {
+        JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Sub, JwtRegisteredClaimNames.Aud, JwtRegisteredClaimNames.Exp,
+        JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Jti, JwtRegisteredClaimNames.Azp,
+        JwtRegisteredClaimNames.Sid, JwtRegisteredClaimNames.Email, JwtRegisteredClaimNames.Name, JwtRegisteredClaimNames.Nonce,
+        "role", "roles", "scope", "org_id", "org_role", "org_slug", "org_permissions", "fva", "sts", "v", "pla", "fea", "metadata",
+        ClaimValueTypes.String, ClaimValueTypes.Integer, ClaimValueTypes.Integer32, ClaimValueTypes.Integer64,
+        ClaimValueTypes.Double, ClaimValueTypes.Boolean, ClaimValueTypes.DateTime, JsonClaimValueTypes.Json, JsonClaimValueTypes.JsonArray,
+        JsonClaimValueTypes.JsonNull,
+    }.Distinct(StringComparer.Ordinal).ToFrozenDictionary(s => s, s => s, StringComparer.Ordinal);
+
+    public static TokenClaim[] From(IEnumerable<Claim> claims, IssuerOptions issuer, string? subject)
+    {
+        var kept = new List<TokenClaim>(8);
+        foreach (var claim in claims)
+        {
+            kept.Add(new TokenClaim(Share(claim.Type), ShareValue(claim, issuer, subject), Share(claim.ValueType)));
+        }
+
+        return kept.ToArray();
+    }
+
+    private static string Share(string value) => Known.TryGetValue(value, out var shared) ? shared : value;
+
+    private static string ShareValue(Claim claim, IssuerOptions issuer, string? subject)
+    {
+        var value = claim.Value;
+        switch (claim.Type)
+        {
+            case JwtRegisteredClaimNames.Iss when string.Equals(value, issuer.Issuer, StringComparison.Ordinal):
+                return issuer.Issuer;
+            case JwtRegisteredClaimNames.Sub when string.Equals(value, subject, StringComparison.Ordinal):
+                return subject!;
+            case JwtRegisteredClaimNames.Azp:
+                foreach (var party in issuer.AuthorizedParties)
+                {
+                    if (string.Equals(value, party, StringComparison.Ordinal))
+                    {
+                        return party;
+                    }
+                }
+
+                return value;
+            default:
+                return value;
+        }
+    }
+}
