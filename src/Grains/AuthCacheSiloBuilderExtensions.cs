@@ -6,6 +6,8 @@ using AuthCache.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace AuthCache.Grains;
@@ -37,6 +39,8 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.AddSingleton<SiloRevocationCache>();
         builder.Services.AddSingleton<ITokenRevocationCheck>(sp => sp.GetRequiredService<SiloRevocationCache>());
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloRevocationCache>());
+        builder.Services.AddOptions<GrainDirectoryOptions>()
+            .Configure<IOptions<AuthCacheOptions>>((directory, options) => directory.CacheSize = options.Value.DirectoryCacheSize);
         return builder.AddAuthCacheDashboard();
     }
 

@@ -1,6 +1,7 @@
 using AuthCache.AspNetCore.Caching;
 using AuthCache.Bench.Tokens;
 using AuthCache.Core;
+using AuthCache.Core.Caching;
 using AuthCache.Core.Options;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
@@ -12,8 +13,10 @@ namespace AuthCache.Bench.Micro;
 
 /// <summary>
 /// A cached authentication and its steps: the whole resolution by <see cref="AuthCacheTokenResolver"/> from a new
-/// request scope (what the authentication handler does per request), the precheck's parse, the token hash, the
-/// call to the token's grain once it holds the result (a co-hosted silo), and a later lookup in the request cache.
+/// request scope (what the authentication handler does per request), answered by the near cache (a co-hosted silo,
+/// as in <c>authcache-embedded</c>) or, with the near cache just invalidated, by the token's grain; the precheck's
+/// parse, the token hash, the near-cache lookup, the call to the token's grain once it holds the result, and a later
+/// lookup in the request cache.
 /// Each grain call first takes its own thread-pool turn, as an HTTP request does; <see cref="ThreadPoolTurn"/>
 /// alone gives that share.
 /// </summary>
@@ -25,6 +28,7 @@ public class HitPathBenchmarks
     private string _hash = "";
     private RequestAuthCache _requestCache = null!;
     private AuthCacheOptions _options = null!;
+    private TokenNearCache _nearCache = null!;
 
     [GlobalSetup]
     public async Task StartAsync()
@@ -40,6 +44,8 @@ public class HitPathBenchmarks
         }
 
         _options = _silo.Services.GetRequiredService<IOptionsMonitor<AuthCacheOptions>>().CurrentValue;
+        _nearCache = _silo.Services.GetRequiredService<TokenNearCache>();
+        _nearCache.Add(_hash, second, _nearCache.Generation);
         _requestCache = new RequestAuthCache();
         _requestCache.Add(_token, direct: false, new TokenResolution(second, TokenResolutionSource.Cluster));
     }
@@ -47,13 +53,25 @@ public class HitPathBenchmarks
     [GlobalCleanup]
     public async Task StopAsync() => await _silo.DisposeAsync();
 
-    [Benchmark(Description = "resolver: a hit from a new request scope + turn")]
+    [Benchmark(Description = "resolver: a near-cache hit from a new request scope + turn")]
     public async Task<TokenResolution> ResolverHit()
     {
         await Task.Yield();
         await using var scope = _silo.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AuthCacheTokenResolver>().ResolveAsync(_token);
     }
+
+    [Benchmark(Description = "resolver: a grain hit (near cache invalidated first) + turn")]
+    public async Task<TokenResolution> ResolverGrainHit()
+    {
+        _nearCache.Invalidate();
+        await Task.Yield();
+        await using var scope = _silo.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AuthCacheTokenResolver>().ResolveAsync(_token);
+    }
+
+    [Benchmark(Description = "near cache hit (TokenNearCache.TryGet, hash known)")]
+    public bool NearCacheHit() => _nearCache.TryGet(_hash, out _);
 
     [Benchmark(Description = "precheck (JsonWebToken parse, issuer, lifetime)")]
     public bool Precheck() => TokenPrecheck.Inspect(_token, _options, AuthCacheClock.System.UtcNow).Passed;

@@ -14,10 +14,17 @@ public sealed class AuthCacheOptions
     public TimeSpan TokenCacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Validated tokens cached per silo at most; past it new tokens are validated but not cached. At about 3 KB
-    /// per entry (activation included, see bench/RESULTS.md) the default bounds the cache near 750 MB per silo.
+    /// Validated tokens cached per silo at most; past it new tokens are validated but not cached. At about 4 KB
+    /// per entry (activation included, see bench/RESULTS.md) the default bounds the cache near 1 GB per silo.
     /// </summary>
     public int MaxCachedTokens { get; set; } = 250_000;
+
+    /// <summary>
+    /// Entries of Orleans' grain directory cache per silo (<c>GrainDirectoryOptions.CacheSize</c>, 1,000,000 in
+    /// Orleans). Every token a silo routes leaves one, forged tokens included, so this bounds what a flood of distinct
+    /// tokens costs in memory; a popular token stays in it, a cold one costs a directory lookup.
+    /// </summary>
+    public int DirectoryCacheSize { get; set; } = 100_000;
 
     /// <summary>How long fetched signing keys are considered fresh.</summary>
     public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromHours(2);

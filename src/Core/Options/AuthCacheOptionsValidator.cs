@@ -24,6 +24,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             failures.Add("AuthCache:NearCache:MaxEntries must be at least 1.");
         }
 
+        if (options.DirectoryCacheSize < 1_000)
+        {
+            failures.Add("AuthCache:DirectoryCacheSize must be at least 1000.");
+        }
+
         if (options.MaxCachedTokens < 1)
         {
             failures.Add("AuthCache:MaxCachedTokens must be at least 1.");

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Validation;
@@ -49,14 +50,16 @@ public sealed class CacheBoundTests
     }
 
     [Fact]
-    public async Task A_flood_of_forged_tokens_leaves_no_lasting_activation()
+    public async Task A_flood_of_forged_tokens_leaves_no_lasting_activation_and_a_bounded_directory_cache()
     {
+        const int directoryCacheSize = 2_000;
         await using var issuer = await TestIssuer.StartAsync();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AuthCache:Issuers:0:Issuer"] = issuer.Issuer,
             ["AuthCache:Issuers:0:RequireHttps"] = "false",
+            ["AuthCache:DirectoryCacheSize"] = directoryCacheSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
         builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
         await using var cluster = builder.Build();
@@ -76,6 +79,31 @@ public sealed class CacheBoundTests
             Assert.True(DateTime.UtcNow < deadline, "Forged-token activations were still alive after 60 s.");
             await Task.Delay(200);
         }
+
+        // What a forged token leaves behind in Orleans itself: a directory cache entry, bounded per silo.
+        var cacheSizes = DirectoryCacheSizes();
+        Assert.Equal(cluster.Silos.Count, cacheSizes.Count);
+        Assert.All(cacheSizes, size => Assert.InRange(size, 0, directoryCacheSize));
+        Assert.True(cacheSizes.Max() >= directoryCacheSize / 2, "The flood did not reach the directory cache's bound, so the test proves nothing.");
+    }
+
+    /// <summary>Orleans' own gauge of each silo's directory cache (one measurement per silo of this process).</summary>
+    private static List<long> DirectoryCacheSizes()
+    {
+        var sizes = new List<long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "orleans-directory-cache-size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => sizes.Add(value));
+        listener.SetMeasurementEventCallback<int>((_, value, _, _) => sizes.Add(value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return sizes;
     }
 
     private static ITokenValidationGrain Grain(InProcessTestCluster cluster, string token) =>
