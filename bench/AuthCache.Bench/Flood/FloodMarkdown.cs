@@ -70,7 +70,7 @@ public static class FloodMarkdown
         md.AppendLine($"| API host | before the flood | during the flood | after it + {outcome.Settle.TotalSeconds:0} s idle |");
         md.AppendLine("|---|---:|---:|---:|");
         md.AppendLine($"| resident set (VmRSS), MiB | {MiB(before.WorkingSetBytes)} | peak {MiB(outcome.PeakWorkingSetDuringBytes)} (sampled every 100 ms) | {MiB(after.WorkingSetBytes)} |");
-        md.AppendLine($"| managed heap, MiB | {MiB(before.HeapAfterFullCollectionBytes)} after a full GC | largest left by a GC: {MiB(outcome.PeakHeapDuringBytes)} ({outcome.CollectionsDuring} GCs) | {MiB(after.HeapAfterFullCollectionBytes)} after a full GC |");
+        md.AppendLine($"| managed heap, MiB | {MiB(before.HeapAfterFullCollectionBytes)} after a full GC | largest left by a GC: {MiB(outcome.PeakHeapDuringBytes)} ({outcome.CollectionsDuring} GC{(outcome.CollectionsDuring == 1 ? "" : "s")}) | {MiB(after.HeapAfterFullCollectionBytes)} after a full GC |");
         md.AppendLine($"| cached tokens (`stats`) | {Count(before.CachedTokens)} | | {Count(after.CachedTokens)} |");
         md.AppendLine($"| cached tokens' approximate size (`stats`), KiB | {KiB(before.CachedTokenBytes)} | | {KiB(after.CachedTokenBytes)} |");
         md.AppendLine($"| cached user profiles (`stats`) | {Count(before.CachedProfiles)} | | {Count(after.CachedProfiles)} |");
@@ -110,7 +110,7 @@ public static class FloodMarkdown
         }
 
         var unexplained = activationsAfter - activationsBefore - (tokensAfter - tokensBefore) - (profilesAfter - profilesBefore);
-        return $"{cached} and the grain activations from {activationsBefore:N0} to {activationsAfter:N0}, {unexplained:N0} beyond the valid users' new cached tokens and profiles: " +
+        return $"{cached} and the grain activations from {activationsBefore:N0} to {activationsAfter:N0}, {(unexplained > 0 ? unexplained.ToString("N0", Invariant) : "none")} beyond the valid users' new cached tokens and profiles: " +
             (unexplained <= sent / 100
                 ? $"the {sent:N0} forged tokens left no activation behind."
                 : $"up to {unexplained:N0} activations the {sent:N0} forged tokens may have left.");
