@@ -75,6 +75,7 @@ public static class FloodMarkdown
         md.AppendLine($"| cached tokens' approximate size (`stats`), KiB | {KiB(before.CachedTokenBytes)} | | {KiB(after.CachedTokenBytes)} |");
         md.AppendLine($"| cached user profiles (`stats`) | {Count(before.CachedProfiles)} | | {Count(after.CachedProfiles)} |");
         md.AppendLine($"| grain activations (`orleans_catalog_activations`) | {Count(before.Activations)} | | {Count(after.Activations)} |");
+        md.AppendLine($"| Orleans grain directory cache entries (`orleans_directory_cache_size`) | {Count(before.DirectoryCacheEntries)} | | {Count(after.DirectoryCacheEntries)} |");
         md.AppendLine();
         md.AppendLine($"Peak resident set over the host's whole life: {MiB(outcome.PeakWorkingSetOfRunBytes)} MiB (VmHWM, or a sampled VmRSS if higher: the kernel updates VmHWM lazily). The managed heap is read over EventPipe (the runtime's diagnostics port, as dotnet-gcdump does), which induces the full collections; nothing in the host was changed for it.").AppendLine();
 
@@ -94,7 +95,7 @@ public static class FloodMarkdown
             $"at {Ratio(o.Flooded.RequestsPerSecond, o.Quiet.RequestsPerSecond)} the requests/s, with {o.Flooded.Non2xx} valid tokens refused; the host answered {flood.Sent:N0} forged tokens " +
             $"with {flood.Rejected:N0} × 401 and {flood.Limited:N0} × 429 (its address past its failure budget; the 429 is decided after the token's validation, so it does not spare the host that work), " +
             $"accepted {flood.Accepted} and gave {flood.ServerErrors} 5xx. " +
-            $"After the flood {heap}; {Leftovers(o)}";
+            $"After the flood {heap}; {Leftovers(o)}{DirectoryCache(o)}";
     }
 
     /// <summary>Activations beyond the new cached tokens and profiles (of valid users) are what the flood could have left.</summary>
@@ -115,6 +116,15 @@ public static class FloodMarkdown
                 ? $"the {sent:N0} forged tokens left no activation behind."
                 : $"up to {unexplained:N0} activations the {sent:N0} forged tokens may have left.");
     }
+
+    /// <summary>
+    /// Orleans caches the location of every grain it looked up, deactivated or not, so each forged token's
+    /// short-lived activation leaves an entry until the LRU's bound (<c>GrainDirectoryOptions.CacheSize</c>).
+    /// </summary>
+    private static string DirectoryCache(FloodOutcome o) =>
+        o.Before!.DirectoryCacheEntries is { } before && o.After!.DirectoryCacheEntries is { } after
+            ? $" Orleans' grain directory cache went from {before:N0} to {after:N0} entries: it keeps the location of every grain looked up, deactivated or not, up to `GrainDirectoryOptions.CacheSize` (an LRU of 1,000,000 entries by default)."
+            : "";
 
     private static string LoadRow(string label, LoadResult load, TimeSpan cpu) => string.Join(" | ",
         "| " + label,

@@ -47,6 +47,7 @@ public static class FloodSanityChecks
 
             Require(problems, snapshot.Unreadable.Count == 0, $"{name}: figures unreadable {when}: {string.Join("; ", snapshot.Unreadable)}");
             Require(problems, snapshot.WorkingSetBytes > 0, $"{name}: no resident set read {when}");
+            Require(problems, snapshot.Activations is not null && snapshot.DirectoryCacheEntries is not null, $"{name}: no grain activations or directory cache size in /metrics {when}");
         }
 
         Require(problems, outcome.PeakWorkingSetDuringBytes > 0, $"{name}: no resident set sampled during the flood");

@@ -12,6 +12,9 @@ public sealed class HostProbe(SutProcess host, Uri endpoint) : IDisposable
 {
     private const string ActivationsMetric = "orleans_catalog_activations";
 
+    /// <summary>Orleans' cache of grain locations: every grain that was looked up leaves an entry, deactivated or not.</summary>
+    private const string DirectoryCacheMetric = "orleans_directory_cache_size";
+
     private static readonly TimeSpan HeapTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http = new() { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(20) };
@@ -26,7 +29,7 @@ public sealed class HostProbe(SutProcess host, Uri endpoint) : IDisposable
         var unreadable = new List<string>();
         var workingSet = WorkingSetBytes();
         var stats = await ReadAsync("stats", unreadable, ReadStatsAsync);
-        var activations = await ReadAsync("activations", unreadable, ReadActivationsAsync);
+        var metrics = await ReadAsync("metrics", unreadable, async () => await _http.GetStringAsync("/metrics"));
         var problems = unreadable.Count;
         var heap = await ReadAsync("managed heap", unreadable, () => ManagedHeap.AfterFullCollectionAsync(host.Pid, HeapTimeout));
         if (heap is null && unreadable.Count == problems)
@@ -40,7 +43,8 @@ public sealed class HostProbe(SutProcess host, Uri endpoint) : IDisposable
             stats?.TokenCache.ActiveEntries,
             stats?.TokenCache.ApproximateBytes,
             stats?.UserProfiles.ActiveEntries,
-            activations,
+            Sum(metrics, ActivationsMetric),
+            Sum(metrics, DirectoryCacheMetric),
             unreadable);
     }
 
@@ -53,17 +57,16 @@ public sealed class HostProbe(SutProcess host, Uri endpoint) : IDisposable
         return await response.Content.ReadFromJsonAsync<CacheStatsResponse>();
     }
 
-    /// <summary>The sum of the <c>orleans_catalog_activations</c> series of the Prometheus text exposition.</summary>
-    private async Task<long?> ReadActivationsAsync()
+    /// <summary>The sum of a metric's series in a Prometheus text exposition; null if it has none.</summary>
+    private static long? Sum(string? exposition, string metric)
     {
-        var text = await _http.GetStringAsync("/metrics");
         long? total = null;
-        foreach (var line in text.Split('\n'))
+        foreach (var line in (exposition ?? "").Split('\n'))
         {
-            if (line.StartsWith(ActivationsMetric, StringComparison.Ordinal) && line.Length > ActivationsMetric.Length && line[ActivationsMetric.Length] is '{' or ' ')
+            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is '{' or ' ')
             {
                 var labelsEnd = line.IndexOf('}');
-                var value = line[(labelsEnd < 0 ? ActivationsMetric.Length : labelsEnd + 1)..].Trim().Split(' ')[0];
+                var value = line[(labelsEnd < 0 ? metric.Length : labelsEnd + 1)..].Trim().Split(' ')[0];
                 total = (total ?? 0) + (long)double.Parse(value, CultureInfo.InvariantCulture);
             }
         }
