@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AuthCache.Bench.Flood;
 using AuthCache.Bench.Issuer;
 using AuthCache.Bench.Load;
 using AuthCache.Bench.Memory;
@@ -60,16 +61,26 @@ public static class BenchRun
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
         }
 
-        Console.WriteLine($"Bytes per cached token: {settings.MemoryTokens:N0} tokens in a silo of its own");
+        FloodOutcome? flood = null;
+        if (settings.Includes(FloodPhase.Name))
+        {
+            Console.WriteLine($"Forged-token flood: the renewing workload's users, {settings.FloodRate:N0} forged tokens/s");
+            flood = await FloodPhase.RunAsync(settings, renewing, context);
+        }
+
         TokenMemoryResult? memory = null;
         string? memoryFailure = null;
-        try
+        if (settings.TokenMemory)
         {
-            memory = await TokenMemoryCommand.MeasureInChildAsync(settings.MemoryTokens, runDirectory);
-        }
-        catch (Exception ex)
-        {
-            memoryFailure = ex.Message;
+            Console.WriteLine($"Bytes per cached token: {settings.MemoryTokens:N0} tokens in a silo of its own");
+            try
+            {
+                memory = await TokenMemoryCommand.MeasureInChildAsync(settings.MemoryTokens, runDirectory);
+            }
+            catch (Exception ex)
+            {
+                memoryFailure = ex.Message;
+            }
         }
 
         IReadOnlyList<MicroResult>? micro = null;
@@ -97,6 +108,7 @@ public static class BenchRun
             MachineInfo.LoadAverage(),
             renewingOutcomes,
             hitOutcomes,
+            flood,
             memory,
             memoryFailure,
             micro,

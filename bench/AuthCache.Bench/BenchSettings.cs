@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuthCache.Bench.Flood;
 
 namespace AuthCache.Bench;
 
@@ -31,7 +32,16 @@ public sealed record BenchSettings
 
     public int MemoryTokens { get; init; } = 100_000;
 
+    /// <summary>Whether bytes per cached token is measured (off with <c>--flood-only</c>).</summary>
+    public bool TokenMemory { get; init; } = true;
+
     public bool Micro { get; init; } = true;
+
+    /// <summary>Forged tokens per second the flood sends while the valid load is measured (issue 6).</summary>
+    public int FloodRate { get; init; } = 1_000;
+
+    /// <summary>The flood's own connections, apart from the valid load's; as many, so a busy host gives it an equal share.</summary>
+    public int FloodConnections { get; init; } = 64;
 
     /// <summary>Only these systems (by name), or all when empty.</summary>
     public IReadOnlyList<string> Systems { get; init; } = [];
@@ -49,7 +59,11 @@ public sealed record BenchSettings
           --token-lifetime S      session token lifetime (60)       --renew-before S   renewal before expiry (10)
           --hit-users N           tokens of the all-hits run (64)   --memory-tokens N  tokens cached for bytes/token (100000)
           --zipf S                popularity exponent (1.0)         --no-micro         skip the microbenchmarks
+          --flood-rate N          forged tokens/s of the flood (1000)
+          --flood-connections N   the flood's own connections (64)
           --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster)
+                                  and phases (flood: the forged-token flood against authcache-embedded)
+          --flood-only            only the flood phase: no other system, no bytes/token, no microbenchmarks
           --out PATH              report path (default bench/RESULTS.md; a --quick run writes into bench/.runs/)
         """;
 
@@ -80,6 +94,9 @@ public sealed record BenchSettings
                 "--memory-tokens" => settings with { MemoryTokens = Int() },
                 "--zipf" => settings with { ZipfExponent = Double() },
                 "--no-micro" => settings with { Micro = false },
+                "--flood-rate" => settings with { FloodRate = Int() },
+                "--flood-connections" => settings with { FloodConnections = Int() },
+                "--flood-only" => settings with { Systems = [FloodPhase.Name], TokenMemory = false, Micro = false },
                 "--systems" => settings with { Systems = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--out" => settings with { Output = Next() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
@@ -87,6 +104,7 @@ public sealed record BenchSettings
         }
 
         if (settings.Users < 1 || settings.Connections < 1 || settings.HitUsers < 1 || settings.MemoryTokens < 1 || settings.Duration <= TimeSpan.Zero
+            || settings.FloodRate < 1 || settings.FloodConnections < 1
             || settings.RenewBefore >= settings.TokenLifetime)
         {
             throw new ArgumentException("Counts and durations must be positive, and --renew-before shorter than --token-lifetime.");

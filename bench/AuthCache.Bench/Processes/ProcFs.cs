@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace AuthCache.Bench.Processes;
 
-/// <summary>CPU time and peak memory of a process from Linux's /proc, as the kernel accounts them.</summary>
+/// <summary>CPU time and memory of a process from Linux's /proc, as the kernel accounts them.</summary>
 public static partial class ProcFs
 {
     private const int ScClkTck = 2;
@@ -22,17 +22,22 @@ public static partial class ProcFs
     public static TimeSpan CpuTime(int pid) => TimeSpan.FromSeconds(CpuTicks(pid) / (double)TicksPerSecond);
 
     /// <summary>Peak resident set size (VmHWM of /proc/&lt;pid&gt;/status) in bytes.</summary>
-    public static long PeakWorkingSetBytes(int pid)
+    public static long PeakWorkingSetBytes(int pid) => StatusBytes(pid, "VmHWM:");
+
+    /// <summary>Current resident set size (VmRSS of /proc/&lt;pid&gt;/status) in bytes.</summary>
+    public static long WorkingSetBytes(int pid) => StatusBytes(pid, "VmRSS:");
+
+    private static long StatusBytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]) * 1024;
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0]) * 1024;
             }
         }
 
-        throw new InvalidOperationException($"/proc/{pid}/status has no VmHWM line.");
+        throw new InvalidOperationException($"/proc/{pid}/status has no {field} line.");
     }
 
     [LibraryImport("libc", EntryPoint = "sysconf")]

@@ -1,3 +1,4 @@
+using AuthCache.Bench.Flood;
 using AuthCache.Bench.Memory;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
@@ -15,6 +16,7 @@ public sealed record BenchReport(
     string LoadAverageAtEnd,
     IReadOnlyList<SystemOutcome> Renewing,
     IReadOnlyList<SystemOutcome> AllHits,
+    FloodOutcome? Flood,
     TokenMemoryResult? Memory,
     string? MemoryFailure,
     IReadOnlyList<MicroResult>? Micro,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AuthCache.Bench.Flood;
 using AuthCache.Bench.Runs;
 
 namespace AuthCache.Bench.Report;
@@ -109,8 +110,10 @@ public static class ResultsMarkdown
         }
         else
         {
-            md.AppendLine($"Not measured: {report.MemoryFailure}").AppendLine();
+            md.AppendLine(s.TokenMemory ? $"Not measured: {report.MemoryFailure}" : "Skipped (`--flood-only`).").AppendLine();
         }
+
+        md.Append(FloodMarkdown.Render(report.Flood, s));
 
         md.AppendLine("## Microbenchmarks of the hit path (BenchmarkDotNet, in-process toolchain)").AppendLine();
         if (report.Micro is { } micro)

@@ -1,3 +1,4 @@
+using AuthCache.Bench.Flood;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
 
@@ -5,7 +6,8 @@ namespace AuthCache.Bench.Report;
 
 /// <summary>
 /// Whether the harness worked, never how fast anything was: every system answered, no non-2xx, percentiles in
-/// order, CPU accounted, upstream counts possible for what each system does, memory and microbenchmarks produced.
+/// order, CPU accounted, upstream counts possible for what each system does, memory and microbenchmarks produced,
+/// the flood answered without a 5xx and without accepting a forged token.
 /// </summary>
 public static class SanityChecks
 {
@@ -17,6 +19,11 @@ public static class SanityChecks
             CheckSystem(outcome, report.Settings, problems);
         }
 
+        if (report.Flood is { } flood)
+        {
+            problems.AddRange(FloodSanityChecks.Evaluate(flood, report.Settings));
+        }
+
         if (report.Memory is { } memory)
         {
             Require(problems, memory.ValidatedFirstPass == memory.Tokens, $"token-memory: {memory.ValidatedFirstPass} of {memory.Tokens} tokens validated");
@@ -24,7 +31,7 @@ public static class SanityChecks
             Require(problems, memory.CachedSecondPass == memory.SecondPassSample, $"token-memory: {memory.CachedSecondPass} of {memory.SecondPassSample} tokens came from the cache the second time");
             Require(problems, memory.BytesPerToken > 0, "token-memory: the heap did not grow");
         }
-        else
+        else if (report.Settings.TokenMemory)
         {
             problems.Add($"token-memory: {report.MemoryFailure ?? "no result"}");
         }

@@ -5,6 +5,9 @@ namespace AuthCache.Bench.Systems;
 /// <summary>What every system needs to start: the built binaries, the issuer to trust, and where to log.</summary>
 public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issuer, string LogDirectory)
 {
+    /// <summary>The <c>X-Admin-Key</c> of every AuthCache process, so the harness can read <c>/api/v1/cache/stats</c>.</summary>
+    public const string AdminKey = "bench-admin-7d2e94b1c05a";
+
     /// <summary>The same Production settings for every process: no development issuer, quiet request logging.</summary>
     public static readonly IReadOnlyDictionary<string, string> ProductionEnvironment = new Dictionary<string, string>
     {
@@ -22,6 +25,7 @@ public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issu
         $"--AuthCache:Issuers:0:AuthorizedParties:0={FakeClerkIssuer.AuthorizedParty}",
         $"--AuthCache:UserProfiles:BaseUrl={Issuer.BaseUrl}",
         $"--AuthCache:UserProfiles:SecretKey={FakeClerkIssuer.SecretKey}",
+        $"--AuthCache:Admin:ApiKey={AdminKey}",
     ];
 
     public static IEnumerable<string> HttpArguments(int port) => ["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"];
