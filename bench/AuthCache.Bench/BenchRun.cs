@@ -61,6 +61,13 @@ public static class BenchRun
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
         }
 
+        Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
+        var fixedRateOutcomes = new List<SystemOutcome>();
+        foreach (var system in hitSystems.Where(s => settings.Includes(s.Name)))
+        {
+            fixedRateOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context));
+        }
+
         FloodOutcome? flood = null;
         if (settings.Includes(FloodPhase.Name))
         {
@@ -108,6 +115,7 @@ public static class BenchRun
             MachineInfo.LoadAverage(),
             renewingOutcomes,
             hitOutcomes,
+            fixedRateOutcomes,
             flood,
             memory,
             memoryFailure,

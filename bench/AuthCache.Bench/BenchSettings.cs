@@ -32,6 +32,9 @@ public sealed record BenchSettings
 
     public int MemoryTokens { get; init; } = 100_000;
 
+    /// <summary>Requests per second of the all-hits run at a fixed rate (all connections together).</summary>
+    public int FixedRate { get; init; } = 1_000;
+
     /// <summary>Whether bytes per cached token is measured (off with <c>--flood-only</c>).</summary>
     public bool TokenMemory { get; init; } = true;
 
@@ -59,6 +62,7 @@ public sealed record BenchSettings
           --token-lifetime S      session token lifetime (60)       --renew-before S   renewal before expiry (10)
           --hit-users N           tokens of the all-hits run (64)   --memory-tokens N  tokens cached for bytes/token (100000)
           --zipf S                popularity exponent (1.0)         --no-micro         skip the microbenchmarks
+          --fixed-rate N          requests/s of the all-hits run at a fixed rate (1000)
           --flood-rate N          forged tokens/s of the flood (1000)
           --flood-connections N   the flood's own connections (64)
           --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster)
@@ -94,6 +98,7 @@ public sealed record BenchSettings
                 "--memory-tokens" => settings with { MemoryTokens = Int() },
                 "--zipf" => settings with { ZipfExponent = Double() },
                 "--no-micro" => settings with { Micro = false },
+                "--fixed-rate" => settings with { FixedRate = Int() },
                 "--flood-rate" => settings with { FloodRate = Int() },
                 "--flood-connections" => settings with { FloodConnections = Int() },
                 "--flood-only" => settings with { Systems = [FloodPhase.Name], TokenMemory = false, Micro = false },

@@ -37,7 +37,7 @@ public static class LoadGenerator
         var window = new Window();
         var seen = new bool[tokens.Users];
         var senders = Enumerable.Range(0, plan.Connections)
-            .Select(i => new Sender(http, new Uri(targets[i % targets.Count], Path), tokens, zipf, new Random(1_000 + i), window, seen))
+            .Select(i => new Sender(http, new Uri(targets[i % targets.Count], Path), tokens, zipf, new Random(1_000 + i), window, seen, Interval(plan, i)))
             .ToArray();
         var running = senders.Select(s => Task.Run(s.RunAsync)).ToArray();
 
@@ -70,6 +70,18 @@ public static class LoadGenerator
             seen.Count(s => s));
     }
 
+    /// <summary>A paced sender's period in stopwatch ticks and its first send (spread over one period), or null.</summary>
+    private static (long Period, long FirstOffset)? Interval(LoadPlan plan, int sender)
+    {
+        if (plan.OfferedRate is not { } rate)
+        {
+            return null;
+        }
+
+        var period = (long)(plan.Connections / rate * Stopwatch.Frequency);
+        return (period, period * sender / plan.Connections);
+    }
+
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? 0 : ToMs(sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)]);
 
@@ -96,7 +108,7 @@ public static class LoadGenerator
         public bool Contains(long started, long ended) => started >= Volatile.Read(ref _start) && ended <= Volatile.Read(ref _end);
     }
 
-    private sealed class Sender(HttpClient http, Uri target, ITokenSource tokens, ZipfDistribution zipf, Random random, Window window, bool[] seen)
+    private sealed class Sender(HttpClient http, Uri target, ITokenSource tokens, ZipfDistribution zipf, Random random, Window window, bool[] seen, (long Period, long FirstOffset)? pacing)
     {
         // The first answers of each sender, then one in a thousand, are checked for the caller's subject and profile.
         private const int CheckedFirst = 3;
@@ -116,14 +128,25 @@ public static class LoadGenerator
 
         public async Task RunAsync()
         {
+            var due = Stopwatch.GetTimestamp() + (pacing?.FirstOffset ?? 0);
             while (!window.Stopped)
             {
+                if (pacing is not null)
+                {
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+                }
+
                 var user = zipf.Sample(random);
                 seen[user] = true;
                 using var request = new HttpRequestMessage(HttpMethod.Get, target);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.TokenFor(user));
                 Sent++;
-                var started = Stopwatch.GetTimestamp();
+                var started = pacing is null ? Stopwatch.GetTimestamp() : due;
+                due += pacing?.Period ?? 0;
                 try
                 {
                     using var response = await http.SendAsync(request);

@@ -16,6 +16,7 @@ public sealed record BenchReport(
     string LoadAverageAtEnd,
     IReadOnlyList<SystemOutcome> Renewing,
     IReadOnlyList<SystemOutcome> AllHits,
+    IReadOnlyList<SystemOutcome> AllHitsAtFixedRate,
     FloodOutcome? Flood,
     TokenMemoryResult? Memory,
     string? MemoryFailure,

@@ -98,6 +98,34 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine();
+        md.AppendLine($"## All hits at a fixed rate: {s.FixedRate:N0} requests/s offered").AppendLine();
+        md.AppendLine($"The same warm tokens, but the {s.Connections} connections together send {s.FixedRate:N0} requests per second on a fixed schedule instead of as fast as they are answered, so the machine is not saturated and a latency is the request's own (counted from its scheduled send: a slow answer also delays the requests due behind it).").AppendLine();
+        md.AppendLine("| system | procs | offered req/s | answered req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | CPU µs per request | peak WS MB |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var o in report.AllHitsAtFixedRate)
+        {
+            if (!o.Measured)
+            {
+                md.AppendLine($"| {o.System} | {(o.Unavailable is not null ? "not available: " + o.Unavailable : "FAILED: " + o.Failure)} ||||||||||");
+                continue;
+            }
+
+            var l = o.Load!;
+            md.AppendLine(string.Join(" | ",
+                "| " + o.System,
+                o.Processes.ToString(Invariant),
+                s.FixedRate.ToString("N0", Invariant),
+                l.RequestsPerSecond.ToString("N0", Invariant),
+                Ms(l.P50Ms),
+                Ms(l.P95Ms),
+                Ms(l.P99Ms),
+                Ms(l.MaxMs),
+                l.Non2xx.ToString(Invariant),
+                (o.CpuSecondsPer1kRequests * 1000).ToString("0.0", Invariant),
+                (o.PeakWorkingSetBytes / (1024.0 * 1024)).ToString("N0", Invariant)) + " |");
+        }
+
+        md.AppendLine();
         md.AppendLine("## Bytes per cached token").AppendLine();
         if (report.Memory is { } m)
         {

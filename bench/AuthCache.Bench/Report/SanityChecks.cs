@@ -14,7 +14,7 @@ public static class SanityChecks
     public static IReadOnlyList<string> Evaluate(BenchReport report)
     {
         var problems = new List<string>();
-        foreach (var outcome in report.Renewing.Concat(report.AllHits).Where(o => o.Unavailable is null))
+        foreach (var outcome in report.Renewing.Concat(report.AllHits).Concat(report.AllHitsAtFixedRate).Where(o => o.Unavailable is null))
         {
             CheckSystem(outcome, report.Settings, problems);
         }
@@ -73,7 +73,7 @@ public static class SanityChecks
 
         var window = outcome.WindowUpstream;
         var run = outcome.RunUpstream;
-        if (outcome.Workload == Workload.AllHits)
+        if (outcome.Workload is Workload.AllHits or Workload.AllHitsAtFixedRate)
         {
             // Warm tokens need no upstream call; on a starved machine a cluster may move a grain (a silo briefly
             // suspected) and fetch again, which the table shows. Only a cache that does not hold counts as broken.

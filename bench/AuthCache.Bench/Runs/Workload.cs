@@ -7,4 +7,10 @@ public enum Workload
 
     /// <summary>A few long-lived tokens, warmed before the window: every measured request is a cache hit.</summary>
     AllHits,
+
+    /// <summary>
+    /// <see cref="AllHits"/> at a fixed offered rate well below saturation, so the latency is the hit's own and not the
+    /// queue of a saturated machine.
+    /// </summary>
+    AllHitsAtFixedRate,
 }

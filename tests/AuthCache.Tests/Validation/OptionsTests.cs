@@ -27,6 +27,10 @@ public sealed class OptionsTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.ClockSkew);
         Assert.Equal("https://api.clerk.com", options.UserProfiles.BaseUrl);
         Assert.False(options.UserProfiles.Enabled);
+        Assert.Equal(100_000, options.DirectoryCacheSize);
+        Assert.True(options.NearCache.Enabled);
+        Assert.Equal(50_000, options.NearCache.MaxEntries);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.NearCache.MaxAge);
     }
 
     [Fact]
@@ -99,6 +103,9 @@ public sealed class OptionsTests
     [InlineData("AuthCache:Issuers:0:Issuer", "not a url", "absolute URL")]
     [InlineData("AuthCache:TokenCacheTtl", "00:00:00", "TokenCacheTtl")]
     [InlineData("AuthCache:ClockSkew", "01:00:00", "ClockSkew")]
+    [InlineData("AuthCache:DirectoryCacheSize", "10", "DirectoryCacheSize")]
+    [InlineData("AuthCache:NearCache:MaxEntries", "0", "NearCache:MaxEntries")]
+    [InlineData("AuthCache:NearCache:MaxAge", "00:00:00", "NearCache:MaxAge")]
     public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
     {
         var builder = Host.CreateApplicationBuilder();
