@@ -99,7 +99,7 @@ public static class ResultsMarkdown
 
         md.AppendLine();
         md.AppendLine($"## All hits at a fixed rate: {s.FixedRate:N0} requests/s offered").AppendLine();
-        md.AppendLine($"The same warm tokens, but the {s.Connections} connections together send {s.FixedRate:N0} requests per second on a fixed schedule instead of as fast as they are answered, so the machine is not saturated and a latency is the request's own (counted from its scheduled send: a slow answer also delays the requests due behind it).").AppendLine();
+        md.AppendLine($"The same warm tokens, but the {s.Connections} connections together send {s.FixedRate:N0} requests per second on a fixed schedule instead of as fast as they are answered, so the machine is not saturated and a latency is the request's own (a request sent late because the answer before it on its connection was late counts from when it was due).").AppendLine();
         md.AppendLine("| system | procs | offered req/s | answered req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | CPU µs per request | peak WS MB |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var o in report.AllHitsAtFixedRate)
