@@ -39,7 +39,7 @@ public static class ResultsMarkdown
         {
             if (!o.Measured)
             {
-                md.AppendLine($"| {o.System} | {(o.Unavailable is not null ? "not available: " + o.Unavailable : "FAILED: " + o.Failure)} |||||||||||||||||");
+                md.AppendLine(UnmeasuredRow(o, 18));
                 continue;
             }
 
@@ -76,7 +76,7 @@ public static class ResultsMarkdown
         {
             if (!o.Measured)
             {
-                md.AppendLine($"| {o.System} | {(o.Unavailable is not null ? "not available: " + o.Unavailable : "FAILED: " + o.Failure)} ||||||||||||");
+                md.AppendLine(UnmeasuredRow(o, 13));
                 continue;
             }
 
@@ -106,7 +106,7 @@ public static class ResultsMarkdown
         {
             if (!o.Measured)
             {
-                md.AppendLine($"| {o.System} | {(o.Unavailable is not null ? "not available: " + o.Unavailable : "FAILED: " + o.Failure)} ||||||||||");
+                md.AppendLine(UnmeasuredRow(o, 11));
                 continue;
             }
 
@@ -195,6 +195,10 @@ public static class ResultsMarkdown
 
         return md.ToString();
     }
+
+    /// <summary>A system that was not measured: its name, why, and the table's remaining cells left empty.</summary>
+    private static string UnmeasuredRow(SystemOutcome o, int columns) =>
+        $"| {o.System} | {(o.Unavailable is not null ? "not available: " + o.Unavailable : "FAILED: " + o.Failure)} " + new string('|', columns - 1);
 
     private static string Ratio(double value, double? reference) =>
         reference is { } r && r > 0 && !double.IsNaN(value) ? GoalVerdicts.Format(value / r) + "×" : "—";

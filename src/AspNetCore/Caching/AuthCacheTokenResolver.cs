@@ -77,7 +77,7 @@ public sealed class AuthCacheTokenResolver(
 
         if (direct)
         {
-            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token), TokenResolutionSource.Direct);
+            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token, hash), TokenResolutionSource.Direct);
         }
 
         var generation = nearCache.Generation;
@@ -110,13 +110,14 @@ public sealed class AuthCacheTokenResolver(
             // Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.
             cluster.Failed(ex);
             metrics.Fallback();
-            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token), TokenResolutionSource.Fallback);
+            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token, hash), TokenResolutionSource.Fallback);
         }
     }
 
-    private TokenValidationResult ApplyRevocations(TokenValidationResult result, string token)
+    /// <param name="hash">The token's hash when this request already computed it.</param>
+    private TokenValidationResult ApplyRevocations(TokenValidationResult result, string token, string? hash)
     {
-        if (!result.IsValid || revocations is null || !revocations.IsRevoked(RevocationCandidate.From(TokenHash.Compute(token), result)))
+        if (!result.IsValid || revocations is null || !revocations.IsRevoked(RevocationCandidate.From(hash ?? TokenHash.Compute(token), result)))
         {
             return result;
         }

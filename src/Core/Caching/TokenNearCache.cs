@@ -70,7 +70,7 @@ public sealed class TokenNearCache : IDisposable
 
         var now = _clock.UtcNow;
         var until = cachedUntil < now + settings.MaxAge ? cachedUntil : now + settings.MaxAge;
-        if (until <= now || (_entries.Count >= settings.MaxEntries && !SweepExpired(now, settings.MaxEntries)))
+        if (until <= now || !HasRoom(now, settings.MaxEntries))
         {
             return;
         }
@@ -85,17 +85,10 @@ public sealed class TokenNearCache : IDisposable
         _entries.Clear();
     }
 
-    /// <summary>Drops the copies that have expired; true when there is room afterwards.</summary>
-    public bool SweepExpired(DateTimeOffset now, int room = int.MaxValue)
+    /// <summary>Drops the copies that have expired or were invalidated.</summary>
+    public void SweepExpired(DateTimeOffset now)
     {
-        var ticks = now.UtcTicks;
-        var last = Interlocked.Read(ref _lastSweepTicks);
-        if (room != int.MaxValue && ticks - last < SweepInterval.Ticks)
-        {
-            return _entries.Count < room;
-        }
-
-        Interlocked.Exchange(ref _lastSweepTicks, ticks);
+        Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
         var generation = Generation;
         foreach (var (hash, entry) in _entries)
         {
@@ -104,11 +97,25 @@ public sealed class TokenNearCache : IDisposable
                 _entries.TryRemove(new KeyValuePair<string, Entry>(hash, entry));
             }
         }
-
-        return _entries.Count < room;
     }
 
     public void Dispose() => _optionsChange?.Dispose();
+
+    /// <summary>Below <paramref name="maxEntries"/>, after sweeping a full cache (at most once per <see cref="SweepInterval"/>).</summary>
+    private bool HasRoom(DateTimeOffset now, int maxEntries)
+    {
+        if (_entries.Count < maxEntries)
+        {
+            return true;
+        }
+
+        if (now.UtcTicks - Interlocked.Read(ref _lastSweepTicks) >= SweepInterval.Ticks)
+        {
+            SweepExpired(now);
+        }
+
+        return _entries.Count < maxEntries;
+    }
 
     private sealed record Entry(TokenValidationResult Result, DateTimeOffset Until, long Generation);
 }

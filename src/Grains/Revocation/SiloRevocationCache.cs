@@ -148,18 +148,11 @@ public sealed partial class SiloRevocationCache(
 
     internal void Track(TrackedValidation entry)
     {
-        var candidate = entry.Candidate;
         lock (_lock)
         {
-            _byToken.Add(candidate.TokenHash, entry);
-            foreach (var session in candidate.SessionIds)
+            foreach (var (index, key) in IndexKeys(entry.Candidate))
             {
-                _bySession.Add(session, entry);
-            }
-
-            if (candidate.Subject is { } subject)
-            {
-                _bySubject.Add(subject, entry);
+                index.Add(key, entry);
             }
 
             _tracked++;
@@ -168,21 +161,29 @@ public sealed partial class SiloRevocationCache(
 
     internal void Untrack(TrackedValidation entry)
     {
-        var candidate = entry.Candidate;
         lock (_lock)
         {
-            _byToken.Remove(candidate.TokenHash, entry);
-            foreach (var session in candidate.SessionIds)
+            foreach (var (index, key) in IndexKeys(entry.Candidate))
             {
-                _bySession.Remove(session, entry);
-            }
-
-            if (candidate.Subject is { } subject)
-            {
-                _bySubject.Remove(subject, entry);
+                index.Remove(key, entry);
             }
 
             _tracked--;
+        }
+    }
+
+    /// <summary>Every index a cached validation is found by, with its key there: token hash, sessions, subject.</summary>
+    private IEnumerable<(TrackedValidationIndex Index, string Key)> IndexKeys(RevocationCandidate candidate)
+    {
+        yield return (_byToken, candidate.TokenHash);
+        foreach (var session in candidate.SessionIds)
+        {
+            yield return (_bySession, session);
+        }
+
+        if (candidate.Subject is { } subject)
+        {
+            yield return (_bySubject, subject);
         }
     }
 
