@@ -43,7 +43,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(Settings(Issuer));
             host.Services.AddSingleton(new AuthCacheClock(Time));
         });
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains();
+            // Random placement as the cluster default, so a burst of new tokens lands on both silos; the
+            // resource-based default favours one silo until its load statistics are next published.
+            silo.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
