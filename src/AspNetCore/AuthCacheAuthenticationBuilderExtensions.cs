@@ -2,6 +2,7 @@ using AuthCache.AspNetCore.Admin;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Health;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Statistics;
 using AuthCache.Core;
 using Microsoft.AspNetCore.Authentication;
@@ -87,14 +88,25 @@ public static class AuthCacheAuthenticationBuilderExtensions
 
         services.AddAuthCacheCore();
         services.AddOptions<AuthCacheAuthenticationOptions>(AuthCacheDefaults.AuthenticationScheme)
-            .Configure<IConfiguration>(BindGrainCallTimeout)
+            .Configure<IConfiguration>(BindClusterTimeouts)
             .Validate(
                 o => o.GrainCallTimeout > TimeSpan.Zero && o.GrainCallTimeout <= AuthCacheAuthenticationOptions.MaxGrainCallTimeout,
                 $"{AuthCacheAuthenticationOptions.GrainCallTimeoutKey} must be more than zero and at most {AuthCacheAuthenticationOptions.MaxGrainCallTimeout}.")
+            .Validate(
+                o => o.FallbackAfter > TimeSpan.Zero && o.FallbackAfter <= o.GrainCallTimeout,
+                $"{AuthCacheAuthenticationOptions.FallbackAfterKey} must be more than zero and at most {AuthCacheAuthenticationOptions.GrainCallTimeoutKey}.")
             .ValidateOnStart();
         services.TryAddScoped<RequestAuthCache>();
         services.TryAddScoped<AuthCacheTokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
+        services.TryAddSingleton<TokenNearCache>();
+        services.TryAddSingleton<ApiHostIdentity>();
+
+        // A client of the cluster keeps its own copy of the revocation list (a silo's process has its silo's).
+        services.AddSingleton<HostRevocationSubscription>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostRevocationSubscription>());
+        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<HostRevocationSubscription>());
+        services.AddHostedService<ClusterKeyMirror>();
         services.AddOptions<FailedAuthenticationLimitOptions>().BindConfiguration(FailedAuthenticationLimitOptions.SectionName)
             .Validate(o => o.PermitLimit > 0 && o.Window > TimeSpan.Zero, "AuthCache:FailedAuthenticationLimit needs a positive PermitLimit and Window.")
             .ValidateOnStart();
@@ -105,11 +117,16 @@ public static class AuthCacheAuthenticationBuilderExtensions
     }
 
     // Configuration first, so a value set in code by AddAuthCache(o => ...) still wins.
-    private static void BindGrainCallTimeout(AuthCacheAuthenticationOptions options, IConfiguration configuration)
+    private static void BindClusterTimeouts(AuthCacheAuthenticationOptions options, IConfiguration configuration)
     {
         if (configuration.GetValue<TimeSpan?>(AuthCacheAuthenticationOptions.GrainCallTimeoutKey) is { } timeout)
         {
             options.GrainCallTimeout = timeout;
+        }
+
+        if (configuration.GetValue<TimeSpan?>(AuthCacheAuthenticationOptions.FallbackAfterKey) is { } fallbackAfter)
+        {
+            options.FallbackAfter = fallbackAfter;
         }
     }
 }

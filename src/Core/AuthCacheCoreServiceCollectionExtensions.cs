@@ -1,8 +1,8 @@
-using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
 using AuthCache.Core.Profiles;
+using AuthCache.Core.Revocation;
 using AuthCache.Core.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,8 +14,9 @@ namespace AuthCache.Core;
 public static class AuthCacheCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Options (bound from <c>AuthCache</c>, validated at start), the validator, the key fetcher and the profile
-    /// client. Shared by silos and API hosts; safe to call more than once.
+    /// Options (bound from <c>AuthCache</c>, validated at start), the validator, the key fetcher, the profile
+    /// client and this process's copy of the revocation list. Shared by silos and API hosts; safe to call more
+    /// than once.
     /// </summary>
     public static IServiceCollection AddAuthCacheCore(this IServiceCollection services)
     {
@@ -34,7 +35,10 @@ public static class AuthCacheCoreServiceCollectionExtensions
         services.TryAddSingleton<RevocationMetrics>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<TokenValidator>();
-        services.TryAddSingleton<TokenNearCache>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(AuthCacheProcess.ClusterClient);
+        services.TryAddSingleton<RevocationReplica>();
+        services.TryAddSingleton<ITokenRevocationCheck>(sp => sp.GetRequiredService<RevocationReplica>());
         services.TryAddSingleton<JwksFetcher>();
         services.TryAddSingleton<LocalJwksKeySource>();
         services.TryAddSingleton<UserProfileClient>();

@@ -1,8 +1,8 @@
 namespace AuthCache.GrainInterfaces;
 
 /// <summary>
-/// The counters that live in an API host rather than in a silo (its request cache, its near cache and its fallbacks
-/// to direct validation), as totals since that host started; <see cref="NearCacheEntries"/> is the current count.
+/// The counters that live in an API host rather than in a silo (its request cache, its near cache, its hedged and
+/// fallback validations), as totals since that host started; <see cref="NearCacheEntries"/> is the current count.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AuthCache.ApiHostCounters")]
 public sealed record ApiHostCounters(
@@ -11,4 +11,6 @@ public sealed record ApiHostCounters(
     long Fallbacks,
     DateTimeOffset ReportedAt,
     long NearCacheHits,
-    int NearCacheEntries);
+    int NearCacheEntries,
+    long HedgedValidations,
+    long NearCacheMisses);

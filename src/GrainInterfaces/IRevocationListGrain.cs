@@ -3,8 +3,10 @@ using Orleans.Concurrency;
 namespace AuthCache.GrainInterfaces;
 
 /// <summary>
-/// The cluster-wide list of revocations (one activation, key <see cref="Key"/>), persisted in grain storage.
-/// Every silo subscribes its revocation cache; a revocation returns once every active silo has it.
+/// The cluster-wide list of revocations (one activation, key <see cref="Key"/>), persisted in grain storage, and the
+/// channel of the cluster's other invalidations. Every silo and every API host that is a client of the cluster
+/// subscribes its copy; a revocation or invalidation returns once every active silo and every subscribed host
+/// has it.
 /// </summary>
 [Alias("AuthCache.IRevocationListGrain")]
 public interface IRevocationListGrain : IGrainWithIntegerKey
@@ -13,29 +15,36 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Records the revocation (a later revocation of the same session or subject moves its time forward), persists
-    /// it, and returns once every active silo has applied it or the confirmation time has passed.
+    /// it, and returns once every subscriber has applied it or the confirmation time has passed.
     /// </summary>
     [Alias("Revoke")]
     Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string value);
 
     /// <summary>
-    /// Subscribes (or renews) a silo's cache. Returns the whole list when the silo's copy is not at the current
-    /// epoch and version; the silo acknowledges once it has applied it. Interleaves, so a revocation waiting for a
-    /// silo lets that silo catch up.
+    /// Delivers an invalidation to every subscriber (it is not kept) and returns once every subscriber has applied
+    /// it or the confirmation time has passed.
     /// </summary>
-    [Alias("Subscribe"), AlwaysInterleave]
-    Task<RevocationSync> SubscribeAsync(SiloAddress silo, IRevocationObserver observer, Guid knownEpoch, long knownVersion);
-
-    /// <summary>The silo has applied the whole list up to <paramref name="version"/> (after a subscription returned it).</summary>
-    [Alias("Acknowledge"), AlwaysInterleave]
-    Task AcknowledgeAsync(SiloAddress silo, Guid epoch, long version);
-
-    [Alias("Unsubscribe"), AlwaysInterleave]
-    Task UnsubscribeAsync(SiloAddress silo);
+    [Alias("Publish")]
+    Task<InvalidationOutcome> PublishAsync(CacheInvalidation invalidation);
 
     /// <summary>
-    /// Gives back revocations a silo still holds that the list lost (storage that did not survive its silo): the
-    /// silos' copies are the list's backup.
+    /// Subscribes (or renews) a copy. Returns the whole list when the copy is not at the current epoch and version;
+    /// the subscriber acknowledges once it has applied it. Interleaves, so a revocation waiting for a subscriber
+    /// lets it catch up.
+    /// </summary>
+    [Alias("SubscribeCopy"), AlwaysInterleave]
+    Task<RevocationSync> SubscribeAsync(RevocationSubscriber subscriber, IRevocationObserver observer, Guid knownEpoch, long knownVersion);
+
+    /// <summary>The subscriber has applied the whole list up to <paramref name="version"/> (after a subscription returned it).</summary>
+    [Alias("AcknowledgeCopy"), AlwaysInterleave]
+    Task AcknowledgeAsync(string subscriber, Guid epoch, long version);
+
+    [Alias("UnsubscribeCopy"), AlwaysInterleave]
+    Task UnsubscribeAsync(string subscriber);
+
+    /// <summary>
+    /// Gives back revocations a subscriber still holds that the list lost (storage that did not survive its silo):
+    /// the copies are the list's backup.
     /// </summary>
     [Alias("Restore")]
     Task RestoreAsync(IReadOnlyList<RevocationRecord> records);

@@ -1,11 +1,20 @@
 namespace AuthCache.GrainInterfaces;
 
-/// <summary>The revocation cache of one silo, subscribed to the <see cref="IRevocationListGrain"/>.</summary>
+/// <summary>
+/// A process's copy of the revocation list (a silo or an API host), subscribed to the
+/// <see cref="IRevocationListGrain"/>. Each notification carries the list's epoch and version, so a subscriber can
+/// tell it missed one and resynchronise.
+/// </summary>
 [Alias("AuthCache.IRevocationObserver")]
 public interface IRevocationObserver : IGrainObserver
 {
-    /// <summary>Applies a new revocation and drops the matching cached validations this silo hosts.</summary>
+    /// <summary>Applies a new revocation and drops the matching cached answers this process holds.</summary>
     /// <returns>How many cached validations were dropped.</returns>
     [Alias("OnRevoked")]
     Task<int> OnRevokedAsync(RevocationRecord record, Guid epoch, long version);
+
+    /// <summary>Drops the cached answers an invalidation takes back.</summary>
+    /// <returns>How many cached validations were dropped.</returns>
+    [Alias("OnInvalidated")]
+    Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version);
 }

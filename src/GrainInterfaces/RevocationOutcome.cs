@@ -2,7 +2,8 @@ namespace AuthCache.GrainInterfaces;
 
 /// <summary>
 /// What a revocation did: the record as kept, the cached validations dropped on the silos that confirmed, and
-/// the active silos that did not confirm in time (they converge on their next synchronisation).
+/// the active silos and subscribed API hosts that did not confirm in time (they converge on their next
+/// synchronisation; an API host stops answering from its copies meanwhile).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AuthCache.RevocationOutcome")]
 public sealed record RevocationOutcome(
@@ -11,4 +12,9 @@ public sealed record RevocationOutcome(
     int ConfirmedSilos,
     IReadOnlyList<string> UnconfirmedSilos,
     bool Persisted,
-    int ActiveRevocations);
+    int ActiveRevocations,
+    int ConfirmedHosts,
+    IReadOnlyList<string> UnconfirmedHosts)
+{
+    public bool Confirmed => UnconfirmedSilos.Count == 0 && UnconfirmedHosts.Count == 0;
+}

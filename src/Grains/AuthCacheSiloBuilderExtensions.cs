@@ -1,6 +1,5 @@
 using AuthCache.Core;
 using AuthCache.Core.Options;
-using AuthCache.Core.Revocation;
 using AuthCache.Grains.Administration;
 using AuthCache.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +16,8 @@ public static class AuthCacheSiloBuilderExtensions
     /// <summary>
     /// The services the AuthCache grains need on every silo (options, validator, HTTP clients), the JWKS
     /// pre-population and maintenance, the per-silo cache service behind the cluster-wide stats and cleanup,
-    /// the silo's copy of the revocation list, and the Orleans Dashboard unless
+    /// the subscription of this process's copy of the revocation list and the index of the validations it can
+    /// drop, and the Orleans Dashboard unless
     /// <c>AuthCache:Dashboard:Enabled</c> is false. The host also registers a
     /// reminder service and the <see cref="AuthCacheStorage.Name"/> grain storage (see
     /// <see cref="AddAuthCacheLocalPersistence"/>).
@@ -36,9 +36,9 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.TryAddSingleton<SiloCacheRegistry>();
         builder.Services.TryAddSingleton<ISiloCacheServiceClient, SiloCacheServiceClient>();
         builder.AddGrainService<SiloCacheService>();
-        builder.Services.AddSingleton<SiloRevocationCache>();
-        builder.Services.AddSingleton<ITokenRevocationCheck>(sp => sp.GetRequiredService<SiloRevocationCache>());
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloRevocationCache>());
+        builder.Services.Replace(ServiceDescriptor.Singleton(AuthCacheProcess.Silo));
+        builder.Services.AddSingleton<SiloValidationIndex>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloRevocationSubscription>();
         builder.Services.AddOptions<GrainDirectoryOptions>()
             .Configure<IOptions<AuthCacheOptions>>((directory, options) => directory.CacheSize = options.Value.DirectoryCacheSize);
         return builder.AddAuthCacheDashboard();

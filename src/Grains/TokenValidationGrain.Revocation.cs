@@ -4,7 +4,7 @@ using AuthCache.Grains.Revocation;
 
 namespace AuthCache.Grains;
 
-/// <summary>The revocation side of a token's grain: the silo's revocation cache decides, in-process.</summary>
+/// <summary>The revocation side of a token's grain: the silo's replica of the revocation list decides, in-process.</summary>
 public sealed partial class TokenValidationGrain
 {
     private static readonly TimeSpan RevocationsReadyTimeout = TimeSpan.FromSeconds(10);
@@ -27,7 +27,7 @@ public sealed partial class TokenValidationGrain
             }
         }
 
-        return revocations.Watch(this.GetPrimaryKeyString(), result);
+        return validations.Watch(Key, result);
     }
 
     /// <summary>A revoked token is answered as such and its activation goes, like any failure.</summary>
@@ -35,7 +35,7 @@ public sealed partial class TokenValidationGrain
     {
         Release();
         DeactivateOnIdle();
-        revocations.CountRejection(path);
+        revocationMetrics.Rejected(path);
         return TokenValidationResult.Failure(AuthFailureReason.Revoked);
     }
 }

@@ -14,8 +14,10 @@ namespace AuthCache.Grains;
 /// <summary>
 /// The cached validation of one token, keyed by its SHA-256. The grain's single-threaded turns make
 /// concurrent first requests cost one validation. A valid result lives until min(TTL, token expiry) and the
-/// activation then removes itself from a one-shot grain timer; a failure is never kept. Revocations are checked
-/// against the silo's <see cref="SiloRevocationCache"/> on every miss and every hit, without a grain call.
+/// activation then removes itself from a one-shot grain timer; a failure is never kept. Every call re-hashes the
+/// token it is given, hit or miss, so the cached answer is only ever given for the token it was made for.
+/// Revocations are checked against the silo's <see cref="RevocationReplica"/> on every miss and every hit,
+/// without a grain call.
 /// </summary>
 public sealed partial class TokenValidationGrain(
     TokenValidator validator,
@@ -23,15 +25,32 @@ public sealed partial class TokenValidationGrain(
     AuthCacheClock clock,
     AuthCacheMetrics metrics,
     SiloCacheRegistry registry,
-    SiloRevocationCache revocations,
+    RevocationReplica revocations,
+    SiloValidationIndex validations,
+    RevocationMetrics revocationMetrics,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
     private TokenValidationResult? _cached;
     private IGrainTimer? _expiryTimer;
     private TrackedValidation? _revocationWatch;
+    private string? _key;
+
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     public async Task<TokenValidationResult> ValidateAsync(string token)
     {
+        // The key is derived from the token by the caller; a caller that lies about it gets nothing, cached or not.
+        if (!string.Equals(TokenHash.Compute(token), Key, StringComparison.Ordinal))
+        {
+            LogKeyMismatch(logger);
+            if (_cached is null)
+            {
+                DeactivateOnIdle();
+            }
+
+            return TokenValidationResult.Failure(AuthFailureReason.Malformed);
+        }
+
         var now = clock.UtcNow;
         if (_cached is { } cached)
         {
@@ -50,14 +69,6 @@ public sealed partial class TokenValidationGrain(
         }
 
         metrics.TokenCacheMiss();
-
-        // The key is derived from the token by the caller; a caller that lies about it gets nothing cached.
-        if (!string.Equals(TokenHash.Compute(token), this.GetPrimaryKeyString(), StringComparison.Ordinal))
-        {
-            LogKeyMismatch(logger);
-            DeactivateOnIdle();
-            return TokenValidationResult.Failure(AuthFailureReason.Malformed);
-        }
 
         var result = await validator.ValidateAsync(token, new GrainSigningKeySource(GrainFactory));
         if (!result.IsValid)

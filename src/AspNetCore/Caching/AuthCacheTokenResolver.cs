@@ -1,6 +1,5 @@
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core;
-using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
@@ -12,10 +11,13 @@ using Microsoft.Extensions.Options;
 namespace AuthCache.AspNetCore.Caching;
 
 /// <summary>
-/// Resolves a bearer token for the current request: the request cache first, then the shape check, then (where this
-/// process hosts a silo) the near cache of its grains' answers, then the full precheck, then the token's grain (or,
-/// for the direct scheme and when the cluster does not answer in time, a local validation, which obeys this
-/// process's copy of the revocations when it has one: an embedded silo's).
+/// Resolves a bearer token for the current request: the request cache first, then the shape check, then the near
+/// cache of this process's grain answers, then the full precheck, then the token's grain. A grain that has not
+/// answered within <see cref="AuthCacheAuthenticationOptions.FallbackAfter"/> is hedged: the token is validated here
+/// with the signing keys this process already holds (never fetching them), and the grain's answer, if it comes
+/// within <see cref="AuthCacheAuthenticationOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
+/// or times out falls back to a full validation here. The direct scheme always validates here. Every answer, on
+/// every path, is checked against this process's <see cref="RevocationReplica"/>.
 /// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
 /// </summary>
 public sealed class AuthCacheTokenResolver(
@@ -27,10 +29,11 @@ public sealed class AuthCacheTokenResolver(
     IOptionsMonitor<AuthCacheOptions> options,
     IOptionsMonitor<AuthCacheAuthenticationOptions> schemeOptions,
     AuthCacheClock clock,
+    TimeProvider time,
     AuthCacheMetrics metrics,
     RevocationMetrics revocationMetrics,
     TokenNearCache nearCache,
-    ITokenRevocationCheck? revocations = null)
+    RevocationReplica revocations)
 {
     public RequestAuthCache RequestCache => requestCache;
 
@@ -60,13 +63,17 @@ public sealed class AuthCacheTokenResolver(
             return Rejected(shapeFailure);
         }
 
-        // A copy is only as fresh as what invalidates it: this process's own silo sees every revocation and cleanup.
-        var useNearCache = !direct && revocations is not null && nearCache.Enabled;
+        var useNearCache = !direct && nearCache.Enabled;
         string? hash = null;
-        if (useNearCache && nearCache.TryGet(hash = TokenHash.Compute(token), out var copied))
+        if (useNearCache)
         {
-            metrics.NearCacheHit();
-            return new TokenResolution(copied, TokenResolutionSource.NearCache);
+            if (nearCache.TryGet(hash = TokenHash.Compute(token), out var copied))
+            {
+                metrics.NearCacheHit();
+                return new TokenResolution(copied, TokenResolutionSource.NearCache);
+            }
+
+            metrics.NearCacheMiss();
         }
 
         var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
@@ -75,19 +82,13 @@ public sealed class AuthCacheTokenResolver(
             return Rejected(precheck.FailureReason!);
         }
 
+        hash ??= TokenHash.Compute(token);
         if (direct)
         {
-            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token, hash), TokenResolutionSource.Direct);
+            return new TokenResolution(CheckRevocations(await validator.ValidateAsync(token, localKeys), hash), TokenResolutionSource.Direct);
         }
 
-        var generation = nearCache.Generation;
-        var resolution = await ResolveThroughClusterAsync(token, hash ??= TokenHash.Compute(token));
-        if (useNearCache && resolution.Source == TokenResolutionSource.Cluster)
-        {
-            nearCache.Add(hash, resolution.Result, generation);
-        }
-
-        return resolution;
+        return await ResolveThroughClusterAsync(token, hash, useNearCache);
     }
 
     private TokenResolution Rejected(string reason)
@@ -96,28 +97,109 @@ public sealed class AuthCacheTokenResolver(
         return new TokenResolution(TokenValidationResult.Failure(reason), TokenResolutionSource.Precheck);
     }
 
-    private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash)
+    private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash, bool useNearCache)
     {
-        var timeout = schemeOptions.Get(AuthCacheDefaults.AuthenticationScheme).GrainCallTimeout;
+        var scheme = schemeOptions.Get(AuthCacheDefaults.AuthenticationScheme);
+        var generation = nearCache.Generation;
+        var call = CallGrain(token, hash);
+        TokenValidationResult answer;
         try
         {
-            var result = await grainFactory.GetGrain<ITokenValidationGrain>(hash).ValidateAsync(token).WaitAsync(timeout);
-            cluster.Succeeded();
-            return new TokenResolution(result, TokenResolutionSource.Cluster);
+            answer = await call.WaitAsync(scheme.FallbackAfter, time);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false })
+        catch (TimeoutException)
         {
-            // Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.
-            cluster.Failed(ex);
-            metrics.Fallback();
-            return new TokenResolution(ApplyRevocations(await validator.ValidateAsync(token, localKeys), token, hash), TokenResolutionSource.Fallback);
+            var remaining = scheme.GrainCallTimeout - scheme.FallbackAfter;
+            if (await ValidateWithHeldKeysAsync(token, hash) is { } hedged)
+            {
+                metrics.Hedged();
+                _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, generation);
+                return new TokenResolution(hedged, TokenResolutionSource.Hedged);
+            }
+
+            // The keys this process holds cannot decide (none yet, or the token names a key they lack): the grain
+            // gets the rest of its time, so a cold host does not fetch keys the cluster is already fetching.
+            try
+            {
+                answer = await call.WaitAsync(remaining, time);
+            }
+            catch (Exception ex) when (IsClusterFailure(ex))
+            {
+                return await FallBackAsync(token, hash, ex);
+            }
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            return await FallBackAsync(token, hash, ex);
+        }
+
+        cluster.Succeeded();
+        return new TokenResolution(Copy(answer, hash, useNearCache, generation), TokenResolutionSource.Cluster);
+    }
+
+    /// <summary>The grain call as a task, also when the client fails it before sending (not connected yet).</summary>
+    private Task<TokenValidationResult> CallGrain(string token, string hash)
+    {
+        try
+        {
+            return grainFactory.GetGrain<ITokenValidationGrain>(hash).ValidateAsync(token);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            return Task.FromException<TokenValidationResult>(ex);
         }
     }
 
-    /// <param name="hash">The token's hash when this request already computed it.</param>
-    private TokenValidationResult ApplyRevocations(TokenValidationResult result, string token, string? hash)
+    /// <summary>A grain's answer, checked against this process's revocations and copied into the near cache.</summary>
+    private TokenValidationResult Copy(TokenValidationResult answer, string hash, bool useNearCache, long generation)
     {
-        if (!result.IsValid || revocations is null || !revocations.IsRevoked(RevocationCandidate.From(hash ?? TokenHash.Compute(token), result)))
+        var checkedAnswer = CheckRevocations(answer, hash);
+        if (useNearCache && checkedAnswer.IsValid)
+        {
+            nearCache.Add(hash, checkedAnswer, generation);
+        }
+
+        return checkedAnswer;
+    }
+
+    /// <summary>The hedge: a conclusive answer from the keys already held here, or null when they cannot decide.</summary>
+    private async Task<TokenValidationResult?> ValidateWithHeldKeysAsync(string token, string hash)
+    {
+        var result = await validator.ValidateAsync(token, localKeys.HeldKeys);
+        return result.IsValid || (result.FailureReason is not AuthFailureReason.UnknownKey and not AuthFailureReason.KeysUnavailable)
+            ? CheckRevocations(result, hash)
+            : null;
+    }
+
+    /// <summary>After a hedge: the grain's late answer still fills the near cache, and tells whether the cluster is there.</summary>
+    private async Task CopyWhenAnsweredAsync(Task<TokenValidationResult> call, TimeSpan remaining, string hash, bool useNearCache, long generation)
+    {
+        try
+        {
+            var answer = await call.WaitAsync(remaining, time);
+            cluster.Succeeded();
+            Copy(answer, hash, useNearCache, generation);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            cluster.Failed(ex);
+        }
+    }
+
+    /// <summary>Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.</summary>
+    private async Task<TokenResolution> FallBackAsync(string token, string hash, Exception failure)
+    {
+        cluster.Failed(failure);
+        metrics.Fallback();
+        return new TokenResolution(CheckRevocations(await validator.ValidateAsync(token, localKeys), hash), TokenResolutionSource.Fallback);
+    }
+
+    private static bool IsClusterFailure(Exception ex) =>
+        ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };
+
+    private TokenValidationResult CheckRevocations(TokenValidationResult result, string hash)
+    {
+        if (!result.IsValid || !revocations.IsRevoked(RevocationCandidate.From(hash, result)))
         {
             return result;
         }

@@ -17,8 +17,14 @@ public enum TokenResolutionSource
     /// <summary>Validated in this process by the direct scheme.</summary>
     Direct,
 
-    /// <summary>Validated in this process because the cluster could not answer in time.</summary>
+    /// <summary>Validated in this process because the cluster failed or did not answer within <c>GrainCallTimeout</c>.</summary>
     Fallback,
+
+    /// <summary>
+    /// Validated in this process with the signing keys it holds because the token's grain had not answered within
+    /// <c>FallbackAfter</c>; the grain's answer, when it comes, still fills the caches.
+    /// </summary>
+    Hedged,
 }
 
 public sealed record TokenResolution(TokenValidationResult Result, TokenResolutionSource Source);

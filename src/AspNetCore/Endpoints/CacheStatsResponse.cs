@@ -12,6 +12,7 @@ public sealed record CacheStatsResponse(
     RequestCacheStats RequestCache,
     NearCacheStats NearCache,
     long Fallbacks,
+    long HedgedValidations,
     IReadOnlyList<IssuerKeyStats> Jwks,
     IReadOnlyList<SiloCacheStatistics> Silos,
     IReadOnlyList<ApiHostCounters> ApiHosts)
@@ -41,8 +42,13 @@ public sealed record CacheStatsResponse(
                 silos.Sum(s => s.TokensUncachedBecauseFull)),
             new UserProfileCacheStats(profileHits, profileFetches, Rate(profileHits, profileFetches), silos.Sum(s => s.ProfileEntries), silos.Sum(s => s.ProfileBytes)),
             new RequestCacheStats(hosts.Sum(h => h.RequestCacheHits), hosts.Count),
-            new NearCacheStats(hosts.Sum(h => h.NearCacheHits), hosts.Sum(h => (long)h.NearCacheEntries)),
+            new NearCacheStats(
+                hosts.Sum(h => h.NearCacheHits),
+                hosts.Sum(h => h.NearCacheMisses),
+                Rate(hosts.Sum(h => h.NearCacheHits), hosts.Sum(h => h.NearCacheMisses)),
+                hosts.Sum(h => (long)h.NearCacheEntries)),
             hosts.Sum(h => h.Fallbacks),
+            hosts.Sum(h => h.HedgedValidations),
             jwks.Select(IssuerKeyStats.From).ToArray(),
             silos.OrderBy(s => s.Silo, StringComparer.Ordinal).ToArray(),
             hosts);
@@ -65,9 +71,9 @@ public sealed record RequestCacheStats(long Hits, int ApiHosts);
 
 /// <summary>
 /// Answers the API hosts gave from their copies of their grains' answers (no grain call; not counted in the token
-/// cache's hits), and the copies they hold now. Only API hosts that host a silo keep such copies.
+/// cache's hits), the lookups they could not answer, and the copies they hold now.
 /// </summary>
-public sealed record NearCacheStats(long Hits, long Entries);
+public sealed record NearCacheStats(long Hits, long Misses, double HitRate, long Entries);
 
 public sealed record IssuerKeyStats(
     string Issuer,

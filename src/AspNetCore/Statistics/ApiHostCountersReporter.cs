@@ -1,4 +1,4 @@
-using AuthCache.Core.Caching;
+using AuthCache.AspNetCore.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +13,7 @@ namespace AuthCache.AspNetCore.Statistics;
 /// </summary>
 public sealed partial class ApiHostCountersReporter(
     IGrainFactory grainFactory,
+    ApiHostIdentity identity,
     AuthCacheMetrics metrics,
     TokenNearCache nearCache,
     TimeProvider time,
@@ -20,15 +21,15 @@ public sealed partial class ApiHostCountersReporter(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
-    /// <summary>This host's name in the reports: the machine (pod) name and a per-process suffix.</summary>
-    public string Host { get; } = Environment.MachineName + "/" + Guid.NewGuid().ToString("N")[..8];
+    /// <summary>This host's name in the reports.</summary>
+    public string Host => identity.Name;
 
     /// <summary>Sends the current totals now (the stats endpoint does, so its own host is never behind).</summary>
     public Task ReportAsync()
     {
         var counters = metrics.Snapshot();
         return grainFactory.GetGrain<IApiHostCountersGrain>(0)
-            .ReportAsync(new ApiHostCounters(Host, counters.RequestCacheHits, counters.Fallbacks, time.GetUtcNow(), counters.NearCacheHits, nearCache.Count));
+            .ReportAsync(new ApiHostCounters(Host, counters.RequestCacheHits, counters.Fallbacks, time.GetUtcNow(), counters.NearCacheHits, nearCache.Count, counters.HedgedValidations, counters.NearCacheMisses));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -24,7 +24,9 @@ public sealed class AuthCacheMetrics
     private readonly Counter<long> _profileCacheHits;
     private readonly Counter<long> _requestCacheHits;
     private readonly Counter<long> _nearCacheHits;
+    private readonly Counter<long> _nearCacheMisses;
     private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _hedged;
     private readonly Histogram<double> _authenticationDuration;
     private readonly UpDownCounter<long> _activeEntries;
     private readonly Counter<long> _uncached;
@@ -35,7 +37,9 @@ public sealed class AuthCacheMetrics
     private long _activeEntryCount;
     private long _requestCacheHitCount;
     private long _nearCacheHitCount;
+    private long _nearCacheMissCount;
     private long _fallbackCount;
+    private long _hedgedCount;
     private long _profileFetchCount;
     private long _profileHitCount;
     private long _uncachedCount;
@@ -51,7 +55,9 @@ public sealed class AuthCacheMetrics
         _profileCacheHits = meter.CreateCounter<long>("authcache.profile_cache.hits", description: "User profiles served from the cluster cache without an upstream call.");
         _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
         _nearCacheHits = meter.CreateCounter<long>("authcache.near_cache.hits", description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain call.");
-        _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster was unavailable.");
+        _nearCacheMisses = meter.CreateCounter<long>("authcache.near_cache.misses", description: "Token resolutions the API host's near cache could not answer (no copy, or its revocation copy not in sync).");
+        _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster failed or did not answer within the grain call timeout.");
+        _hedged = meter.CreateCounter<long>("authcache.hedged_validations", description: "Authentications validated by the API host with the keys it holds because the token's grain had not answered within FallbackAfter.");
         _authenticationDuration = meter.CreateHistogram<double>(
             "authcache.authentication.duration",
             unit: "s",
@@ -128,6 +134,18 @@ public sealed class AuthCacheMetrics
         _nearCacheHits.Add(1);
     }
 
+    public void NearCacheMiss()
+    {
+        Interlocked.Increment(ref _nearCacheMissCount);
+        _nearCacheMisses.Add(1);
+    }
+
+    public void Hedged()
+    {
+        Interlocked.Increment(ref _hedgedCount);
+        _hedged.Add(1);
+    }
+
     public void Fallback()
     {
         Interlocked.Increment(ref _fallbackCount);
@@ -147,7 +165,9 @@ public sealed class AuthCacheMetrics
         Interlocked.Read(ref _fallbackCount),
         Interlocked.Read(ref _profileFetchCount),
         Interlocked.Read(ref _profileHitCount),
-        Interlocked.Read(ref _uncachedCount));
+        Interlocked.Read(ref _uncachedCount),
+        Interlocked.Read(ref _nearCacheMissCount),
+        Interlocked.Read(ref _hedgedCount));
 }
 
 /// <summary>Running totals of one process since it started.</summary>
@@ -161,4 +181,6 @@ public sealed record AuthCacheCounters(
     long Fallbacks,
     long ProfileFetches,
     long ProfileCacheHits,
-    long UncachedBecauseFull);
+    long UncachedBecauseFull,
+    long NearCacheMisses,
+    long HedgedValidations);

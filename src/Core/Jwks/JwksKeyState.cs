@@ -109,6 +109,31 @@ public sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
         return Current(now);
     }
 
+    /// <summary>
+    /// Takes over a key set fetched elsewhere (the cluster's JwksGrain) when it was fetched later than the one held:
+    /// the same keys, times and version, so a process that holds both reuses the parsed keys.
+    /// </summary>
+    public void Adopt(JwksSnapshot fetched)
+    {
+        var held = _snapshot;
+        if (fetched.HasKeys && fetched.FetchedAt is { } fetchedAt && (held.FetchedAt is not { } heldAt || fetchedAt > heldAt))
+        {
+            _snapshot = fetched;
+            ConsecutiveFailures = 0;
+        }
+    }
+
+    /// <summary>Drops retired keys at once (every key when <paramref name="keyIds"/> is empty), without a fetch.</summary>
+    public void Retire(IReadOnlyList<string> keyIds)
+    {
+        var held = _snapshot;
+        var kept = keyIds.Count == 0 ? [] : held.Keys.Where(k => !keyIds.Contains(k.Kid, StringComparer.Ordinal)).ToArray();
+        if (kept.Length != held.Keys.Count)
+        {
+            _snapshot = held with { Keys = kept, Version = held.Version + 1 };
+        }
+    }
+
     /// <summary>What survives a deactivation or a cluster restart: the last-known-good keys and the failure streak.</summary>
     public JwksPersistedState ToPersisted() => new(_snapshot, FetchSuccesses, FetchFailures, ConsecutiveFailures);
 

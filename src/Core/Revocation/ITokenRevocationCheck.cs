@@ -1,9 +1,6 @@
 namespace AuthCache.Core.Revocation;
 
-/// <summary>
-/// The revocations known to this process (a silo's copy of the cluster list). Registered on silos; an API host with
-/// an embedded silo also applies it to tokens it validates itself (direct scheme, fallback).
-/// </summary>
+/// <summary>The revocations known to this process: its <see cref="RevocationReplica"/>, in silos and API hosts alike.</summary>
 public interface ITokenRevocationCheck
 {
     bool IsRevoked(RevocationCandidate candidate);

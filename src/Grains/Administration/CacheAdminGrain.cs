@@ -17,8 +17,9 @@ internal sealed partial class CacheAdminGrain(
     private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(10);
 
     // An emergency clear of a full silo is one local grain call per cached entry (a few seconds for 250,000);
-    // kept under Orleans' 30 s response timeout of the call that asked for it.
-    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(25);
+    // kept, with the confirmation of the API hosts that follows it, under Orleans' 30 s response timeout of the call
+    // that asked for it.
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(15);
 
     public async Task<ClusterCacheStatistics> GetStatisticsAsync()
     {
@@ -29,12 +30,17 @@ internal sealed partial class CacheAdminGrain(
     public async Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope)
     {
         var (answers, unreachable) = await AskEverySiloAsync(service => service.EvictAsync(scope), CleanupTimeout);
+
+        // After the silos dropped their entries, so no copy can be taken again from an entry being dropped.
+        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.Cleared(scope));
         return new CacheCleanupResult(
             scope,
             answers.Sum(a => a.TokensRemoved),
             answers.Sum(a => a.ProfilesRemoved),
             answers.Count,
-            unreachable);
+            unreachable,
+            copies.ConfirmedHosts,
+            copies.UnconfirmedHosts);
     }
 
     private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)

@@ -1,5 +1,4 @@
 using AuthCache.Core;
-using AuthCache.Core.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.GrainInterfaces;
 using AuthCache.Core.Options;
@@ -22,8 +21,7 @@ internal sealed partial class SiloCacheService(
     AuthCacheMetrics metrics,
     AuthCacheClock clock,
     IOptionsMonitor<AuthCacheOptions> options,
-    IGrainFactory grainFactory,
-    TokenNearCache nearCache)
+    IGrainFactory grainFactory)
     : GrainService(grainId, silo, loggerFactory), ISiloCacheService
 {
     // Evictions run in bounded batches so an emergency clear of a large cache does not flood the silo.
@@ -52,16 +50,6 @@ internal sealed partial class SiloCacheService(
     public async Task<SiloCleanupResult> EvictAsync(CacheEvictionScope scope)
     {
         var now = clock.UtcNow;
-
-        // An API host in this process must not go on answering from copies of what is being dropped.
-        if (scope == CacheEvictionScope.All)
-        {
-            nearCache.Invalidate();
-        }
-        else
-        {
-            nearCache.SweepExpired(now);
-        }
 
         var tokens = await EvictAsync(registry.Tokens.Select(scope, now), id => grainFactory.GetGrain<ITokenValidationGrain>(id).EvictAsync(scope));
         var profiles = await EvictAsync(registry.Profiles.Select(scope, now), id => grainFactory.GetGrain<IUserProfileGrain>(id).EvictAsync(scope));

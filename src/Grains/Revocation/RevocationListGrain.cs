@@ -11,12 +11,17 @@ namespace AuthCache.Grains.Revocation;
 
 /// <summary>
 /// The cluster's revocation list: one activation, persisted in <see cref="AuthCacheStorage.Name"/>, with the
-/// revocation cache of every silo subscribed as an observer.
+/// revocation replica of every silo and of every API host that is a client of the cluster subscribed as an observer.
 /// <list type="bullet">
-/// <item>A revocation is persisted, then pushed to every subscribed silo; the call returns once every active
-/// silo of the membership has it (notified, or caught up through its own subscription), or after
-/// <see cref="ConfirmationWait"/>, naming the silos that did not confirm.</item>
-/// <item>Subscriptions live in memory only: after a reactivation the silos resubscribe (at once on a membership
+/// <item>A revocation is persisted, then pushed to every subscriber; the call returns once every active silo of the
+/// membership and every API host subscribed within <see cref="HostLease"/> has it (notified, or caught up through its
+/// own subscription), or after <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed
+/// it has stopped trusting its copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its
+/// last synchronisation).</item>
+/// <item>Invalidations (retired keys, cleanups) travel the same way and advance the same version, so a subscriber
+/// that missed one notices, but they are not kept.</item>
+/// <item>A subscriber whose notification fails is no longer notified until it subscribes again.</item>
+/// <item>Subscriptions live in memory only: after a reactivation the subscribers resubscribe (at once on a membership
 /// change, otherwise within their sync interval), and a revocation waits for them meanwhile.</item>
 /// <item>Not reentrant, except for subscriptions, which must get through while a revocation waits for them.</item>
 /// </list>
@@ -29,14 +34,17 @@ public sealed partial class RevocationListGrain(
     AuthCacheClock clock,
     ILogger<RevocationListGrain> logger) : Grain, IRevocationListGrain
 {
-    /// <summary>Longer than a silo's sync interval, so a silo that missed the notification has resubscribed by then.</summary>
-    public static readonly TimeSpan ConfirmationWait = SiloRevocationCache.SyncInterval * 2;
+    /// <summary>How long a change waits for its subscribers: the trust window of their copies.</summary>
+    public static readonly TimeSpan ConfirmationWait = RevocationReplica.TrustWindow;
+
+    /// <summary>An API host that has not renewed its subscription for this long is no longer waited for.</summary>
+    public static readonly TimeSpan HostLease = RevocationSubscription.SyncInterval * 3;
 
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ConfirmationPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly RevocationSet _records = new();
-    private readonly Dictionary<SiloAddress, Subscriber> _subscribers = [];
+    private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private Guid _epoch;
     private long _version;
 
@@ -58,7 +66,7 @@ public sealed partial class RevocationListGrain(
         }
         else
         {
-            // A new epoch tells the silos this list starts from nothing, so they give back what they hold.
+            // A new epoch tells the subscribers this list starts from nothing, so they give back what they hold.
             _epoch = Guid.NewGuid();
         }
 
@@ -74,48 +82,57 @@ public sealed partial class RevocationListGrain(
         var version = ++_version;
         var persisted = await PersistAsync();
 
-        ForgetDeadSilos();
-        var (notified, dropped) = await NotifyAsync(record, version);
-        var (confirmed, unconfirmed) = await AwaitConfirmationAsync(version, notified);
-        if (unconfirmed.Count > 0)
-        {
-            LogUnconfirmed(logger, unconfirmed.Count, string.Join(", ", unconfirmed));
-        }
-
-        return new RevocationOutcome(record, dropped, confirmed, unconfirmed, persisted, _records.Count);
+        var delivery = await DeliverAsync(observer => observer.OnRevokedAsync(record, _epoch, version), version);
+        return new RevocationOutcome(
+            record,
+            delivery.Dropped,
+            delivery.ConfirmedSilos,
+            delivery.UnconfirmedSilos,
+            persisted,
+            _records.Count,
+            delivery.ConfirmedHosts,
+            delivery.UnconfirmedHosts);
     }
 
-    public Task<RevocationSync> SubscribeAsync(SiloAddress silo, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
+    public async Task<InvalidationOutcome> PublishAsync(CacheInvalidation invalidation)
+    {
+        var version = ++_version;
+
+        // Only the version is kept: a list reactivated from storage must not count below what subscribers have seen.
+        await PersistAsync();
+        var delivery = await DeliverAsync(observer => observer.OnInvalidatedAsync(invalidation, _epoch, version), version);
+        return new InvalidationOutcome(delivery.Dropped, delivery.ConfirmedSilos, delivery.UnconfirmedSilos, delivery.ConfirmedHosts, delivery.UnconfirmedHosts);
+    }
+
+    public Task<RevocationSync> SubscribeAsync(RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
     {
         var upToDate = knownEpoch == _epoch && knownVersion == _version;
         var synced = knownEpoch == _epoch ? knownVersion : -1;
-        if (_subscribers.TryGetValue(silo, out var subscriber))
+        if (!_subscribers.TryGetValue(who.Name, out var subscriber))
         {
-            subscriber.Observer = observer;
-            subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, synced);
-        }
-        else
-        {
-            _subscribers[silo] = new Subscriber(observer, synced);
+            _subscribers[who.Name] = subscriber = new Subscriber(who);
         }
 
+        subscriber.Observer = observer;
+        subscriber.LastSeen = Stopwatch.GetTimestamp();
+        subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, synced);
         var records = upToDate ? null : _records.ActiveRecords(clock.UtcNow, Policy);
         return Task.FromResult(new RevocationSync(_epoch, _version, records));
     }
 
-    public Task AcknowledgeAsync(SiloAddress silo, Guid epoch, long version)
+    public Task AcknowledgeAsync(string subscriber, Guid epoch, long version)
     {
-        if (epoch == _epoch && _subscribers.TryGetValue(silo, out var subscriber))
+        if (epoch == _epoch && _subscribers.TryGetValue(subscriber, out var known))
         {
-            subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, version);
+            known.SyncedVersion = Math.Max(known.SyncedVersion, version);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task UnsubscribeAsync(SiloAddress silo)
+    public Task UnsubscribeAsync(string subscriber)
     {
-        _subscribers.Remove(silo);
+        _subscribers.Remove(subscriber);
         return Task.CompletedTask;
     }
 
@@ -140,91 +157,113 @@ public sealed partial class RevocationListGrain(
         }
     }
 
-    /// <summary>Notifies every subscriber at once; returns the silos that applied the record and what they dropped.</summary>
-    private async Task<(HashSet<SiloAddress> Notified, int Dropped)> NotifyAsync(RevocationRecord record, long version)
-    {
-        var subscribers = _subscribers.ToArray();
-        var answers = await Task.WhenAll(subscribers.Select(async s =>
-        {
-            try
-            {
-                return (Silo: s.Key, Dropped: await s.Value.Observer.OnRevokedAsync(record, _epoch, version).WaitAsync(NotifyTimeout));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogNotifyFailed(logger, s.Key.ToString(), ex.GetType().Name);
-                return (Silo: s.Key, Dropped: -1);
-            }
-        }));
-
-        var confirmed = new HashSet<SiloAddress>();
-        var dropped = 0;
-        foreach (var (silo, count) in answers)
-        {
-            if (count >= 0)
-            {
-                confirmed.Add(silo);
-                dropped += count;
-            }
-        }
-
-        return (confirmed, dropped);
-    }
-
     /// <summary>
-    /// Waits until every active silo has the revocation: notified, or caught up through a subscription (which
-    /// interleaves with this wait). Returns how many active silos have it and which still miss it when the wait ends.
+    /// Notifies every subscriber at once, then waits until every active silo and every API host subscribed when the
+    /// change was made has it: notified, or caught up through a subscription (which interleaves with this wait).
     /// </summary>
-    private async Task<(int Confirmed, List<string> Missing)> AwaitConfirmationAsync(long version, HashSet<SiloAddress> notified)
+    private async Task<Delivery> DeliverAsync(Func<IRevocationObserver, Task<int>> notify, long version)
     {
         var started = Stopwatch.GetTimestamp();
+        ForgetGoneSubscribers();
+        var hosts = _subscribers.Values.Where(s => !s.Who.IsSilo && IsLive(s)).Select(s => s.Who.Name).ToList();
+        var (notified, dropped) = await NotifyAsync(notify);
         while (true)
         {
-            var confirmed = 0;
-            var missing = new List<string>();
-            foreach (var member in membership.CurrentSnapshot.Members.Values)
+            var (confirmedSilos, missingSilos) = Confirmations(ActiveSilos(), version, notified);
+            var (confirmedHosts, missingHosts) = Confirmations(hosts, version, notified);
+            if ((missingSilos.Count == 0 && missingHosts.Count == 0) || Stopwatch.GetElapsedTime(started) >= ConfirmationWait)
             {
-                if (member.Status != SiloStatus.Active)
+                if (missingSilos.Count + missingHosts.Count > 0)
                 {
-                    continue;
+                    LogUnconfirmed(logger, missingSilos.Count + missingHosts.Count, string.Join(", ", missingSilos.Concat(missingHosts)));
                 }
 
-                if (notified.Contains(member.SiloAddress)
-                    || (_subscribers.TryGetValue(member.SiloAddress, out var subscriber) && subscriber.SyncedVersion >= version))
-                {
-                    confirmed++;
-                }
-                else
-                {
-                    missing.Add(member.SiloAddress.ToString());
-                }
-            }
-
-            if (missing.Count == 0 || Stopwatch.GetElapsedTime(started) >= ConfirmationWait)
-            {
-                return (confirmed, missing);
+                return new Delivery(dropped, confirmedSilos, missingSilos, confirmedHosts, missingHosts);
             }
 
             await Task.Delay(ConfirmationPoll);
         }
     }
 
-    private void ForgetDeadSilos()
+    /// <summary>Notifies every reachable subscriber at once; returns those that applied the change and what they dropped.</summary>
+    private async Task<(HashSet<string> Notified, int Dropped)> NotifyAsync(Func<IRevocationObserver, Task<int>> notify)
+    {
+        var subscribers = _subscribers.Values.Where(s => s.Observer is not null).ToArray();
+        var answers = await Task.WhenAll(subscribers.Select(async s =>
+        {
+            try
+            {
+                return (Subscriber: s, Dropped: await notify(s.Observer!).WaitAsync(NotifyTimeout));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogNotifyFailed(logger, s.Who.Name, ex.GetType().Name);
+                return (Subscriber: s, Dropped: -1);
+            }
+        }));
+
+        var notified = new HashSet<string>(StringComparer.Ordinal);
+        var dropped = 0;
+        foreach (var (subscriber, count) in answers)
+        {
+            if (count >= 0)
+            {
+                notified.Add(subscriber.Who.Name);
+                dropped += count;
+            }
+            else
+            {
+                // An observer that cannot be reached is not notified again until its process subscribes again.
+                subscriber.Observer = null;
+            }
+        }
+
+        return (notified, dropped);
+    }
+
+    private (int Confirmed, List<string> Missing) Confirmations(IEnumerable<string> required, long version, HashSet<string> notified)
+    {
+        var confirmed = 0;
+        var missing = new List<string>();
+        foreach (var name in required)
+        {
+            if (notified.Contains(name) || (_subscribers.TryGetValue(name, out var subscriber) && subscriber.SyncedVersion >= version))
+            {
+                confirmed++;
+            }
+            else
+            {
+                missing.Add(name);
+            }
+        }
+
+        return (confirmed, missing);
+    }
+
+    private IEnumerable<string> ActiveSilos() => membership.CurrentSnapshot.Members.Values
+        .Where(m => m.Status == SiloStatus.Active)
+        .Select(m => RevocationSubscriber.ForSilo(m.SiloAddress).Name);
+
+    private static bool IsLive(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease;
+
+    /// <summary>Dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned).</summary>
+    private void ForgetGoneSubscribers()
     {
         var snapshot = membership.CurrentSnapshot;
-        foreach (var silo in _subscribers.Keys.ToList())
+        foreach (var (name, subscriber) in _subscribers.ToList())
         {
-            if (snapshot.GetSiloStatus(silo) == SiloStatus.Dead)
+            var gone = subscriber.Who.Silo is { } silo ? snapshot.GetSiloStatus(silo) == SiloStatus.Dead : !IsLive(subscriber);
+            if (gone)
             {
-                _subscribers.Remove(silo);
+                _subscribers.Remove(name);
             }
         }
     }
 
     /// <summary>
-    /// A storage failure costs durability, not the revocation: it is applied on every silo either way, and the
-    /// caller learns it was not persisted. A write conflict (another writer since this activation read) is merged
-    /// and written once more: revocations only ever add up.
+    /// A storage failure costs durability, not the revocation: it is applied everywhere either way, and the caller
+    /// learns it was not persisted. A write conflict (another writer since this activation read) is merged and
+    /// written once more: revocations only ever add up.
     /// </summary>
     private async Task<bool> PersistAsync()
     {
@@ -239,6 +278,7 @@ public sealed partial class RevocationListGrain(
                 await stored.ReadStateAsync();
                 if (stored.RecordExists)
                 {
+                    _version = Math.Max(_version, stored.State.Version);
                     foreach (var record in stored.State.Records)
                     {
                         _records.Add(record);
@@ -263,25 +303,33 @@ public sealed partial class RevocationListGrain(
         return stored.WriteStateAsync();
     }
 
-    private sealed class Subscriber(IRevocationObserver observer, long syncedVersion)
+    private sealed class Subscriber(RevocationSubscriber who)
     {
-        public IRevocationObserver Observer { get; set; } = observer;
+        public RevocationSubscriber Who { get; } = who;
 
-        /// <summary>The silo has every revocation up to this version.</summary>
-        public long SyncedVersion { get; set; } = syncedVersion;
+        /// <summary>Null once a notification failed, until the subscriber renews its subscription.</summary>
+        public IRevocationObserver? Observer { get; set; }
+
+        /// <summary>The subscriber has every revocation and invalidation up to this version.</summary>
+        public long SyncedVersion { get; set; } = -1;
+
+        /// <summary>When the subscription was last renewed (a <see cref="Stopwatch"/> timestamp).</summary>
+        public long LastSeen { get; set; }
     }
+
+    private sealed record Delivery(int Dropped, int ConfirmedSilos, List<string> UnconfirmedSilos, int ConfirmedHosts, List<string> UnconfirmedHosts);
 
     [LoggerMessage(EventId = 2411, Level = LogLevel.Information, Message = "Revocation list loaded with {Count} active revocation(s).")]
     private static partial void LogRestored(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2412, Level = LogLevel.Warning, Message = "Silos gave back {Count} revocation(s) the stored list had lost.")]
+    [LoggerMessage(EventId = 2412, Level = LogLevel.Warning, Message = "Subscribers gave back {Count} revocation(s) the stored list had lost.")]
     private static partial void LogGivenBack(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Silo {Silo} did not apply a revocation ({ErrorType}); it catches up at its next synchronisation.")]
-    private static partial void LogNotifyFailed(ILogger logger, string silo, string errorType);
+    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Subscriber {Subscriber} did not apply a change ({ErrorType}); it is no longer notified until it subscribes again, and catches up then.")]
+    private static partial void LogNotifyFailed(ILogger logger, string subscriber, string errorType);
 
-    [LoggerMessage(EventId = 2414, Level = LogLevel.Warning, Message = "{Count} active silo(s) had not confirmed a revocation when the wait ended: {Silos}.")]
-    private static partial void LogUnconfirmed(ILogger logger, int count, string silos);
+    [LoggerMessage(EventId = 2414, Level = LogLevel.Warning, Message = "{Count} subscriber(s) had not confirmed a change when the wait ended: {Subscribers}.")]
+    private static partial void LogUnconfirmed(ILogger logger, int count, string subscribers);
 
     [LoggerMessage(EventId = 2415, Level = LogLevel.Error, Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not survive the loss of this activation.")]
     private static partial void LogPersistFailed(ILogger logger, string errorType);

@@ -3,17 +3,20 @@ using AuthCache.Core.Revocation;
 namespace AuthCache.Grains.Revocation;
 
 /// <summary>
-/// A cached validation as the silo's revocation cache sees it: the token's revocation facts and the activation
-/// that holds it, so a revocation can drop it. Owned by one <see cref="TokenValidationGrain"/> activation.
+/// A cached validation as the silo's <see cref="SiloValidationIndex"/> sees it: the token's revocation facts and the
+/// activation that holds it, so a revocation can drop it. Owned by one <see cref="TokenValidationGrain"/> activation.
 /// </summary>
 public sealed class TrackedValidation : IDisposable
 {
-    private readonly SiloRevocationCache _cache;
+    private readonly SiloValidationIndex _index;
+    private readonly RevocationReplica _replica;
     private long _checkedVersion = -1;
+    private volatile bool _withdrawn;
 
-    internal TrackedValidation(SiloRevocationCache cache, RevocationCandidate candidate)
+    internal TrackedValidation(SiloValidationIndex index, RevocationReplica replica, RevocationCandidate candidate)
     {
-        _cache = cache;
+        _index = index;
+        _replica = replica;
         Candidate = candidate;
     }
 
@@ -21,40 +24,24 @@ public sealed class TrackedValidation : IDisposable
 
     internal IGrainContext? Holder { get; private set; }
 
-    /// <summary>
-    /// The full lookup runs only when the silo's revocations changed since this token was last checked, so a cache
-    /// hit normally costs one volatile read. Revocations only ever add rejections, so an unchanged set cannot
-    /// have started rejecting this token.
-    /// </summary>
-    public bool IsRevoked()
-    {
-        var version = _cache.Version;
-        if (version == _checkedVersion)
-        {
-            return false;
-        }
-
-        if (_cache.IsRevoked(Candidate))
-        {
-            return true;
-        }
-
-        _checkedVersion = version;
-        return false;
-    }
+    /// <summary>Withdrawn by the index, or rejected by the silo's revocations: normally one volatile read or two.</summary>
+    public bool IsRevoked() => _withdrawn || _replica.IsRevoked(Candidate, ref _checkedVersion);
 
     /// <summary>Registers the activation that caches this token, so revocations can find and drop it.</summary>
     public void Track(IGrainContext holder)
     {
         Holder = holder;
-        _cache.Track(this);
+        _index.Track(this);
     }
+
+    /// <summary>Refuses every later hit, before the activation is gone.</summary>
+    internal void Withdraw() => _withdrawn = true;
 
     public void Dispose()
     {
         if (Holder is not null)
         {
-            _cache.Untrack(this);
+            _index.Untrack(this);
             Holder = null;
         }
     }

@@ -188,6 +188,9 @@ public sealed class LocalCluster : IAsyncDisposable
         ["AuthCache__Issuers__0__Issuer"] = Issuer.Issuer,
         ["AuthCache__Issuers__0__RequireHttps"] = "false",
         ["AuthCache__Admin__ApiKey"] = AdminKey,
+
+        // Tests that assert where an answer came from wait for the grain; the hedge's own tests set the default back.
+        ["AuthCache__FallbackAfter"] = "00:00:02",
         ["HostOptions__ShutdownTimeout"] = "00:00:30",
         ["Logging__LogLevel__AuthCache"] = "Debug",
         ["Logging__LogLevel__Microsoft.AspNetCore.Authentication"] = "Debug",

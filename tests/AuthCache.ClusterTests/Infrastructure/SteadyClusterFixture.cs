@@ -6,11 +6,12 @@ public sealed class SteadyClusterFixture : IAsyncLifetime
     public LocalCluster Cluster { get; private set; } = null!;
 
     // These tests assert that answers come from the cluster; on a busy 2-core CI machine a grain call can take
-    // longer than the 2 s default before the hosts fall back, so they get more patience here.
+    // longer than the defaults (250 ms before the hosts hedge, 2 s before they fall back), so they get more
+    // patience here.
     public async Task InitializeAsync() => Cluster = await LocalCluster.StartAsync(
         silos: 2,
         apiHosts: 2,
-        new Dictionary<string, string> { ["AuthCache__GrainCallTimeout"] = "00:00:10" });
+        new Dictionary<string, string> { ["AuthCache__GrainCallTimeout"] = "00:00:10", ["AuthCache__FallbackAfter"] = "00:00:10" });
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }

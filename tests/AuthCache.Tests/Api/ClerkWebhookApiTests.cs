@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains.Revocation;
 using AuthCache.Tests.Infrastructure;
@@ -14,7 +15,7 @@ public sealed class ClerkWebhookApiTests(RevocationApiFixture fixture)
 
     private SvixTestSigner Signer => fixture.Webhooks;
 
-    private SiloRevocationCache Revocations => fixture.Host.App.Services.GetRequiredService<SiloRevocationCache>();
+    private RevocationReplica Revocations => fixture.Host.App.Services.GetRequiredService<RevocationReplica>();
 
     private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AuthCache.Core.Validation;
+using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains.Revocation;
 using AuthCache.Tests.Infrastructure;
@@ -16,7 +17,9 @@ public sealed class RevocationApiTests(RevocationApiFixture fixture)
 
     private HttpClient Http => fixture.Http;
 
-    private SiloRevocationCache Revocations => fixture.Host.App.Services.GetRequiredService<SiloRevocationCache>();
+    private RevocationReplica Revocations => fixture.Host.App.Services.GetRequiredService<RevocationReplica>();
+
+    private SiloValidationIndex Validations => fixture.Host.App.Services.GetRequiredService<SiloValidationIndex>();
 
     private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
 
@@ -101,7 +104,7 @@ public sealed class RevocationApiTests(RevocationApiFixture fixture)
         var sid = NewId("sess_");
         var token = fixture.Token(NewId("user_"), sid);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/api/v1/me", token)).StatusCode);
-        var cachedBefore = Revocations.TrackedCount;
+        var cachedBefore = Validations.TrackedCount;
 
         var response = await RevokeAsync(content: Form("sid", sid));
 
@@ -115,7 +118,7 @@ public sealed class RevocationApiTests(RevocationApiFixture fixture)
         Assert.True(body.GetProperty("persisted").GetBoolean());
         Assert.Equal(fixture.Time.GetUtcNow(), body.GetProperty("revokedAt").GetDateTimeOffset());
         Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromHours(24), body.GetProperty("retainedUntil").GetDateTimeOffset());
-        Assert.Equal(cachedBefore - 1, Revocations.TrackedCount);
+        Assert.Equal(cachedBefore - 1, Validations.TrackedCount);
 
         foreach (var path in new[] { "/api/v1/me", "/api/v1/legacy/me" })
         {

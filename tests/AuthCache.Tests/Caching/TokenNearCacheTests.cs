@@ -1,8 +1,9 @@
 using AuthCache.Core;
-using AuthCache.Core.Caching;
+using AuthCache.AspNetCore.Caching;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
-using Microsoft.Extensions.Options;
+using AuthCache.Core.Revocation;
+using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuthCache.Tests.Caching;
@@ -13,9 +14,13 @@ public sealed class TokenNearCacheTests
     private const string Hash = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
-    private readonly AuthCacheOptions _options = new();
+    private readonly FakeTimeProvider _wallTime = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
+    private readonly StaticOptionsMonitor<AuthCacheOptions> _options = new(new AuthCacheOptions());
+    private readonly RevocationReplica _replica;
 
-    private TokenNearCache NewCache() => new(new StaticOptionsMonitor(_options), new AuthCacheClock(_time));
+    public TokenNearCacheTests() => _replica = TestReplica.Create(_options, _time, _wallTime);
+
+    private TokenNearCache NewCache() => new(_options, new AuthCacheClock(_time), _replica, TestReplica.Meters);
 
     private TokenValidationResult Valid(TimeSpan cachedFor) => new(
         true, null, "https://issuer.example", "user_1", [new TokenClaim("sub", "user_1", "http://www.w3.org/2001/XMLSchema#string")], _time.GetUtcNow().AddHours(1), _time.GetUtcNow() + cachedFor, null, false);
@@ -36,7 +41,7 @@ public sealed class TokenNearCacheTests
     [Fact]
     public void A_copy_is_trusted_at_most_for_the_configured_max_age_even_when_the_grain_keeps_it_longer()
     {
-        _options.NearCache.MaxAge = TimeSpan.FromSeconds(30);
+        _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
         using var cache = NewCache();
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
 
@@ -75,7 +80,7 @@ public sealed class TokenNearCacheTests
     [Fact]
     public void A_full_cache_makes_room_only_from_expired_copies()
     {
-        _options.NearCache.MaxEntries = 2;
+        _options.CurrentValue.NearCache.MaxEntries = 2;
         using var cache = NewCache();
         cache.Add("a", Valid(TimeSpan.FromSeconds(5)), cache.Generation);
         cache.Add("b", Valid(TimeSpan.FromMinutes(5)), cache.Generation);
@@ -93,19 +98,96 @@ public sealed class TokenNearCacheTests
     [Fact]
     public void A_disabled_near_cache_copies_nothing()
     {
-        _options.NearCache.Enabled = false;
+        _options.CurrentValue.NearCache.Enabled = false;
         using var cache = NewCache();
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
 
         Assert.False(cache.TryGet(Hash, out _));
     }
 
-    private sealed class StaticOptionsMonitor(AuthCacheOptions value) : IOptionsMonitor<AuthCacheOptions>
+    [Fact]
+    public void No_copy_answers_while_the_revocation_replica_is_not_confirmed_in_sync()
     {
-        public AuthCacheOptions CurrentValue => value;
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
 
-        public AuthCacheOptions Get(string? name) => value;
+        _replica.MarkBehind();
+        Assert.False(cache.TryGet(Hash, out _));
 
-        public IDisposable? OnChange(Action<AuthCacheOptions, string?> listener) => null;
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        _replica.MarkSynchronised(_wallTime.GetTimestamp());
+        Assert.True(cache.TryGet(Hash, out _));
+    }
+
+    [Fact]
+    public void The_replica_vouches_for_copies_only_within_its_trust_window_after_a_synchronisation()
+    {
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+
+        _wallTime.Advance(RevocationReplica.TrustWindow - TimeSpan.FromMilliseconds(1));
+        Assert.True(cache.TryGet(Hash, out _));
+        _wallTime.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(cache.TryGet(Hash, out _));
+    }
+
+    [Fact]
+    public async Task A_copy_of_a_revoked_session_is_refused_on_its_next_hit()
+    {
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")] }, cache.Generation);
+        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sid", "sess_2", "s")] }, cache.Generation);
+
+        await _replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _time.GetUtcNow())]);
+
+        Assert.False(cache.TryGet(Hash, out _));
+        Assert.True(cache.TryGet("other-" + Hash, out _));
+    }
+
+    [Theory]
+    [InlineData("resynchronised")]
+    [InlineData("keys-retired")]
+    [InlineData("cleared-all")]
+    [InlineData("options-changed")]
+    public async Task Every_copy_is_dropped_when_trust_may_have_been_taken_back(string change)
+    {
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        var askedBefore = cache.Generation;
+
+        switch (change)
+        {
+            case "resynchronised":
+                await _replica.ResynchronisedAsync();
+                break;
+            case "keys-retired":
+                await _replica.ApplyAsync(CacheInvalidation.KeysRetired("https://issuer.example", ["key-1"]));
+                break;
+            case "cleared-all":
+                await _replica.ApplyAsync(CacheInvalidation.Cleared(CacheEvictionScope.All));
+                break;
+            default:
+                _options.Change();
+                break;
+        }
+
+        cache.Add("late-" + Hash, Valid(TimeSpan.FromMinutes(5)), askedBefore);
+        Assert.False(cache.TryGet(Hash, out _));
+        Assert.False(cache.TryGet("late-" + Hash, out _));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task A_cleanup_of_expired_entries_keeps_the_live_copies()
+    {
+        using var cache = NewCache();
+        cache.Add("short", Valid(TimeSpan.FromSeconds(5)), cache.Generation);
+        cache.Add("long", Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await _replica.ApplyAsync(CacheInvalidation.Cleared(CacheEvictionScope.Expired));
+
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.TryGet("long", out _));
     }
 }

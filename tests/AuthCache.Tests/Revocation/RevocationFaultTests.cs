@@ -59,7 +59,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
         Assert.Equal(AuthFailureReason.Revoked, (await Eventually(() => ValidateAsync(token))).FailureReason);
 
         var replacement = await Cluster.StartAdditionalSiloAsync();
-        var cache = replacement.ServiceProvider.GetRequiredService<SiloRevocationCache>();
+        var cache = replacement.ServiceProvider.GetRequiredService<RevocationReplica>();
         await cache.Ready.WaitAsync(Patience);
         Assert.True(cache.IsRevoked(SubjectToken(subject, revoked.Record.RevokedAt)));
     }
@@ -83,7 +83,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
             Assert.Equal(AuthFailureReason.Revoked, result.FailureReason);
         }
 
-        Assert.True(joined.ServiceProvider.GetRequiredService<SiloRevocationCache>().Ready.IsCompletedSuccessfully);
+        Assert.True(joined.ServiceProvider.GetRequiredService<RevocationReplica>().Ready.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
             return true;
         });
         var joined = await Cluster.StartAdditionalSiloAsync();
-        var cache = joined.ServiceProvider.GetRequiredService<SiloRevocationCache>();
+        var cache = joined.ServiceProvider.GetRequiredService<RevocationReplica>();
         await cache.Ready.WaitAsync(Patience);
         Assert.True(cache.IsRevoked(SubjectToken(subject, revoked.Record.RevokedAt)));
     }

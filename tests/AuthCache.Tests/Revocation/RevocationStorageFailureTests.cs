@@ -41,7 +41,7 @@ public sealed class RevocationStorageFailureTests : IAsyncLifetime
 
         Assert.False(failed.Persisted);
         Assert.Equal(2, failed.ConfirmedSilos);
-        Assert.All(_cluster.Silos, silo => Assert.True(silo.ServiceProvider.GetRequiredService<SiloRevocationCache>()
+        Assert.All(_cluster.Silos, silo => Assert.True(silo.ServiceProvider.GetRequiredService<RevocationReplica>()
             .IsRevoked(new RevocationCandidate("unrelated-hash", [], subject, failed.Record.RevokedAt))));
         Assert.True(next.Persisted);
         Assert.Equal(2, next.ActiveRevocations);

@@ -1,19 +1,28 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using AuthCache.Core;
+using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Options;
 
-namespace AuthCache.Core.Caching;
+namespace AuthCache.AspNetCore.Caching;
 
 /// <summary>
 /// This process's copy of valid answers its token grains gave, keyed by token hash (never the token), so a repeated
-/// token costs a hash and a lookup instead of a grain call. The grains stay the cluster-wide truth: a copy lives at
-/// most until the grain's own <see cref="TokenValidationResult.CachedUntil"/> and <see cref="NearCacheOptions.MaxAge"/>,
-/// and every change that can take a valid answer back (a revocation learned by this process's silo, a cleanup, new
-/// options) calls <see cref="Invalidate"/>, which drops every copy at once. Copies are only trustworthy where those
-/// changes are seen: the resolver uses this cache only in a process that hosts a silo.
+/// token costs a hash and a lookup instead of a grain call. The grains stay the cluster-wide truth, and a copy
+/// answers to everything that takes trust back:
+/// <list type="bullet">
+/// <item>a revocation: every hit checks the process's <see cref="RevocationReplica"/> (one volatile read while it has
+/// not changed), and while the replica is not confirmed in sync with the cluster no copy answers at all;</item>
+/// <item>retired signing keys, a cleanup, a resynchronisation of the replica after a gap, new options: every copy is
+/// dropped (rare events; the next request of each token asks its grain again);</item>
+/// <item>time: a copy lives at most until the grain's <see cref="TokenValidationResult.CachedUntil"/> and
+/// <see cref="NearCacheOptions.MaxAge"/>.</item>
+/// </list>
 /// </summary>
-public sealed class TokenNearCache : IDisposable
+public sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
 {
     // A full cache is swept for expired copies at most this often, so a cache full of live copies costs no scan per miss.
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
@@ -21,15 +30,23 @@ public sealed class TokenNearCache : IDisposable
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly IOptionsMonitor<AuthCacheOptions> _options;
     private readonly AuthCacheClock _clock;
+    private readonly RevocationReplica _revocations;
     private readonly IDisposable? _optionsChange;
+    private readonly IDisposable _replicaChange;
     private long _generation;
     private long _lastSweepTicks;
 
-    public TokenNearCache(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock)
+    public TokenNearCache(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, RevocationReplica revocations, IMeterFactory meterFactory)
     {
         _options = options;
         _clock = clock;
+        _revocations = revocations;
         _optionsChange = options.OnChange(_ => Invalidate());
+        _replicaChange = revocations.Subscribe(this);
+        meterFactory.Create(AuthCacheMetrics.MeterName).CreateObservableGauge(
+            "authcache.near_cache.entries",
+            () => _entries.Count,
+            description: "Copies of grain answers this API host's near cache holds.");
     }
 
     /// <summary>Advances with every <see cref="Invalidate"/>; read before asking a grain, handed back to <see cref="Add"/>.</summary>
@@ -39,11 +56,12 @@ public sealed class TokenNearCache : IDisposable
 
     public bool Enabled => _options.CurrentValue.NearCache.Enabled;
 
+    /// <summary>A valid, unrevoked copy; none while the revocation replica is not confirmed in sync.</summary>
     public bool TryGet(string tokenHash, out TokenValidationResult result)
     {
-        if (_entries.TryGetValue(tokenHash, out var entry))
+        if (_revocations.IsCurrent && _entries.TryGetValue(tokenHash, out var entry))
         {
-            if (entry.Generation == Generation && _clock.UtcNow < entry.Until)
+            if (entry.Generation == Generation && _clock.UtcNow < entry.Until && !_revocations.IsRevoked(entry.Candidate, ref entry.CheckedVersion))
             {
                 result = entry.Result;
                 return true;
@@ -75,7 +93,7 @@ public sealed class TokenNearCache : IDisposable
             return;
         }
 
-        _entries[tokenHash] = new Entry(result.FromCache ? result : result with { FromCache = true }, until, generation);
+        _entries[tokenHash] = new Entry(result.FromCache ? result : result with { FromCache = true }, RevocationCandidate.From(tokenHash, result), until, generation);
     }
 
     /// <summary>Drops every copy; copies being added from answers obtained before this call are refused.</summary>
@@ -99,7 +117,27 @@ public sealed class TokenNearCache : IDisposable
         }
     }
 
-    public void Dispose() => _optionsChange?.Dispose();
+    public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)
+    {
+        switch (change)
+        {
+            case InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.CacheCleared, Scope: CacheEvictionScope.Expired } }:
+                SweepExpired(_clock.UtcNow);
+                break;
+            case InvalidationReceived or ReplicaResynchronised:
+                Invalidate();
+                break;
+        }
+
+        // Revocations need nothing here: every hit checks the replica. Copies are not cached validations of a silo.
+        return ValueTask.FromResult(0);
+    }
+
+    public void Dispose()
+    {
+        _optionsChange?.Dispose();
+        _replicaChange.Dispose();
+    }
 
     /// <summary>Below <paramref name="maxEntries"/>, after sweeping a full cache (at most once per <see cref="SweepInterval"/>).</summary>
     private bool HasRoom(DateTimeOffset now, int maxEntries)
@@ -117,5 +155,17 @@ public sealed class TokenNearCache : IDisposable
         return _entries.Count < maxEntries;
     }
 
-    private sealed record Entry(TokenValidationResult Result, DateTimeOffset Until, long Generation);
+    private sealed class Entry(TokenValidationResult result, RevocationCandidate candidate, DateTimeOffset until, long generation)
+    {
+        /// <summary>The replica version this copy was last found unrevoked at.</summary>
+        public long CheckedVersion = -1;
+
+        public TokenValidationResult Result { get; } = result;
+
+        public RevocationCandidate Candidate { get; } = candidate;
+
+        public DateTimeOffset Until { get; } = until;
+
+        public long Generation { get; } = generation;
+    }
 }

@@ -1,0 +1,7 @@
+namespace AuthCache.Core.Revocation;
+
+/// <summary>
+/// A change to this process's <see cref="RevocationReplica"/> that can take back answers cached in this process:
+/// <see cref="RevocationsLearned"/>, <see cref="InvalidationReceived"/> or <see cref="ReplicaResynchronised"/>.
+/// </summary>
+public abstract record ReplicaChange;

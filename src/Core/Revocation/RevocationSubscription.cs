@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Logging;
+
+namespace AuthCache.Core.Revocation;
+
+/// <summary>
+/// Keeps a <see cref="RevocationReplica"/> subscribed to the cluster's <see cref="IRevocationListGrain"/>, in a silo
+/// and in an API host alike: the list notifies it of every revocation and invalidation before the call that made
+/// them returns, and it renews the subscription every <see cref="SyncInterval"/> (and at once when its process
+/// signals a membership change or a reconnection), pulling the whole list when its copy is behind. Notifications
+/// carry the list's epoch and version: one that does not follow the last marks the copy behind until the next
+/// synchronisation. When the list lost revocations this copy still holds (storage that died with its silo), it
+/// gives them back.
+/// </summary>
+public sealed partial class RevocationSubscription(
+    IGrainFactory grainFactory,
+    RevocationReplica replica,
+    RevocationSubscriber identity,
+    TimeProvider time,
+    ILogger<RevocationSubscription> logger)
+    : IRevocationObserver, IAsyncDisposable
+{
+    /// <summary>How often the subscription is renewed (and the copy compared with the list).</summary>
+    public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _syncNow = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private IRevocationObserver? _reference;
+    private Task _loop = Task.CompletedTask;
+    private Guid _listEpoch;
+    private long _listVersion;
+    private long _gaps;
+
+    public RevocationSubscriber Identity => identity;
+
+    private IRevocationListGrain List => grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
+
+    public void Start() => _loop = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
+
+    /// <summary>Renews the subscription now rather than at the next interval (a membership change, a reconnection).</summary>
+    public void SyncSoon()
+    {
+        try
+        {
+            _syncNow.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A synchronisation is already signalled.
+        }
+    }
+
+    /// <summary>The process lost its connection to the cluster: notifications may be missed until it is back.</summary>
+    public void ConnectionLost()
+    {
+        replica.MarkBehind();
+        SyncSoon();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_reference is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // A leaving subscriber is no longer waited for; a failure here only costs the list one failed notification.
+            await List.UnsubscribeAsync(identity.Name).WaitAsync(UnsubscribeTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogUnsubscribeFailed(logger, ex.GetType().Name);
+        }
+
+        grainFactory.DeleteObjectReference<IRevocationObserver>(_reference);
+        _reference = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stopping.Dispose();
+        _syncNow.Dispose();
+    }
+
+    /// <summary>Renews the subscription and brings this copy to the list's version (and the list to this copy's).</summary>
+    public async Task SyncAsync()
+    {
+        Guid knownEpoch;
+        long knownVersion;
+        long gapsBefore;
+        lock (_lock)
+        {
+            knownEpoch = _listEpoch;
+            knownVersion = _listVersion;
+            gapsBefore = _gaps;
+        }
+
+        var startedAt = time.GetTimestamp();
+        var list = List;
+        _reference ??= grainFactory.CreateObjectReference<IRevocationObserver>(this);
+        var sync = await list.SubscribeAsync(identity, _reference, knownEpoch, knownVersion);
+        if (sync.Records is { } records)
+        {
+            var (learned, _) = await replica.LearnAsync(records);
+            if (learned.Count > 0)
+            {
+                LogCaughtUp(logger, learned.Count);
+            }
+
+            // A copy that had synchronised before and is behind may also have missed invalidations, which the
+            // list does not keep: whatever was copied from answers before is dropped.
+            if (knownEpoch != Guid.Empty)
+            {
+                await replica.ResynchronisedAsync();
+            }
+
+            lock (_lock)
+            {
+                _listEpoch = sync.Epoch;
+                _listVersion = sync.Version;
+            }
+
+            await list.AcknowledgeAsync(identity.Name, sync.Epoch, sync.Version);
+            await RestoreMissingAsync(list, records);
+        }
+
+        bool missedOne;
+        lock (_lock)
+        {
+            missedOne = _gaps != gapsBefore;
+        }
+
+        if (missedOne)
+        {
+            // A notification that did not follow arrived meanwhile: what it skipped may be newer than this answer.
+            SyncSoon();
+        }
+        else
+        {
+            replica.MarkSynchronised(startedAt);
+        }
+    }
+
+    public async Task<int> OnRevokedAsync(RevocationRecord record, Guid epoch, long version)
+    {
+        Follow(epoch, version);
+        var (_, dropped) = await replica.LearnAsync([record]);
+        return dropped;
+    }
+
+    public async Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version)
+    {
+        Follow(epoch, version);
+        return await replica.ApplyAsync(invalidation);
+    }
+
+    /// <summary>
+    /// Only a notification that follows the copy's version keeps it whole; after a gap the copy is behind until the
+    /// next synchronisation pulls the list.
+    /// </summary>
+    private void Follow(Guid epoch, long version)
+    {
+        lock (_lock)
+        {
+            if (epoch == _listEpoch && version == _listVersion + 1)
+            {
+                _listVersion = version;
+                return;
+            }
+
+            _gaps++;
+        }
+
+        replica.MarkBehind();
+        SyncSoon();
+    }
+
+    private async Task SyncLoopAsync(CancellationToken stopping)
+    {
+        var lastPrune = Stopwatch.GetTimestamp();
+        var failing = false;
+        while (!stopping.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            try
+            {
+                await SyncAsync();
+                if (failing)
+                {
+                    failing = false;
+                    LogSyncRecovered(logger);
+                }
+
+                delay = SyncInterval;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                if (!failing)
+                {
+                    failing = true;
+                    LogSyncFailed(logger, ex.GetType().Name);
+                }
+
+                delay = RetryDelay;
+            }
+
+            if (Stopwatch.GetElapsedTime(lastPrune) >= PruneInterval)
+            {
+                lastPrune = Stopwatch.GetTimestamp();
+                replica.Prune();
+            }
+
+            try
+            {
+                await _syncNow.WaitAsync(delay, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> listed)
+    {
+        var known = new RevocationSet();
+        foreach (var record in listed)
+        {
+            known.Add(record);
+        }
+
+        var missing = replica.ActiveRecords().Where(r => !known.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            LogRestoring(logger, missing.Count);
+            await list.RestoreAsync(missing);
+        }
+    }
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Applied {Count} revocation(s) this process had missed.")]
+    private static partial void LogCaughtUp(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "The revocation list could not be synchronised ({ErrorType}); retrying every second.")]
+    private static partial void LogSyncFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 2403, Level = LogLevel.Information, Message = "The revocation list is synchronised again.")]
+    private static partial void LogSyncRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "Giving back {Count} revocation(s) the cluster list had lost.")]
+    private static partial void LogRestoring(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "This process's revocation subscription could not be removed ({ErrorType}).")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string errorType);
+}

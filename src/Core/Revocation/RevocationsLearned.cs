@@ -1,0 +1,6 @@
+using AuthCache.GrainInterfaces;
+
+namespace AuthCache.Core.Revocation;
+
+/// <summary>Revocations this replica did not have before (each rejects from now on).</summary>
+public sealed record RevocationsLearned(IReadOnlyList<RevocationRecord> Records) : ReplicaChange;
