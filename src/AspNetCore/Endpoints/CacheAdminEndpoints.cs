@@ -93,12 +93,12 @@ public static class CacheAdminEndpoints
         try
         {
             var result = await grains.GetGrain<ICacheAdminGrain>(0).CleanupAsync(parsed).WaitAsync(CleanupTimeout, context.RequestAborted);
-            var response = new CacheCleanupResponse(ScopeName(result.Scope), result.TokensRemoved, result.ProfilesRemoved, result.Silos, result.UnreachableSilos);
+            var response = new CacheCleanupResponse(ScopeName(result.Scope), result.TokensRemoved, result.ProfilesRemoved, result.Silos, result.UnreachableSilos, result.Hosts, result.UnconfirmedHosts);
             audit.Performed(
                 context,
                 action,
-                result.UnreachableSilos.Count == 0 ? "success" : "partial",
-                $"scope={response.Scope} tokens={response.TokensRemoved} profiles={response.ProfilesRemoved} silos={response.Silos}");
+                result.UnreachableSilos.Count + result.UnconfirmedHosts.Count == 0 ? "success" : "partial",
+                $"scope={response.Scope} tokens={response.TokensRemoved} profiles={response.ProfilesRemoved} silos={response.Silos} hosts={response.ApiHosts}");
             return Results.Ok(response);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)

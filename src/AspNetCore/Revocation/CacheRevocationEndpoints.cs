@@ -20,9 +20,10 @@ public static class CacheRevocationEndpoints
 
     /// <summary>
     /// <c>POST /api/v1/cache/revoke</c> (admin policy) with exactly one of <c>sid</c>, <c>sub</c> or <c>tokenHash</c>
-    /// in the query string or a form body. 200 once every silo applied it, 202 when some active silo has not
-    /// confirmed yet (it catches up within seconds), 400/413/415 with a reason code for bad input, 503 when the
-    /// cluster could not record or persist it.
+    /// in the query string or a form body. 200 once every active silo and every subscribed API host applied it, 202
+    /// when some have not confirmed yet (named in the answer; they catch up within seconds, and a host stops answering
+    /// from its copies meanwhile), 400/413/415 with a reason code for bad input, 503 when the cluster could not record
+    /// or persist it.
     /// </summary>
     public static IEndpointRouteBuilder MapCacheRevocation(this IEndpointRouteBuilder endpoints)
     {
@@ -64,7 +65,7 @@ public static class CacheRevocationEndpoints
                 new Dictionary<string, object?> { ["revocation"] = body });
         }
 
-        return outcome.UnconfirmedSilos.Count == 0 ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
+        return outcome.Confirmed ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<(List<KeyValuePair<string, StringValues>> Parameters, IResult? Problem)> ReadParametersAsync(HttpContext context)

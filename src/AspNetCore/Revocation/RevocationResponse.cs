@@ -11,6 +11,8 @@ public sealed record RevocationResponse(
     int DroppedCachedValidations,
     int ConfirmedSilos,
     IReadOnlyList<string> UnconfirmedSilos,
+    int ConfirmedHosts,
+    IReadOnlyList<string> UnconfirmedHosts,
     bool Persisted,
     int ActiveRevocations)
 {
@@ -21,6 +23,8 @@ public sealed record RevocationResponse(
         outcome.DroppedValidations,
         outcome.ConfirmedSilos,
         outcome.UnconfirmedSilos,
+        outcome.ConfirmedHosts,
+        outcome.UnconfirmedHosts,
         outcome.Persisted,
         outcome.ActiveRevocations);
 }

@@ -30,15 +30,30 @@ public sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetric
         }
 
         metrics.Revoked(target.Kind, source);
-        LogRevoked(logger, actor, source, kind, target.ForLog, outcome.DroppedValidations, outcome.ConfirmedSilos, outcome.UnconfirmedSilos.Count, outcome.Persisted);
+        if (!outcome.Confirmed)
+        {
+            metrics.Unconfirmed();
+        }
+
+        LogRevoked(
+            logger,
+            actor,
+            source,
+            kind,
+            target.ForLog,
+            outcome.DroppedValidations,
+            outcome.ConfirmedSilos,
+            outcome.ConfirmedHosts,
+            outcome.UnconfirmedSilos.Count + outcome.UnconfirmedHosts.Count,
+            outcome.Persisted);
         return outcome;
     }
 
     /// <summary>A refused revocation request, audited with its reason (the rejected value itself is not logged).</summary>
     public void Refused(string actor, string source, string reason) => LogRefused(logger, actor, source, reason);
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Audit: {Actor} revoked {Kind} {Target} via {Source}: {Dropped} cached validation(s) dropped, {Confirmed} silo(s) confirmed, {Unconfirmed} unconfirmed, persisted {Persisted}.")]
-    private static partial void LogRevoked(ILogger logger, string actor, string source, string kind, string target, int dropped, int confirmed, int unconfirmed, bool persisted);
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Audit: {Actor} revoked {Kind} {Target} via {Source}: {Dropped} cached validation(s) dropped, {ConfirmedSilos} silo(s) and {ConfirmedHosts} API host(s) confirmed, {Unconfirmed} unconfirmed, persisted {Persisted}.")]
+    private static partial void LogRevoked(ILogger logger, string actor, string source, string kind, string target, int dropped, int confirmedSilos, int confirmedHosts, int unconfirmed, bool persisted);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Audit: {Actor} failed to revoke {Kind} {Target} via {Source}: the cluster did not record it ({ErrorType}).")]
     private static partial void LogRevokeFailed(ILogger logger, string actor, string source, string kind, string target, string errorType);

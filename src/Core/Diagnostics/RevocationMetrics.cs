@@ -13,6 +13,7 @@ public sealed class RevocationMetrics
     private readonly Counter<long> _revocations;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _unconfirmed;
 
     public RevocationMetrics(IMeterFactory meterFactory)
     {
@@ -20,12 +21,15 @@ public sealed class RevocationMetrics
         _revocations = meter.CreateCounter<long>("authcache.revocations", description: "Revocations recorded, by kind and source (admin, clerk-webhook).");
         _rejections = meter.CreateCounter<long>("authcache.revocations.rejections", description: "Tokens rejected as revoked, by where the check ran (cache_hit, validation, local).");
         _dropped = meter.CreateCounter<long>("authcache.revocations.dropped_entries", description: "Cached validations dropped by revocations on this silo.");
+        _unconfirmed = meter.CreateCounter<long>("authcache.revocations.unconfirmed", description: "Revocations made through this host that some active silo or subscribed API host had not confirmed when the call returned (answered 202).");
     }
 
     public void Revoked(RevocationKind kind, string source) =>
         _revocations.Add(1, new KeyValuePair<string, object?>("kind", RevocationKindNames.Of(kind)), new KeyValuePair<string, object?>("source", source));
 
     public void Rejected(string path) => _rejections.Add(1, new KeyValuePair<string, object?>("path", path));
+
+    public void Unconfirmed() => _unconfirmed.Add(1);
 
     public void Dropped(int count)
     {

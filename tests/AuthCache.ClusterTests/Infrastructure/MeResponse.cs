@@ -11,9 +11,10 @@ public sealed record MeResponse(HttpStatusCode Status, string? Source, bool? Fro
 
     public override string ToString() => $"{(int)Status} {Source} fromCache={FromCache} {Reason}";
 
-    public static async Task<MeResponse> GetAsync(NodeProcess apiHost, string token, CancellationToken cancellationToken = default)
+    /// <param name="path"><c>/api/v1/me</c> (the cached scheme) or <c>/api/v1/legacy/me</c> (the direct scheme).</param>
+    public static async Task<MeResponse> GetAsync(NodeProcess apiHost, string token, CancellationToken cancellationToken = default, string path = "/api/v1/me")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await apiHost.Http.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)

@@ -13,6 +13,8 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private const int MaxOutputLines = 2000;
     private const int Sigterm = 15;
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -88,10 +90,7 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>SIGTERM, as Kubernetes stops a pod: the host shuts down gracefully (a silo leaves the membership table).</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        if (!_process.HasExited && SendSignal(_process.Id, Sigterm) != 0)
-        {
-            throw new InvalidOperationException($"Could not signal {Name} (errno {Marshal.GetLastWin32Error()}).");
-        }
+        Signal(Sigterm);
 
         using var cancellation = new CancellationTokenSource(timeout);
         try
@@ -103,6 +102,14 @@ public sealed class NodeProcess : IAsyncDisposable
             throw new TimeoutException($"{Name} did not stop within {timeout} of SIGTERM.\n{Describe()}");
         }
     }
+
+    /// <summary>
+    /// SIGSTOP: the process is frozen with its connections open, as a host cut off by a network partition or a long
+    /// pause: it neither answers nor notices anything until <see cref="Resume"/>.
+    /// </summary>
+    public void Pause() => Signal(Sigstop);
+
+    public void Resume() => Signal(Sigcont);
 
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
@@ -130,6 +137,14 @@ public sealed class NodeProcess : IAsyncDisposable
         _output.Enqueue(line);
         while (_output.Count > MaxOutputLines && _output.TryDequeue(out _))
         {
+        }
+    }
+
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Could not signal {Name} (errno {Marshal.GetLastWin32Error()}).");
         }
     }
 

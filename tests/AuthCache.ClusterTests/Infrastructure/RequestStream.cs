@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace AuthCache.ClusterTests.Infrastructure;
 
 /// <summary>
 /// Valid tokens sent round-robin through every API host by a few concurrent callers until stopped, every
-/// answer recorded, as real traffic would keep arriving during a failure.
+/// answer recorded with how long it took, as real traffic would keep arriving during a failure.
 /// </summary>
 public sealed class RequestStream : IAsyncDisposable
 {
@@ -20,9 +21,11 @@ public sealed class RequestStream : IAsyncDisposable
                 var token = tokens[i % tokens.Count];
                 var host = apiHosts[(i / tokens.Count + i) % apiHosts.Count];
                 var sent = DateTime.UtcNow;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    Answers.Add((sent, token, await MeResponse.GetAsync(host, token, _stop.Token)));
+                    var answer = await MeResponse.GetAsync(host, token, _stop.Token);
+                    Answers.Add(new StreamAnswer(sent, token, answer, Stopwatch.GetElapsedTime(started)));
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
                 {
@@ -32,7 +35,7 @@ public sealed class RequestStream : IAsyncDisposable
         })).ToArray();
     }
 
-    public ConcurrentBag<(DateTime Sent, string Token, MeResponse Answer)> Answers { get; } = [];
+    public ConcurrentBag<StreamAnswer> Answers { get; } = [];
 
     public async Task StopAsync()
     {
@@ -50,3 +53,5 @@ public sealed class RequestStream : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+public sealed record StreamAnswer(DateTime Sent, string Token, MeResponse Answer, TimeSpan Took);
