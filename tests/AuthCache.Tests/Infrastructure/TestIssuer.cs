@@ -63,6 +63,9 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public bool UsersFail { get; set; }
 
+    /// <summary>When set, user requests are answered only once this task completes (a slow identity provider).</summary>
+    public Task? UsersHeldUntil { get; set; }
+
     /// <summary>Requests to the issuer's own JWKS path (<c>/.well-known/jwks.json</c>); tenant paths such as <c>/aud/…</c> serve the same keys uncounted.</summary>
     public int JwksFetches => Volatile.Read(ref _jwksFetches);
 
@@ -182,9 +185,14 @@ public sealed class TestIssuer : IAsyncDisposable
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { keys }));
     }
 
-    private IResult ServeUser(string id, HttpContext context)
+    private async Task<IResult> ServeUser(string id, HttpContext context)
     {
         Interlocked.Increment(ref _userFetches);
+        if (UsersHeldUntil is { } held)
+        {
+            await held.WaitAsync(context.RequestAborted);
+        }
+
         if (UsersFail)
         {
             return Results.StatusCode(StatusCodes.Status502BadGateway);

@@ -1,0 +1,139 @@
+using System.Net;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Jwks;
+using AuthCache.Grains;
+using AuthCache.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace AuthCache.Tests.Api;
+
+/// <summary>
+/// The hedge of a slow grain, timed with a fake clock: an API host in front of a real one-silo cluster whose token
+/// grains wait on a user API the test holds back. The host's own time (the hedge delay, the grain call timeout) is
+/// a <see cref="FakeTimeProvider"/> the test advances; the silo runs on real time.
+/// </summary>
+public sealed class HedgedValidationTests : IAsyncLifetime
+{
+    private static readonly TimeSpan FallbackAfter = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private readonly FakeTimeProvider _hostTime = new(DateTimeOffset.UtcNow);
+    private readonly TaskCompletionSource _usersReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TestIssuer _issuer = null!;
+    private InProcessTestCluster _cluster = null!;
+    private ApiHostInstance _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _issuer = await TestIssuer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AuthCache:Issuers:0:Issuer"] = _issuer.Issuer,
+            ["AuthCache:Issuers:0:RequireHttps"] = "false",
+            ["AuthCache:UserProfiles:BaseUrl"] = _issuer.BaseUrl,
+            ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
+        };
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(settings));
+        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+
+        var client = _cluster.Client;
+        _host = await ApiHostInstance.StartAsync(
+            "Production",
+            new Dictionary<string, string?>(settings)
+            {
+                ["Orleans:Mode"] = "External",
+                ["AuthCache:FallbackAfter"] = FallbackAfter.ToString("c"),
+                ["AuthCache:GrainCallTimeout"] = "00:00:10",
+            },
+            configureServices: services =>
+            {
+                services.AddSingleton(client);
+                services.AddSingleton<IGrainFactory>(client);
+                services.AddSingleton<TimeProvider>(_hostTime);
+            });
+
+        // The host holds the issuer's keys once it has mirrored them from the cluster.
+        var keys = _host.App.Services.GetRequiredService<LocalJwksKeySource>();
+        await WaitUntilAsync(() => Task.FromResult(keys.HeldKeyIds(_issuer.Issuer).Count > 0), "the host holding the issuer's keys");
+        _issuer.UsersHeldUntil = _usersReleased.Task;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _usersReleased.TrySetResult();
+        await _host.DisposeAsync();
+        await _cluster.DisposeAsync();
+        await _issuer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_grain_slower_than_the_hedge_delay_is_answered_by_the_host_when_the_delay_passes_and_its_late_answer_fills_the_near_cache()
+    {
+        var token = _issuer.CreateToken("user_hedged_" + Guid.NewGuid().ToString("N"));
+        var hedgedBefore = Hedged();
+        var request = _host.Http.GetAsync("/api/v1/me", token);
+        await WaitUntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), "the token's grain waiting on the user API");
+
+        _hostTime.Advance(FallbackAfter - TimeSpan.FromMilliseconds(1));
+        Assert.False(await CompletesWithinAsync(request, TimeSpan.FromMilliseconds(200)), "answered before the hedge delay");
+        _hostTime.Advance(TimeSpan.FromMilliseconds(1));
+        var hedged = await request.WaitAsync(Patience);
+
+        Assert.Equal(HttpStatusCode.OK, hedged.StatusCode);
+        var body = await hedged.JsonAsync();
+        Assert.Equal("Hedged", body.GetProperty("source").GetString());
+        Assert.Equal(hedgedBefore + 1, Hedged());
+
+        _usersReleased.SetResult();
+        System.Text.Json.JsonElement copied = default;
+        await WaitUntilAsync(
+            async () => (copied = await (await _host.Http.GetAsync("/api/v1/me", token)).JsonAsync()).GetProperty("source").GetString() == "NearCache",
+            "the grain's late answer copied into the near cache");
+
+        // The copy is the grain's answer, profile and all, which the hedged answer could not have.
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("profile").ValueKind);
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, copied.GetProperty("profile").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_token_the_hosts_keys_cannot_decide_waits_for_its_grain_instead_of_fetching_keys_itself()
+    {
+        var rotated = TestIssuer.CreateRsaKey("rsa-rotated-" + Guid.NewGuid().ToString("N")[..8]);
+        _issuer.Publish(rotated);
+        var token = _issuer.CreateToken("user_new_key_" + Guid.NewGuid().ToString("N"), key: rotated);
+        var fetchesBefore = _issuer.JwksFetches;
+        var request = _host.Http.GetAsync("/api/v1/me", token);
+        await WaitUntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), "the token's grain waiting on the user API");
+
+        _hostTime.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(await CompletesWithinAsync(request, TimeSpan.FromMilliseconds(200)), "answered without its grain");
+        _usersReleased.SetResult();
+        var answer = await request.WaitAsync(Patience);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("Cluster", (await answer.JsonAsync()).GetProperty("source").GetString());
+
+        // One fetch, by the issuer's JwksGrain for the unknown key: the host fetched nothing itself.
+        Assert.Equal(fetchesBefore + 1, _issuer.JwksFetches);
+    }
+
+    private long Hedged() => _host.App.Services.GetRequiredService<AuthCacheMetrics>().Snapshot().HedgedValidations;
+
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan wait) =>
+        await Task.WhenAny(task, Task.Delay(wait)) == task;
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not within {Patience}: {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
