@@ -15,9 +15,12 @@ public interface IJwksGrain : IGrainWithStringKey
     [Alias("RefreshForUnknownKey")]
     Task<JwksSnapshot> RefreshForUnknownKeyAsync(string keyId);
 
-    /// <summary>Fetch now, whatever the state (operator action).</summary>
-    [Alias("ForceRefresh")]
-    Task<JwksSnapshot> ForceRefreshAsync();
+    /// <summary>
+    /// Fetch now, whatever the state (operator action). Returns once the keys the issuer no longer lists are retired
+    /// across the cluster.
+    /// </summary>
+    [Alias("ForceRefreshRetiring")]
+    Task<JwksRefresh> ForceRefreshAsync();
 
     [Alias("GetStatus")]
     Task<JwksStatus> GetStatusAsync();

@@ -2,7 +2,8 @@ namespace AuthCache.GrainInterfaces;
 
 /// <summary>
 /// The answer for one token: either its claims (and, when configured, the user's profile) or a failure reason.
-/// Never carries the token itself.
+/// A valid answer remembers the id of the signing key that verified it (<see cref="KeyId"/>), so retiring that key
+/// takes it back. Never carries the token itself.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AuthCache.TokenValidationResult")]
 public sealed record TokenValidationResult(
@@ -14,7 +15,8 @@ public sealed record TokenValidationResult(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? CachedUntil,
     UserProfile? Profile,
-    bool FromCache)
+    bool FromCache,
+    string? KeyId = null)
 {
     public static TokenValidationResult Failure(string reason) =>
         new(false, reason, null, null, [], null, null, null, false);

@@ -16,6 +16,9 @@ namespace AuthCache.Grains;
 /// <item>Refreshed in the background at 80% of the keys' lifetime: a reminder (survives deactivation and silo
 /// loss, ticks at most once a minute) wakes the grain, a one-shot grain timer hits the exact time.</item>
 /// <item>The last-known-good set is persisted, so a reactivation during an outage still has keys.</item>
+/// <item>A successful fetch that no longer lists a key retires it across the cluster before it returns, whatever
+/// asked for it (the schedule, an operator, a token with an unknown key): every silo drops the validations made with
+/// it, every API host its copies of answers and the key itself (<see cref="CacheInvalidation.KeysRetired"/>).</item>
 /// </list>
 /// </summary>
 [Reentrant]
@@ -29,7 +32,7 @@ public sealed partial class JwksGrain(
     public const string ReminderName = "jwks-refresh";
 
     private JwksKeyState _state = null!;
-    private Task<JwksSnapshot>? _fetch;
+    private Task<JwksRefresh>? _fetch;
     private IGrainTimer? _refreshTimer;
 
     private string Issuer => this.GetPrimaryKeyString();
@@ -65,7 +68,7 @@ public sealed partial class JwksGrain(
         }
 
         var fetch = FetchOnceAsync();
-        return current.HasKeys ? Task.FromResult(current) : fetch;
+        return current.HasKeys ? Task.FromResult(current) : KeysOf(fetch);
     }
 
     public Task<JwksSnapshot> RefreshForUnknownKeyAsync(string keyId)
@@ -73,7 +76,7 @@ public sealed partial class JwksGrain(
         var now = clock.UtcNow;
         if (_fetch is { } running)
         {
-            return running;
+            return KeysOf(running);
         }
 
         // Callers past the cooldown get the current keys at once: they never queue behind the limiter.
@@ -84,10 +87,10 @@ public sealed partial class JwksGrain(
 
         _state.MarkUnknownKeyFetch(now);
         LogUnknownKeyRefresh(logger, Issuer);
-        return FetchOnceAsync();
+        return KeysOf(FetchOnceAsync());
     }
 
-    public Task<JwksSnapshot> ForceRefreshAsync() => FetchOnceAsync();
+    public Task<JwksRefresh> ForceRefreshAsync() => FetchOnceAsync();
 
     public Task<JwksStatus> GetStatusAsync() => Task.FromResult(_state.ToStatus(clock.UtcNow));
 
@@ -95,7 +98,7 @@ public sealed partial class JwksGrain(
     {
         if (options.CurrentValue.FindIssuer(Issuer) is null)
         {
-            await RetireAsync();
+            await StopRefreshingAsync();
             return _state.ToStatus(clock.UtcNow);
         }
 
@@ -118,7 +121,9 @@ public sealed partial class JwksGrain(
         }
     }
 
-    private Task<JwksSnapshot> FetchOnceAsync()
+    private static async Task<JwksSnapshot> KeysOf(Task<JwksRefresh> refresh) => (await refresh).Keys;
+
+    private Task<JwksRefresh> FetchOnceAsync()
     {
         if (_fetch is { } running)
         {
@@ -134,7 +139,7 @@ public sealed partial class JwksGrain(
         return fetch;
     }
 
-    private async Task<JwksSnapshot> FetchAsync()
+    private async Task<JwksRefresh> FetchAsync()
     {
         try
         {
@@ -144,22 +149,49 @@ public sealed partial class JwksGrain(
             {
                 // Only trusted code reaches this grain, but an unconfigured key must not stay activated.
                 DeactivateOnIdle();
-                return _state.Apply(JwksFetchResult.Failed("issuer is not configured"), clock.UtcNow, settings.JwksRefreshInterval);
+                return new JwksRefresh(_state.Apply(JwksFetchResult.Failed("issuer is not configured"), clock.UtcNow, settings.JwksRefreshInterval), [], null);
             }
 
+            var held = _state.KeyIds;
             var result = await fetcher.FetchAsync(issuer);
             var snapshot = _state.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
-            if (result.Succeeded)
+            ScheduleRefresh();
+            if (!result.Succeeded)
             {
-                await PersistAsync();
+                return new JwksRefresh(snapshot, [], null);
             }
 
-            ScheduleRefresh();
-            return snapshot;
+            await PersistAsync();
+            var retired = held.Except(result.Keys.Select(k => k.Kid), StringComparer.Ordinal).ToArray();
+            return new JwksRefresh(snapshot, retired, retired.Length == 0 ? null : await RetireAsync(retired));
         }
         finally
         {
             _fetch = null;
+        }
+    }
+
+    /// <summary>
+    /// Tells the whole cluster that keys are gone. A failure is logged, not thrown: the keys are already out of this
+    /// grain's set, so no new validation uses them, and the caller learns the retirement was not confirmed.
+    /// </summary>
+    private async Task<InvalidationOutcome?> RetireAsync(IReadOnlyList<string> keyIds)
+    {
+        LogRetiring(logger, Issuer, string.Join(", ", keyIds));
+        try
+        {
+            var outcome = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.KeysRetired(Issuer, keyIds));
+            if (!outcome.Confirmed)
+            {
+                LogRetirementUnconfirmed(logger, Issuer, outcome.UnconfirmedSilos.Count + outcome.UnconfirmedHosts.Count);
+            }
+
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRetirementFailed(logger, Issuer, ex.GetType().Name);
+            return null;
         }
     }
 
@@ -195,7 +227,7 @@ public sealed partial class JwksGrain(
         }
     }
 
-    private async Task RetireAsync()
+    private async Task StopRefreshingAsync()
     {
         if (await this.GetReminder(ReminderName) is { } reminder)
         {
@@ -221,6 +253,15 @@ public sealed partial class JwksGrain(
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Restored {KeyCount} last-known-good signing key(s) of issuer {Issuer} from storage.")]
     private static partial void LogRestored(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Issuer {Issuer} no longer lists signing key(s) {KeyIds}; retiring them across the cluster.")]
+    private static partial void LogRetiring(ILogger logger, string issuer, string keyIds);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The retirement of signing keys of issuer {Issuer} was not confirmed by {Count} silo(s) or API host(s); they drop them when they next synchronise.")]
+    private static partial void LogRetirementUnconfirmed(ILogger logger, string issuer, int count);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Error, Message = "The retirement of signing keys of issuer {Issuer} could not be announced ({ErrorType}); validations made with them stay cached until they expire.")]
+    private static partial void LogRetirementFailed(ILogger logger, string issuer, string errorType);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The signing keys of issuer {Issuer} could not be persisted ({ErrorType}); they are served from memory.")]
     private static partial void LogPersistFailed(ILogger logger, string issuer, string errorType);

@@ -16,11 +16,11 @@ internal sealed partial class DevelopmentIssuerKeyLoader(
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
         var grain = grainFactory.GetGrain<IJwksGrain>(issuer.Issuer);
-        var keys = await grain.ForceRefreshAsync().WaitAsync(cancellationToken);
+        var keys = (await grain.ForceRefreshAsync().WaitAsync(cancellationToken)).Keys;
         if (!keys.HasKeys)
         {
             // The refresh may have joined the pre-population fetch that began before the server listened.
-            keys = await grain.ForceRefreshAsync().WaitAsync(cancellationToken);
+            keys = (await grain.ForceRefreshAsync().WaitAsync(cancellationToken)).Keys;
         }
 
         if (!keys.HasKeys)

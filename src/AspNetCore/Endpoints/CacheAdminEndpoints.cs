@@ -23,8 +23,9 @@ public static class CacheAdminEndpoints
     private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
-    // A key fetch gives up after 10 s including retries.
-    private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(15);
+    // A key fetch gives up after 10 s including retries; retiring the keys it no longer finds waits up to 10 s more
+    // for the silos and API hosts; both under Orleans' 30 s response timeout.
+    private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(25);
 
     private const int MaxEchoedLength = 200;
 
@@ -108,7 +109,10 @@ public static class CacheAdminEndpoints
         }
     }
 
-    /// <summary>Fetches the keys of one issuer (<c>?issuer=</c>) or of all now; 502 when a fetch failed.</summary>
+    /// <summary>
+    /// Fetches the keys of one issuer (<c>?issuer=</c>) or of all now, and retires across the cluster the keys an
+    /// issuer no longer lists; 502 when a fetch failed, 202 when some silo or API host did not confirm a retirement.
+    /// </summary>
     private static async Task<IResult> RefreshJwksAsync(HttpContext context, string? issuer, IGrainFactory grains, IOptionsMonitor<AuthCacheOptions> options, AdminAuditLog audit)
     {
         const string action = "jwks.refresh";
@@ -128,19 +132,30 @@ public static class CacheAdminEndpoints
             failed.Length == 0 ? "success" : "failed",
             failed.Length == 0 ? $"issuers={refreshed.Length}" : $"issuers={refreshed.Length} failed={string.Join(',', failed)}");
         var response = new JwksRefreshResponse(refreshed);
-        return failed.Length == 0 ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status502BadGateway);
+        return failed.Length > 0 ? Results.Json(response, statusCode: StatusCodes.Status502BadGateway)
+            : refreshed.All(r => r.RetirementConfirmed) ? Results.Ok(response)
+            : Results.Json(response, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IssuerRefresh> ForceRefreshAsync(IGrainFactory grains, string issuer)
     {
         try
         {
-            var keys = await grains.GetGrain<IJwksGrain>(issuer).ForceRefreshAsync().WaitAsync(RefreshTimeout);
-            return new IssuerRefresh(issuer, keys.LastError is null, keys.Keys.Select(k => k.Kid).ToArray(), keys.FetchedAt, keys.LastError);
+            var refresh = await grains.GetGrain<IJwksGrain>(issuer).ForceRefreshAsync().WaitAsync(RefreshTimeout);
+            var keys = refresh.Keys;
+            return new IssuerRefresh(
+                issuer,
+                keys.LastError is null,
+                keys.Keys.Select(k => k.Kid).ToArray(),
+                keys.FetchedAt,
+                keys.LastError,
+                refresh.RetiredKeyIds,
+                refresh.Retirement?.DroppedValidations ?? 0,
+                refresh.RetirementConfirmed);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new IssuerRefresh(issuer, false, [], null, $"the cluster did not answer ({ex.GetType().Name})");
+            return new IssuerRefresh(issuer, false, [], null, $"the cluster did not answer ({ex.GetType().Name})", [], 0, false);
         }
     }
 

@@ -5,7 +5,19 @@ public sealed record AdminError(string Error, string Detail);
 
 public sealed record JwksRefreshResponse(IReadOnlyList<IssuerRefresh> Issuers);
 
-/// <summary>One issuer after a forced refresh: the key ids now in use, and the error when the fetch failed.</summary>
-public sealed record IssuerRefresh(string Issuer, bool Refreshed, IReadOnlyList<string> KeyIds, DateTimeOffset? LastRefresh, string? Error);
+/// <summary>
+/// One issuer after a forced refresh: the key ids now in use, the error when the fetch failed, and the keys the issuer
+/// no longer lists, retired across the cluster: the cached validations they dropped on the silos, and whether every
+/// silo and API host confirmed.
+/// </summary>
+public sealed record IssuerRefresh(
+    string Issuer,
+    bool Refreshed,
+    IReadOnlyList<string> KeyIds,
+    DateTimeOffset? LastRefresh,
+    string? Error,
+    IReadOnlyList<string> RetiredKeyIds,
+    int DroppedCachedValidations,
+    bool RetirementConfirmed);
 
 public sealed record CacheCleanupResponse(string Scope, long TokensRemoved, long ProfilesRemoved, int Silos, IReadOnlyList<string> UnreachableSilos, int ApiHosts, IReadOnlyList<string> UnconfirmedApiHosts);

@@ -32,6 +32,9 @@ public sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 
     public DateTimeOffset? LastUnknownKeyFetch { get; private set; }
 
+    /// <summary>The ids of the keys held, also while they are withheld for staleness.</summary>
+    public IReadOnlyList<string> KeyIds => _snapshot.Keys.Select(k => k.Kid).ToArray();
+
     /// <summary>
     /// The keys as they may be used at <paramref name="now"/>: marked stale past their expiry, and withheld
     /// entirely once older than the maximum staleness (a key the issuer may have revoked days ago is not trusted).

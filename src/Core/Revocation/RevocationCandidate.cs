@@ -3,8 +3,17 @@ using AuthCache.GrainInterfaces;
 
 namespace AuthCache.Core.Revocation;
 
-/// <summary>What revocations look at in a validated token: its hash, sessions (<c>sid</c>), subject and <c>iat</c>.</summary>
-public sealed class RevocationCandidate(string tokenHash, IReadOnlyList<string> sessionIds, string? subject, DateTimeOffset? issuedAt)
+/// <summary>
+/// What revocations and key retirements look at in a validated token: its hash, sessions (<c>sid</c>), subject,
+/// <c>iat</c>, and the issuer and key that verified it.
+/// </summary>
+public sealed class RevocationCandidate(
+    string tokenHash,
+    IReadOnlyList<string> sessionIds,
+    string? subject,
+    DateTimeOffset? issuedAt,
+    string? issuer = null,
+    string? keyId = null)
 {
     public const string SessionClaim = "sid";
     public const string IssuedAtClaim = "iat";
@@ -18,6 +27,11 @@ public sealed class RevocationCandidate(string tokenHash, IReadOnlyList<string> 
 
     /// <summary>The token's <c>iat</c>; null when absent or unreadable, which counts as issued before any revocation.</summary>
     public DateTimeOffset? IssuedAt { get; } = issuedAt;
+
+    public string? Issuer { get; } = issuer;
+
+    /// <summary>The id of the signing key that verified the token.</summary>
+    public string? KeyId { get; } = keyId;
 
     public static RevocationCandidate From(string tokenHash, TokenValidationResult result)
     {
@@ -35,7 +49,7 @@ public sealed class RevocationCandidate(string tokenHash, IReadOnlyList<string> 
             }
         }
 
-        return new RevocationCandidate(tokenHash, sessions ?? (IReadOnlyList<string>)[], result.Subject, issuedAt);
+        return new RevocationCandidate(tokenHash, sessions ?? (IReadOnlyList<string>)[], result.Subject, issuedAt, result.Issuer, result.KeyId);
     }
 
     // A JWT NumericDate may carry a fraction; anything out of range is treated as missing (issued before).

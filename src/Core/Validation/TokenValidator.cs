@@ -90,7 +90,8 @@ public sealed partial class TokenValidator(
             ExpiresAt: new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero),
             CachedUntil: null,
             Profile: null,
-            FromCache: false);
+            FromCache: false,
+            KeyId: jwt.SigningKey?.KeyId ?? jwt.Kid);
     }
 
     private CacheResult Rejected(string reason)

@@ -11,8 +11,9 @@ namespace AuthCache.Grains.Revocation;
 /// <summary>
 /// The validations cached on this silo, indexed by session, subject and token hash (bounded by the cached
 /// validations themselves), so a revocation the silo's <see cref="RevocationReplica"/> learns finds and drops them
-/// without scanning. Each dropped validation is withdrawn at once (its next hit is refused) and its activation
-/// deactivated; the replica confirms the revocation to the cluster once they are gone.
+/// without scanning. Retired signing keys (rare) are found by a scan, and an issuer removed from this silo's
+/// configuration takes its validations with it. Each dropped validation is withdrawn at once (its next hit is
+/// refused) and its activation deactivated; the replica confirms the change to the cluster once they are gone.
 /// </summary>
 public sealed partial class SiloValidationIndex : IRevocationReplicaListener, IDisposable
 {
@@ -28,6 +29,7 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
     private readonly RevocationMetrics _metrics;
     private readonly ILogger<SiloValidationIndex> _logger;
     private readonly IDisposable _subscription;
+    private readonly IDisposable? _optionsChange;
     private int _tracked;
 
     public SiloValidationIndex(RevocationReplica replica, IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, RevocationMetrics metrics, ILogger<SiloValidationIndex> logger)
@@ -38,6 +40,7 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
         _metrics = metrics;
         _logger = logger;
         _subscription = replica.Subscribe(this);
+        _optionsChange = options.OnChange(settings => _ = DropUnconfiguredIssuersAsync(settings));
     }
 
     /// <summary>Cached validations on this silo that revocations can find.</summary>
@@ -47,21 +50,29 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
     public TrackedValidation Watch(string tokenHash, TokenValidationResult result) =>
         new(this, _replica, RevocationCandidate.From(tokenHash, result));
 
-    public async ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)
+    public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) => change switch
     {
-        if (change is not RevocationsLearned learned)
-        {
-            return 0;
-        }
+        RevocationsLearned learned => DropAsync(FindRevoked(learned.Records), "The cached token was revoked."),
+        InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.KeysRetired } retired } =>
+            DropAsync(FindAll(entry => retired.Retires(entry.Candidate.Issuer, entry.Candidate.KeyId)), "The key that verified the cached token was retired."),
+        _ => ValueTask.FromResult(0),
+    };
 
-        var matches = Find(learned.Records);
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _optionsChange?.Dispose();
+    }
+
+    private async ValueTask<int> DropAsync(HashSet<TrackedValidation> matches, string why)
+    {
         var deactivations = new List<Task>(matches.Count);
         foreach (var entry in matches)
         {
             entry.Withdraw();
             if (entry.Holder is { } holder)
             {
-                holder.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "The cached token was revoked."));
+                holder.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, why));
                 deactivations.Add(holder.Deactivated);
             }
         }
@@ -80,7 +91,14 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
         return deactivations.Count;
     }
 
-    public void Dispose() => _subscription.Dispose();
+    private async Task DropUnconfiguredIssuersAsync(AuthCacheOptions settings)
+    {
+        var dropped = await DropAsync(FindAll(entry => settings.FindIssuer(entry.Candidate.Issuer) is null), "The issuer of the cached token is no longer trusted.");
+        if (dropped > 0)
+        {
+            LogIssuerRemoved(_logger, dropped);
+        }
+    }
 
     internal void Track(TrackedValidation entry)
     {
@@ -108,7 +126,16 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
         }
     }
 
-    private HashSet<TrackedValidation> Find(IReadOnlyList<RevocationRecord> records)
+    private HashSet<TrackedValidation> FindAll(Func<TrackedValidation, bool> predicate)
+    {
+        lock (_lock)
+        {
+            // The token index holds every tracked validation exactly once.
+            return _byToken.All().Where(predicate).ToHashSet();
+        }
+    }
+
+    private HashSet<TrackedValidation> FindRevoked(IReadOnlyList<RevocationRecord> records)
     {
         var now = _clock.UtcNow;
         var policy = RevocationPolicy.From(_options.CurrentValue);
@@ -150,6 +177,9 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
             yield return (_bySubject, subject);
         }
     }
+
+    [LoggerMessage(EventId = 2408, Level = LogLevel.Information, Message = "Dropped {Count} cached validation(s) of issuers no longer configured on this silo.")]
+    private static partial void LogIssuerRemoved(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "{Count} revoked cached validation(s) are still finishing a call; they are refused meanwhile.")]
     private static partial void LogDropSlow(ILogger logger, int count);

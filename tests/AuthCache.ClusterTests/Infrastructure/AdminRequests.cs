@@ -17,4 +17,13 @@ public static class AdminRequests
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, body.RootElement.Clone());
     }
+
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> RefreshKeysAsync(NodeProcess apiHost)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cache/jwks/refresh");
+        request.Headers.Add("X-Admin-Key", LocalCluster.AdminKey);
+        using var response = await apiHost.Http.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, body.RootElement.Clone());
+    }
 }

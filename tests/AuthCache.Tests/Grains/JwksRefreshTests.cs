@@ -45,12 +45,12 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
         try
         {
             fixture.Issuer.MaxAge = TimeSpan.FromMinutes(10);
-            var keys = await Grain.ForceRefreshAsync();
+            var keys = (await Grain.ForceRefreshAsync()).Keys;
             Assert.Equal(keys.FetchedAt + TimeSpan.FromMinutes(10), keys.ExpiresAt);
             Assert.Equal(keys.FetchedAt + TimeSpan.FromMinutes(8), (await Grain.GetStatusAsync()).NextRefresh);
 
             fixture.Issuer.MaxAge = TimeSpan.FromSeconds(5);
-            keys = await Grain.ForceRefreshAsync();
+            keys = (await Grain.ForceRefreshAsync()).Keys;
             Assert.Equal(keys.FetchedAt + TimeSpan.FromMinutes(1), keys.ExpiresAt);
         }
         finally
@@ -181,10 +181,10 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
     {
         var temporary = TestIssuer.CreateEcKey("temporary-" + Guid.NewGuid().ToString("N")[..8]);
         fixture.Issuer.Publish(temporary);
-        Assert.True((await Grain.ForceRefreshAsync()).ContainsKey(temporary.KeyId));
+        Assert.True((await Grain.ForceRefreshAsync()).Keys.ContainsKey(temporary.KeyId));
 
         fixture.Issuer.Unpublish(temporary.KeyId);
-        var after = await Grain.ForceRefreshAsync();
+        var after = (await Grain.ForceRefreshAsync()).Keys;
 
         Assert.False(after.ContainsKey(temporary.KeyId));
         Assert.True(after.ContainsKey("rsa-1"));
@@ -195,7 +195,7 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
     [Fact]
     public async Task A_grain_reactivated_during_an_outage_restores_its_keys_from_storage()
     {
-        var good = await Grain.ForceRefreshAsync();
+        var good = (await Grain.ForceRefreshAsync()).Keys;
         fixture.Issuer.Mode = JwksMode.ServerError;
         try
         {
@@ -249,7 +249,7 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
         while (true)
         {
             fixture.Time.Advance(TimeSpan.FromMinutes(6));
-            var keys = await Grain.ForceRefreshAsync();
+            var keys = (await Grain.ForceRefreshAsync()).Keys;
             if (keys is { HasKeys: true, IsStale: false } && keys.LastError is null)
             {
                 return;
