@@ -17,8 +17,9 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     /// Records the revocation (a later revocation of the same session or subject moves its time forward), persists
     /// it, and returns once every subscriber has applied it or the confirmation time has passed.
     /// </summary>
-    [Alias("Revoke")]
-    Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string value);
+    /// <param name="issuer">The issuer whose session or subject <paramref name="value"/> names; ignored for a token hash.</param>
+    [Alias("RevokeOfIssuer")]
+    Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value);
 
     /// <summary>
     /// Delivers an invalidation to every subscriber (it is not kept) and returns once every subscriber has applied

@@ -42,11 +42,14 @@ public static class CacheRevocationEndpoints
             return bodyProblem;
         }
 
-        var (target, reason) = RevocationRequest.Parse(parameters);
+        var (target, reason) = RevocationRequest.Parse(parameters, options.CurrentValue);
         if (target is null)
         {
             revoker.Refused(actor, Revoker.AdminSource, reason!);
-            return ReasonProblem.Create(StatusCodes.Status400BadRequest, reason!, "The revocation request is not valid: give exactly one of sid, sub or tokenHash.");
+            return ReasonProblem.Create(
+                StatusCodes.Status400BadRequest,
+                reason!,
+                "The revocation request is not valid: give exactly one of sid, sub or tokenHash, and the issuer (one of AuthCache:Issuers) unless only one is trusted.");
         }
 
         var outcome = await revoker.RevokeAsync(target, actor, Revoker.AdminSource);

@@ -17,7 +17,7 @@ public sealed record RevocationResponse(
     int ActiveRevocations)
 {
     public static RevocationResponse From(RevocationOutcome outcome, TimeSpan retention) => new(
-        new RevokedTarget(RevocationKindNames.Of(outcome.Record.Kind), outcome.Record.Value),
+        new RevokedTarget(RevocationKindNames.Of(outcome.Record.Kind), outcome.Record.Value, outcome.Record.Issuer),
         outcome.Record.RevokedAt,
         outcome.Record.RevokedAt + retention,
         outcome.DroppedValidations,
@@ -29,4 +29,5 @@ public sealed record RevocationResponse(
         outcome.ActiveRevocations);
 }
 
-public sealed record RevokedTarget(string Kind, string Value);
+/// <summary>The session or subject of <see cref="Issuer"/>, or the token hash (no issuer).</summary>
+public sealed record RevokedTarget(string Kind, string Value, string? Issuer);

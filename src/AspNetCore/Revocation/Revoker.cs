@@ -21,7 +21,7 @@ public sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetric
         RevocationOutcome outcome;
         try
         {
-            outcome = await grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).RevokeAsync(target.Kind, target.Value);
+            outcome = await grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).RevokeAsync(target.Kind, target.Issuer, target.Value);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

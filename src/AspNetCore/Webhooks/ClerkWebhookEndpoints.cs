@@ -95,7 +95,7 @@ public static partial class ClerkWebhookEndpoints
             return Results.Ok(new { status = "ignored", type = webhookEvent.Type });
         }
 
-        var target = new RevocationTarget(kind.Value, webhookEvent.DataId!);
+        var target = new RevocationTarget(kind.Value, webhookEvent.DataId!, options.CurrentValue.Issuer);
         var outcome = await revoker.RevokeAsync(target, RevocationActor.ClerkWebhook, Revoker.ClerkWebhookSource);
         if (outcome is not { Persisted: true })
         {

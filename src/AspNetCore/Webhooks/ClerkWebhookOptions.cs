@@ -10,4 +10,10 @@ public sealed class ClerkWebhookOptions
     /// 404. Never logged.
     /// </summary>
     public string? ClerkSigningSecret { get; set; }
+
+    /// <summary>
+    /// The issuer of the Clerk instance that sends the webhooks (one of <c>AuthCache:Issuers</c>): the sessions and
+    /// users they name are that issuer's. Unset: the only configured issuer.
+    /// </summary>
+    public string? Issuer { get; set; }
 }

@@ -1,13 +1,30 @@
+using AuthCache.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore.Webhooks;
 
-/// <summary>A configured secret must be a usable Svix secret; the message never repeats it.</summary>
-internal sealed class ClerkWebhookOptionsValidator : IValidateOptions<ClerkWebhookOptions>
+/// <summary>
+/// A configured secret must be a usable Svix secret (the message never repeats it), and the webhooks' issuer one of
+/// the trusted issuers.
+/// </summary>
+internal sealed class ClerkWebhookOptionsValidator(IOptions<AuthCacheOptions> cacheOptions) : IValidateOptions<ClerkWebhookOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ClerkWebhookOptions options) =>
-        string.IsNullOrWhiteSpace(options.ClerkSigningSecret) || SvixSignatureVerifier.TryCreate(options.ClerkSigningSecret, out _)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
+    public ValidateOptionsResult Validate(string? name, ClerkWebhookOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ClerkSigningSecret))
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        if (!SvixSignatureVerifier.TryCreate(options.ClerkSigningSecret, out _))
+        {
+            return ValidateOptionsResult.Fail(
                 $"AuthCache:Webhooks:ClerkSigningSecret (or {ClerkWebhookOptionsSetup.EnvironmentVariable}) must be a Svix signing secret: 'whsec_' followed by the base64 of at least {SvixSignatureVerifier.MinimumKeyBytes} bytes.");
+        }
+
+        return cacheOptions.Value.FindIssuer(options.Issuer) is null
+            ? ValidateOptionsResult.Fail(
+                "AuthCache:Webhooks:Issuer must name the issuer of the Clerk instance that sends the webhooks, one of AuthCache:Issuers (it may be left out when only one issuer is trusted).")
+            : ValidateOptionsResult.Success;
+    }
 }

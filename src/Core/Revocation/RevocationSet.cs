@@ -6,19 +6,20 @@ namespace AuthCache.Core.Revocation;
 /// <summary>
 /// A set of revocations with the rules that apply them, safe for concurrent readers and writers:
 /// <list type="bullet">
-/// <item>a session revocation rejects every token of that <c>sid</c> (a revoked session gets no new tokens);</item>
-/// <item>a subject revocation rejects the subject's tokens issued at or before it (<c>iat</c> up to the
+/// <item>a session revocation rejects every token of that issuer's <c>sid</c> (a revoked session gets no new tokens);</item>
+/// <item>a subject revocation rejects that issuer's subject's tokens issued at or before it (<c>iat</c> up to the
 /// revocation time plus the clock skew; no <c>iat</c> counts as before), so a later sign-in works again;</item>
 /// <item>a token-hash revocation rejects that one token;</item>
 /// <item>each lasts the retention from its revocation time, then no longer counts and is pruned.</item>
 /// </list>
+/// Sessions and subjects are names an issuer gives: another issuer's <c>user_X</c> is someone else.
 /// Lookups are dictionary reads: cheap enough for every cache hit.
 /// </summary>
 public sealed class RevocationSet
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _subjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> _sessions = new();
+    private readonly ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> _subjects = new();
+    private readonly ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> _tokens = new();
 
     public int Count => _sessions.Count + _subjects.Count + _tokens.Count;
 
@@ -26,11 +27,12 @@ public sealed class RevocationSet
     public bool Add(RevocationRecord record)
     {
         var entries = EntriesOf(record.Kind);
+        var key = KeyOf(record.Kind, record.Issuer, record.Value);
         while (true)
         {
-            if (!entries.TryGetValue(record.Value, out var existing))
+            if (!entries.TryGetValue(key, out var existing))
             {
-                if (entries.TryAdd(record.Value, record.RevokedAt))
+                if (entries.TryAdd(key, record.RevokedAt))
                 {
                     return true;
                 }
@@ -43,7 +45,7 @@ public sealed class RevocationSet
                 return false;
             }
 
-            if (entries.TryUpdate(record.Value, record.RevokedAt, existing))
+            if (entries.TryUpdate(key, record.RevokedAt, existing))
             {
                 return true;
             }
@@ -51,30 +53,31 @@ public sealed class RevocationSet
     }
 
     /// <summary>The record as this set keeps it (the latest time for its session, subject or token), or null.</summary>
-    public RevocationRecord? Find(RevocationKind kind, string value) =>
-        EntriesOf(kind).TryGetValue(value, out var revokedAt) ? new RevocationRecord(kind, value, revokedAt) : null;
+    public RevocationRecord? Find(RevocationKind kind, string? issuer, string value) =>
+        EntriesOf(kind).TryGetValue(KeyOf(kind, issuer, value), out var revokedAt) ? new RevocationRecord(kind, value, revokedAt, ScopeOf(kind, issuer)) : null;
 
     /// <summary>True when the set holds this record at the same or a later time.</summary>
     public bool Contains(RevocationRecord record) =>
-        EntriesOf(record.Kind).TryGetValue(record.Value, out var revokedAt) && revokedAt >= record.RevokedAt;
+        EntriesOf(record.Kind).TryGetValue(KeyOf(record.Kind, record.Issuer, record.Value), out var revokedAt) && revokedAt >= record.RevokedAt;
 
     public bool IsRevoked(RevocationCandidate candidate, DateTimeOffset now, RevocationPolicy policy)
     {
-        if (_tokens.TryGetValue(candidate.TokenHash, out var tokenRevokedAt) && IsActive(tokenRevokedAt, now, policy))
+        if (_tokens.TryGetValue((string.Empty, candidate.TokenHash), out var tokenRevokedAt) && IsActive(tokenRevokedAt, now, policy))
         {
             return true;
         }
 
+        var issuer = candidate.Issuer ?? string.Empty;
         foreach (var session in candidate.SessionIds)
         {
-            if (_sessions.TryGetValue(session, out var sessionRevokedAt) && IsActive(sessionRevokedAt, now, policy))
+            if (_sessions.TryGetValue((issuer, session), out var sessionRevokedAt) && IsActive(sessionRevokedAt, now, policy))
             {
                 return true;
             }
         }
 
         return candidate.Subject is { } subject
-            && _subjects.TryGetValue(subject, out var subjectRevokedAt)
+            && _subjects.TryGetValue((issuer, subject), out var subjectRevokedAt)
             && IsActive(subjectRevokedAt, now, policy)
             && IssuedNoLaterThan(candidate, subjectRevokedAt, policy);
     }
@@ -90,8 +93,10 @@ public sealed class RevocationSet
         return record.Kind switch
         {
             RevocationKind.TokenHash => string.Equals(record.Value, candidate.TokenHash, StringComparison.Ordinal),
-            RevocationKind.Session => candidate.SessionIds.Contains(record.Value, StringComparer.Ordinal),
-            RevocationKind.Subject => string.Equals(record.Value, candidate.Subject, StringComparison.Ordinal)
+            RevocationKind.Session => string.Equals(record.Issuer, candidate.Issuer, StringComparison.Ordinal)
+                && candidate.SessionIds.Contains(record.Value, StringComparer.Ordinal),
+            RevocationKind.Subject => string.Equals(record.Issuer, candidate.Issuer, StringComparison.Ordinal)
+                && string.Equals(record.Value, candidate.Subject, StringComparison.Ordinal)
                 && IssuedNoLaterThan(candidate, record.RevokedAt, policy),
             _ => false,
         };
@@ -117,7 +122,13 @@ public sealed class RevocationSet
     private static bool IssuedNoLaterThan(RevocationCandidate candidate, DateTimeOffset revokedAt, RevocationPolicy policy) =>
         candidate.IssuedAt is not { } issuedAt || issuedAt <= revokedAt + policy.ClockSkew;
 
-    private ConcurrentDictionary<string, DateTimeOffset> EntriesOf(RevocationKind kind) => kind switch
+    // A token hash names one token whatever its issuer.
+    private static (string Issuer, string Value) KeyOf(RevocationKind kind, string? issuer, string value) =>
+        (ScopeOf(kind, issuer) ?? string.Empty, value);
+
+    private static string? ScopeOf(RevocationKind kind, string? issuer) => kind == RevocationKind.TokenHash ? null : issuer;
+
+    private ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> EntriesOf(RevocationKind kind) => kind switch
     {
         RevocationKind.Session => _sessions,
         RevocationKind.Subject => _subjects,
@@ -125,12 +136,12 @@ public sealed class RevocationSet
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown revocation kind."),
     };
 
-    private static int Prune(ConcurrentDictionary<string, DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
+    private static int Prune(ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
     {
         var removed = 0;
-        foreach (var (value, revokedAt) in entries)
+        foreach (var (key, revokedAt) in entries)
         {
-            if (!IsActive(revokedAt, now, policy) && entries.TryRemove(new KeyValuePair<string, DateTimeOffset>(value, revokedAt)))
+            if (!IsActive(revokedAt, now, policy) && entries.TryRemove(new KeyValuePair<(string Issuer, string Value), DateTimeOffset>(key, revokedAt)))
             {
                 removed++;
             }
@@ -139,13 +150,13 @@ public sealed class RevocationSet
         return removed;
     }
 
-    private static void Collect(List<RevocationRecord> records, RevocationKind kind, ConcurrentDictionary<string, DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
+    private static void Collect(List<RevocationRecord> records, RevocationKind kind, ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
     {
-        foreach (var (value, revokedAt) in entries)
+        foreach (var ((issuer, value), revokedAt) in entries)
         {
             if (IsActive(revokedAt, now, policy))
             {
-                records.Add(new RevocationRecord(kind, value, revokedAt));
+                records.Add(new RevocationRecord(kind, value, revokedAt, ScopeOf(kind, issuer)));
             }
         }
     }

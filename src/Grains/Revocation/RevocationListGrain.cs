@@ -73,12 +73,13 @@ public sealed partial class RevocationListGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string value)
+    public async Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value)
     {
         var now = clock.UtcNow;
-        _records.Add(new RevocationRecord(kind, value, now));
+        var scope = kind == RevocationKind.TokenHash ? null : issuer ?? throw new ArgumentNullException(nameof(issuer), "A session or subject is revoked for its issuer.");
+        _records.Add(new RevocationRecord(kind, value, now, scope));
         _records.Prune(now, Policy);
-        var record = _records.Find(kind, value)!;
+        var record = _records.Find(kind, scope, value)!;
         var version = ++_version;
         var persisted = await PersistAsync();
 

@@ -138,7 +138,7 @@ public sealed class TokenNearCacheTests
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")] }, cache.Generation);
         cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sid", "sess_2", "s")] }, cache.Generation);
 
-        await _replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _time.GetUtcNow())]);
+        await _replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _time.GetUtcNow(), "https://issuer.example")]);
 
         Assert.False(cache.TryGet(Hash, out _));
         Assert.True(cache.TryGet("other-" + Hash, out _));

@@ -44,7 +44,7 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
         }
 
         var entriesBefore = fixture.ActiveEntries();
-        var outcome = await List.RevokeAsync(RevocationKind.Session, sid);
+        var outcome = await List.RevokeAsync(RevocationKind.Session, fixture.Issuer.Issuer, sid);
 
         Assert.Equal(tokens.Count, outcome.DroppedValidations);
         Assert.Equal(2, outcome.ConfirmedSilos);
@@ -66,7 +66,7 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
     {
         var subject = NewId("user_");
         var sid = NewId("sess_");
-        await List.RevokeAsync(RevocationKind.Session, sid);
+        await List.RevokeAsync(RevocationKind.Session, fixture.Issuer.Issuer, sid);
 
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
         var later = await ValidateAsync(Token(subject, sid));
@@ -84,7 +84,7 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
         var cached = Token(subject, NewId("sess_"));
         Assert.True((await ValidateAsync(cached)).IsValid);
 
-        var outcome = await List.RevokeAsync(RevocationKind.Subject, subject);
+        var outcome = await List.RevokeAsync(RevocationKind.Subject, fixture.Issuer.Issuer, subject);
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
         var signedInAgain = Token(subject, NewId("sess_"));
 
@@ -107,7 +107,7 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
         Assert.True((await ValidateAsync(revoked)).IsValid);
         Assert.True((await ValidateAsync(sibling)).IsValid);
 
-        var outcome = await List.RevokeAsync(RevocationKind.TokenHash, TokenHash.Compute(revoked));
+        var outcome = await List.RevokeAsync(RevocationKind.TokenHash, null, TokenHash.Compute(revoked));
 
         Assert.Equal(1, outcome.DroppedValidations);
         Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(revoked)).FailureReason);
@@ -119,12 +119,12 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
     {
         var subject = NewId("user_");
 
-        var outcome = await List.RevokeAsync(RevocationKind.Subject, subject);
+        var outcome = await List.RevokeAsync(RevocationKind.Subject, fixture.Issuer.Issuer, subject);
 
         Assert.All(fixture.Cluster.Silos, silo =>
         {
             var cache = silo.ServiceProvider.GetRequiredService<RevocationReplica>();
-            var candidate = new Core.Revocation.RevocationCandidate("unrelated-hash", [], subject, outcome.Record.RevokedAt);
+            var candidate = new Core.Revocation.RevocationCandidate("unrelated-hash", [], subject, outcome.Record.RevokedAt, fixture.Issuer.Issuer);
             Assert.True(cache.IsRevoked(candidate));
         });
     }
@@ -138,10 +138,10 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
 
         // As after a reactivation of the list: it no longer knows this silo, so the silo misses the notification.
         await List.UnsubscribeAsync(RevocationSubscriber.ForSilo(silo.SiloAddress).Name);
-        var outcome = await List.RevokeAsync(RevocationKind.Subject, subject);
+        var outcome = await List.RevokeAsync(RevocationKind.Subject, fixture.Issuer.Issuer, subject);
 
         Assert.Equal(2, outcome.ConfirmedSilos);
         Assert.Empty(outcome.UnconfirmedSilos);
-        Assert.True(cache.IsRevoked(new Core.Revocation.RevocationCandidate("unrelated-hash", [], subject, null)));
+        Assert.True(cache.IsRevoked(new Core.Revocation.RevocationCandidate("unrelated-hash", [], subject, null, fixture.Issuer.Issuer)));
     }
 }

@@ -37,14 +37,14 @@ public sealed class RevocationFaultTests : IAsyncLifetime
     private Task<TokenValidationResult> ValidateAsync(string token) =>
         _fixture.Grains.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token)).ValidateAsync(token);
 
-    private static RevocationCandidate SubjectToken(string subject, DateTimeOffset issuedAt) => new("unrelated-hash", [], subject, issuedAt);
+    private RevocationCandidate SubjectToken(string subject, DateTimeOffset issuedAt) => new("unrelated-hash", [], subject, issuedAt, _fixture.Issuer.Issuer);
 
     [Fact]
     public async Task Revocations_survive_a_killed_silo_hosting_the_list_and_reach_its_replacement()
     {
         var subject = NewId("user_");
         var token = Token(subject, NewId("sess_"));
-        var revoked = await List.RevokeAsync(RevocationKind.Subject, subject);
+        var revoked = await List.RevokeAsync(RevocationKind.Subject, _fixture.Issuer.Issuer, subject);
         Assert.True(Cluster.TryGetGrainContext(List.GetGrainId(), out var listContext));
         var listSilo = Cluster.Silos.Single(s => s.SiloAddress == listContext.Address.SiloAddress);
 
@@ -52,7 +52,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
         await Cluster.WaitForLivenessToStabilizeAsync();
 
         // The list comes back on the surviving silo with its revocations and the surviving silo's subscription.
-        var next = await Eventually(() => List.RevokeAsync(RevocationKind.Session, NewId("sess_")));
+        var next = await Eventually(() => List.RevokeAsync(RevocationKind.Session, _fixture.Issuer.Issuer, NewId("sess_")));
         Assert.Equal(2, next.ActiveRevocations);
         Assert.Equal(1, next.ConfirmedSilos);
         Assert.Empty(next.UnconfirmedSilos);
@@ -68,7 +68,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
     public async Task A_silo_that_joins_later_has_the_whole_list_before_it_validates_a_token()
     {
         var sid = NewId("sess_");
-        await List.RevokeAsync(RevocationKind.Session, sid);
+        await List.RevokeAsync(RevocationKind.Session, _fixture.Issuer.Issuer, sid);
 
         var joined = await Cluster.StartAdditionalSiloAsync();
         var joinedMetrics = joined.ServiceProvider.GetRequiredService<AuthCacheMetrics>();
@@ -90,7 +90,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
     public async Task A_list_that_lost_its_storage_gets_its_revocations_back_from_the_silos()
     {
         var subject = NewId("user_");
-        var revoked = await List.RevokeAsync(RevocationKind.Subject, subject);
+        var revoked = await List.RevokeAsync(RevocationKind.Subject, _fixture.Issuer.Issuer, subject);
         var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name);
         var grainId = List.GetGrainId();
         var stored = new GrainState<RevocationListState>();
@@ -119,7 +119,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
     {
         var subject = NewId("user_");
         var longLived = _fixture.Issuer.CreateToken(subject, lifetime: TimeSpan.FromHours(30), now: _fixture.Time.GetUtcNow().UtcDateTime);
-        await List.RevokeAsync(RevocationKind.Subject, subject);
+        await List.RevokeAsync(RevocationKind.Subject, _fixture.Issuer.Issuer, subject);
         Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(longLived)).FailureReason);
 
         // A token that outlives the retention (24 h by default) is accepted again once its revocation is gone:

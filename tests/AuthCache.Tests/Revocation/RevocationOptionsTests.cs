@@ -17,6 +17,9 @@ public sealed class RevocationOptionsTests
         return services.BuildServiceProvider();
     }
 
+    private const string IssuerKey = "AuthCache:Issuers:0:Issuer";
+    private const string Issuer = "https://clerk.example";
+
     private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 
     [Fact]
@@ -46,9 +49,9 @@ public sealed class RevocationOptionsTests
         var explicitSecret = NewSecret();
         var environmentSecret = NewSecret();
 
-        var fromSection = Services(new() { ["AuthCache:Webhooks:ClerkSigningSecret"] = explicitSecret });
-        var fromEnvironment = Services(new() { ["CLERK_WEBHOOK_SECRET"] = environmentSecret });
-        var both = Services(new() { ["AuthCache:Webhooks:ClerkSigningSecret"] = explicitSecret, ["CLERK_WEBHOOK_SECRET"] = environmentSecret });
+        var fromSection = Services(new() { ["AuthCache:Webhooks:ClerkSigningSecret"] = explicitSecret, [IssuerKey] = Issuer });
+        var fromEnvironment = Services(new() { ["CLERK_WEBHOOK_SECRET"] = environmentSecret, [IssuerKey] = Issuer });
+        var both = Services(new() { ["AuthCache:Webhooks:ClerkSigningSecret"] = explicitSecret, ["CLERK_WEBHOOK_SECRET"] = environmentSecret, [IssuerKey] = Issuer });
 
         Assert.Equal(explicitSecret, fromSection.GetRequiredService<IOptions<ClerkWebhookOptions>>().Value.ClerkSigningSecret);
         Assert.Equal(environmentSecret, fromEnvironment.GetRequiredService<IOptions<ClerkWebhookOptions>>().Value.ClerkSigningSecret);
@@ -66,5 +69,21 @@ public sealed class RevocationOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ClerkWebhookOptions>>().Value);
         Assert.Contains("CLERK_WEBHOOK_SECRET", error.Message);
         Assert.DoesNotContain(secret["whsec_".Length..], error.Message);
+    }
+
+    [Fact]
+    public void Webhooks_revoke_in_the_only_trusted_issuer_or_in_the_one_named_and_several_issuers_need_one_named()
+    {
+        var secret = NewSecret();
+        var one = Services(new() { ["CLERK_WEBHOOK_SECRET"] = secret, [IssuerKey] = Issuer });
+        var two = new Dictionary<string, string?> { ["CLERK_WEBHOOK_SECRET"] = secret, [IssuerKey] = Issuer, ["AuthCache:Issuers:1:Issuer"] = "https://other.example" };
+
+        Assert.Equal(Issuer, one.GetRequiredService<IOptions<ClerkWebhookOptions>>().Value.Issuer);
+        var unnamed = Assert.Throws<OptionsValidationException>(() => Services(two).GetRequiredService<IOptions<ClerkWebhookOptions>>().Value);
+        Assert.Contains("AuthCache:Webhooks:Issuer", unnamed.Message);
+        two["AuthCache:Webhooks:Issuer"] = "https://other.example";
+        Assert.Equal("https://other.example", Services(two).GetRequiredService<IOptions<ClerkWebhookOptions>>().Value.Issuer);
+        two["AuthCache:Webhooks:Issuer"] = "https://unknown.example";
+        Assert.Throws<OptionsValidationException>(() => Services(two).GetRequiredService<IOptions<ClerkWebhookOptions>>().Value);
     }
 }

@@ -29,7 +29,7 @@ public sealed class RevocationReplicaTests
         Assert.False(watch.IsRevoked());
 
         // The race no drop can cover: the revocation arrives after the grain checked, before it tracked the validation.
-        var (learned, dropped) = await replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _clock.GetUtcNow())]);
+        var (learned, dropped) = await replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _clock.GetUtcNow(), "https://issuer.example")]);
 
         Assert.Single(learned);
         Assert.Equal(0, dropped);
@@ -42,7 +42,7 @@ public sealed class RevocationReplicaTests
         var replica = TestReplica.Create(_options, _clock, _wallTime);
         var heard = new List<ReplicaChange>();
         var subscription = replica.Subscribe(new Listener(heard));
-        var record = new RevocationRecord(RevocationKind.Subject, "user_1", _clock.GetUtcNow());
+        var record = new RevocationRecord(RevocationKind.Subject, "user_1", _clock.GetUtcNow(), "https://issuer.example");
 
         await replica.LearnAsync([record]);
         await replica.LearnAsync([record]);

@@ -1,4 +1,5 @@
 using AuthCache.AspNetCore.Revocation;
+using AuthCache.Core.Options;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Primitives;
@@ -7,17 +8,26 @@ namespace AuthCache.Tests.Revocation;
 
 public sealed class RevocationRequestTests
 {
+    private const string Issuer = "https://issuer-a.example";
+    private const string OtherIssuer = "https://issuer-b.example";
+
+    private static readonly AuthCacheOptions OneIssuer = new() { Issuers = [new IssuerOptions { Issuer = Issuer }] };
+    private static readonly AuthCacheOptions TwoIssuers = new() { Issuers = [new IssuerOptions { Issuer = Issuer }, new IssuerOptions { Issuer = OtherIssuer }] };
+
     private static (RevocationTarget? Target, string? Reason) Parse(params (string Name, string[] Values)[] parameters) =>
-        RevocationRequest.Parse(parameters.Select(p => new KeyValuePair<string, StringValues>(p.Name, new StringValues(p.Values))));
+        ParseWith(OneIssuer, parameters);
+
+    private static (RevocationTarget? Target, string? Reason) ParseWith(AuthCacheOptions settings, params (string Name, string[] Values)[] parameters) =>
+        RevocationRequest.Parse(parameters.Select(p => new KeyValuePair<string, StringValues>(p.Name, new StringValues(p.Values))), settings);
 
     [Fact]
     public void Exactly_one_known_parameter_names_the_target()
     {
         var hash = TokenHash.Compute("some.token.value");
 
-        Assert.Equal(new RevocationTarget(RevocationKind.Session, "sess_1"), Parse(("sid", ["sess_1"])).Target);
-        Assert.Equal(new RevocationTarget(RevocationKind.Subject, "user_1"), Parse(("SUB", ["user_1"]), ("unrelated", ["x"])).Target);
-        Assert.Equal(new RevocationTarget(RevocationKind.TokenHash, hash), Parse(("tokenHash", [hash])).Target);
+        Assert.Equal(new RevocationTarget(RevocationKind.Session, "sess_1", Issuer), Parse(("sid", ["sess_1"])).Target);
+        Assert.Equal(new RevocationTarget(RevocationKind.Subject, "user_1", Issuer), Parse(("SUB", ["user_1"]), ("unrelated", ["x"])).Target);
+        Assert.Equal(new RevocationTarget(RevocationKind.TokenHash, hash, null), Parse(("tokenHash", [hash])).Target);
     }
 
     [Theory]
@@ -60,6 +70,19 @@ public sealed class RevocationRequestTests
     [Fact]
     public void Printable_unicode_identifiers_are_accepted()
     {
-        Assert.Equal(new RevocationTarget(RevocationKind.Subject, "usér_😀"), Parse(("sub", ["usér_😀"])).Target);
+        Assert.Equal(new RevocationTarget(RevocationKind.Subject, "usér_😀", Issuer), Parse(("sub", ["usér_😀"])).Target);
+    }
+
+    [Fact]
+    public void With_several_issuers_a_session_or_subject_names_its_issuer()
+    {
+        Assert.Equal(RevocationRequest.MissingIssuer, ParseWith(TwoIssuers, ("sid", ["sess_1"])).Reason);
+        Assert.Equal(new RevocationTarget(RevocationKind.Session, "sess_1", OtherIssuer), ParseWith(TwoIssuers, ("sid", ["sess_1"]), ("issuer", [OtherIssuer])).Target);
+        Assert.Equal(RevocationRequest.UnknownIssuer, ParseWith(TwoIssuers, ("sub", ["user_1"]), ("issuer", ["https://evil.example"])).Reason);
+        Assert.Equal(RevocationRequest.UnknownIssuer, ParseWith(OneIssuer, ("sub", ["user_1"]), ("issuer", [Issuer, OtherIssuer])).Reason);
+        Assert.Equal(RevocationRequest.UnknownIssuer, ParseWith(OneIssuer, ("sub", ["user_1"]), ("issuer", [OtherIssuer])).Reason);
+
+        var hash = TokenHash.Compute("some.token.value");
+        Assert.Equal(new RevocationTarget(RevocationKind.TokenHash, hash, null), ParseWith(TwoIssuers, ("tokenHash", [hash])).Target);
     }
 }

@@ -8,13 +8,19 @@ public sealed class RevocationSetTests
     private static readonly DateTimeOffset RevokedAt = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly RevocationPolicy Policy = new(Retention: TimeSpan.FromHours(24), ClockSkew: TimeSpan.FromSeconds(5));
 
-    private static RevocationCandidate Token(string hash = "hash-1", string? sid = "sess_1", string? sub = "user_1", DateTimeOffset? issuedAt = null) =>
-        new(hash, sid is null ? [] : [sid], sub, issuedAt);
+    private const string Issuer = "https://issuer-a.example";
+    private const string OtherIssuer = "https://issuer-b.example";
+
+    private static RevocationCandidate Token(string hash = "hash-1", string? sid = "sess_1", string? sub = "user_1", DateTimeOffset? issuedAt = null, string issuer = Issuer) =>
+        new(hash, sid is null ? [] : [sid], sub, issuedAt, issuer);
+
+    private static RevocationRecord Record(RevocationKind kind, string value, DateTimeOffset revokedAt) =>
+        new(kind, value, revokedAt, kind == RevocationKind.TokenHash ? null : Issuer);
 
     private static RevocationSet SetWith(RevocationKind kind, string value)
     {
         var set = new RevocationSet();
-        Assert.True(set.Add(new RevocationRecord(kind, value, RevokedAt)));
+        Assert.True(set.Add(Record(kind, value, RevokedAt)));
         return set;
     }
 
@@ -84,23 +90,23 @@ public sealed class RevocationSetTests
     {
         var set = SetWith(RevocationKind.Subject, "user_1");
 
-        Assert.False(set.Add(new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt.AddMinutes(-5))));
-        Assert.True(set.Add(new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt.AddMinutes(5))));
+        Assert.False(set.Add(Record(RevocationKind.Subject, "user_1", RevokedAt.AddMinutes(-5))));
+        Assert.True(set.Add(Record(RevocationKind.Subject, "user_1", RevokedAt.AddMinutes(5))));
 
-        Assert.Equal(RevokedAt.AddMinutes(5), set.Find(RevocationKind.Subject, "user_1")!.RevokedAt);
+        Assert.Equal(RevokedAt.AddMinutes(5), set.Find(RevocationKind.Subject, Issuer, "user_1")!.RevokedAt);
         Assert.True(set.IsRevoked(Token(issuedAt: RevokedAt.AddMinutes(3)), RevokedAt.AddMinutes(10), Policy));
     }
 
     [Fact]
     public void Covers_applies_one_record_with_the_same_rules_as_the_set()
     {
-        var subject = new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt);
+        var subject = Record(RevocationKind.Subject, "user_1", RevokedAt);
         var now = RevokedAt.AddMinutes(1);
 
         Assert.True(RevocationSet.Covers(subject, Token(issuedAt: RevokedAt.AddMinutes(-1)), now, Policy));
         Assert.False(RevocationSet.Covers(subject, Token(issuedAt: RevokedAt.AddMinutes(1)), now, Policy));
-        Assert.True(RevocationSet.Covers(new RevocationRecord(RevocationKind.Session, "sess_1", RevokedAt), Token(), now, Policy));
-        Assert.False(RevocationSet.Covers(new RevocationRecord(RevocationKind.Session, "sess_1", RevokedAt), Token(), RevokedAt + Policy.Retention, Policy));
+        Assert.True(RevocationSet.Covers(Record(RevocationKind.Session, "sess_1", RevokedAt), Token(), now, Policy));
+        Assert.False(RevocationSet.Covers(Record(RevocationKind.Session, "sess_1", RevokedAt), Token(), RevokedAt + Policy.Retention, Policy));
     }
 
     [Theory]
@@ -121,5 +127,26 @@ public sealed class RevocationSetTests
         Assert.Equal(["sess_1", "sess_2"], candidate.SessionIds);
         Assert.Equal("user_1", candidate.Subject);
         Assert.Equal(readable ? DateTimeOffset.FromUnixTimeSeconds(1893499200) : null, candidate.IssuedAt);
+    }
+
+    [Fact]
+    public void A_session_or_subject_of_one_issuer_is_not_the_same_name_at_another_issuer()
+    {
+        var now = RevokedAt.AddMinutes(1);
+        var sessions = SetWith(RevocationKind.Session, "sess_1");
+        var subjects = SetWith(RevocationKind.Subject, "user_1");
+
+        Assert.True(sessions.IsRevoked(Token(), now, Policy));
+        Assert.False(sessions.IsRevoked(Token(issuer: OtherIssuer), now, Policy));
+        Assert.False(subjects.IsRevoked(Token(sid: null, issuedAt: RevokedAt.AddMinutes(-1), issuer: OtherIssuer), now, Policy));
+        Assert.False(RevocationSet.Covers(Record(RevocationKind.Subject, "user_1", RevokedAt), Token(issuer: OtherIssuer), now, Policy));
+    }
+
+    [Fact]
+    public void A_token_hash_is_revoked_whatever_the_tokens_issuer()
+    {
+        var set = SetWith(RevocationKind.TokenHash, "hash-1");
+
+        Assert.True(set.IsRevoked(Token(sid: null, sub: null, issuer: OtherIssuer), RevokedAt.AddMinutes(1), Policy));
     }
 }

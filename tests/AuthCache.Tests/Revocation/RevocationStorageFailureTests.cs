@@ -25,6 +25,8 @@ public sealed class RevocationStorageFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    private const string Issuer = "https://issuer.example";
+
     private IRevocationListGrain List => _cluster.Client.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
 
     // The fault grain is keyed by the state's name ("revocations", the list's persistent state).
@@ -36,13 +38,13 @@ public sealed class RevocationStorageFailureTests : IAsyncLifetime
         var subject = "user_" + Guid.NewGuid().ToString("N");
         await Faults.AddFaultOnWrite(List.GetGrainId(), new InvalidOperationException("storage is down"));
 
-        var failed = await List.RevokeAsync(RevocationKind.Subject, subject);
-        var next = await List.RevokeAsync(RevocationKind.Session, "sess_" + Guid.NewGuid().ToString("N"));
+        var failed = await List.RevokeAsync(RevocationKind.Subject, Issuer, subject);
+        var next = await List.RevokeAsync(RevocationKind.Session, Issuer, "sess_" + Guid.NewGuid().ToString("N"));
 
         Assert.False(failed.Persisted);
         Assert.Equal(2, failed.ConfirmedSilos);
         Assert.All(_cluster.Silos, silo => Assert.True(silo.ServiceProvider.GetRequiredService<RevocationReplica>()
-            .IsRevoked(new RevocationCandidate("unrelated-hash", [], subject, failed.Record.RevokedAt))));
+            .IsRevoked(new RevocationCandidate("unrelated-hash", [], subject, failed.Record.RevokedAt, Issuer))));
         Assert.True(next.Persisted);
         Assert.Equal(2, next.ActiveRevocations);
     }
@@ -50,10 +52,10 @@ public sealed class RevocationStorageFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_write_conflict_is_merged_and_written_again()
     {
-        await List.RevokeAsync(RevocationKind.Session, "sess_" + Guid.NewGuid().ToString("N"));
+        await List.RevokeAsync(RevocationKind.Session, Issuer, "sess_" + Guid.NewGuid().ToString("N"));
         await Faults.AddFaultOnWrite(List.GetGrainId(), new InconsistentStateException("another writer"));
 
-        var outcome = await List.RevokeAsync(RevocationKind.Subject, "user_" + Guid.NewGuid().ToString("N"));
+        var outcome = await List.RevokeAsync(RevocationKind.Subject, Issuer, "user_" + Guid.NewGuid().ToString("N"));
 
         Assert.True(outcome.Persisted);
         Assert.Equal(2, outcome.ActiveRevocations);
