@@ -43,10 +43,11 @@ public static class AuthCacheAuthenticationBuilderExtensions
     }
 
     /// <summary>
-    /// The admin key scheme (<c>X-Admin-Key</c> header or HTTP Basic with the key as password) and the
-    /// <see cref="AuthCacheDefaults.AdminPolicy"/> policy, which also accepts a token with the admin role when
-    /// the cached scheme is registered. Refused admin requests are audited. Enough on its own for a host that
-    /// only serves admin pages, such as a silo host's dashboard.
+    /// The admin key scheme (<c>X-Admin-Key</c> header; HTTP Basic with the key as password only to open the
+    /// dashboard) and the <see cref="AuthCacheDefaults.AdminPolicy"/> policy, which also accepts a token of an admin
+    /// issuer with the configured admin role when the cached scheme is registered. State-changing admin requests sent
+    /// by a browser for another website are refused, and refused admin requests are audited. Enough on its own for a
+    /// host that only serves admin pages, such as a silo host's dashboard.
     /// </summary>
     public static AuthenticationBuilder AddAuthCacheAdmin(this AuthenticationBuilder builder)
     {
@@ -56,11 +57,12 @@ public static class AuthCacheAuthenticationBuilderExtensions
             return builder;
         }
 
-        services.AddOptions<AuthCacheAdminOptions>().BindConfiguration(AuthCacheAdminOptions.SectionName);
+        services.AddOptions<AuthCacheAdminOptions>().BindConfiguration(AuthCacheAdminOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthCacheAdminOptions>, AuthCacheAdminOptionsValidator>());
         builder.AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AuthCacheDefaults.AdminKeyScheme, null);
         services.AddSingleton<AdminAuditLog>();
         services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuditingAuthorizationResultHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuthorizationResultHandler>();
         services.AddAuthorization();
 
         // The scheme list is decided once all schemes are registered, whatever the order of the calls.

@@ -1,10 +1,14 @@
 namespace AuthCache.GrainInterfaces;
 
-/// <summary>The user profile of one subject from the identity provider's user API, cached for the profile TTL.</summary>
+/// <summary>
+/// The user profile of one subject of one issuer from the identity provider's user API, cached for the profile TTL.
+/// Keyed by issuer and subject (<c>UserProfileKey</c>); only the issuer whose users the configured secret key reads
+/// ever gets one.
+/// </summary>
 [Alias("AuthCache.IUserProfileGrain")]
 public interface IUserProfileGrain : IGrainWithStringKey
 {
-    /// <summary>The profile, or null when it cannot be had (profiles off, upstream failure, unknown user).</summary>
+    /// <summary>The profile, or null when it cannot be had (profiles off, another issuer, upstream failure, unknown user).</summary>
     [Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();
 

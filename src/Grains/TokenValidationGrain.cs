@@ -85,7 +85,7 @@ public sealed partial class TokenValidationGrain(
 
         var settings = options.CurrentValue;
         var cacheUntil = Min(now + settings.TokenCacheTtl, result.ExpiresAt!.Value);
-        result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Subject) };
+        result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Issuer, result.Subject) };
         if (watch.IsRevoked())
         {
             return RejectRevoked(RevocationCheckPath.Validation);
@@ -161,16 +161,21 @@ public sealed partial class TokenValidationGrain(
         }
     }
 
-    private async Task<UserProfile?> GetProfileAsync(string? subject)
+    // Only the issuer whose users the secret key reads gets a profile: another issuer's subject names someone else.
+    private async Task<UserProfile?> GetProfileAsync(string? issuer, string? subject)
     {
-        if (subject is null || !options.CurrentValue.UserProfiles.Enabled)
+        var settings = options.CurrentValue;
+        if (subject is null
+            || issuer is null
+            || !settings.UserProfiles.Enabled
+            || !string.Equals(issuer, settings.UserProfiles.ResolveIssuer(settings.Issuers), StringComparison.Ordinal))
         {
             return null;
         }
 
         try
         {
-            return await GrainFactory.GetGrain<IUserProfileGrain>(subject).GetProfileAsync();
+            return await GrainFactory.GetGrain<IUserProfileGrain>(Core.Profiles.UserProfileKey.Create(issuer, subject)).GetProfileAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

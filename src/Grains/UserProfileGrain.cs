@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace AuthCache.Grains;
 
 /// <summary>
-/// One user's profile for the whole cluster: the many short-lived tokens of a user cost one upstream call per
-/// TTL. Not reentrant, so concurrent first requests share one fetch. After a failure the last known profile
-/// (or none) is served until the backoff passes.
+/// One user's profile for the whole cluster, keyed by <see cref="UserProfileKey"/>: the many short-lived tokens of
+/// a user cost one upstream call per TTL. Not reentrant, so concurrent first requests share one fetch. After a
+/// failure the last known profile (or none) is served until the backoff passes. A key of any issuer but the one the
+/// secret key reads (<c>AuthCache:UserProfiles:Issuer</c>) gets nothing and fetches nothing.
 /// </summary>
 public sealed class UserProfileGrain(
     UserProfileClient client,
@@ -27,7 +28,16 @@ public sealed class UserProfileGrain(
     public async Task<UserProfile?> GetProfileAsync()
     {
         var now = clock.UtcNow;
-        var settings = options.CurrentValue.UserProfiles;
+        var configured = options.CurrentValue;
+        var settings = configured.UserProfiles;
+        if (!UserProfileKey.TryParse(this.GetPrimaryKeyString(), out var issuer, out var subject)
+            || !string.Equals(issuer, settings.ResolveIssuer(configured.Issuers), StringComparison.Ordinal))
+        {
+            Release();
+            DeactivateOnIdle();
+            return null;
+        }
+
         if (_profile is not null && now < _freshUntil)
         {
             metrics.ProfileCacheHit();
@@ -39,7 +49,7 @@ public sealed class UserProfileGrain(
             return _profile;
         }
 
-        var fetched = await client.FetchAsync(this.GetPrimaryKeyString());
+        var fetched = await client.FetchAsync(subject);
         if (fetched is null)
         {
             _retryAfter = clock.UtcNow + settings.FailureBackoff;

@@ -1,15 +1,25 @@
+using AuthCache.AspNetCore.Admin;
 using AuthCache.Core.Options;
 using AuthCache.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AuthCache.ApiHost.Development;
 
 public static partial class DevelopmentIssuerExtensions
 {
+    /// <summary>The admin key of a host whose only trusted issuer is its development issuer (appsettings.Development.json).</summary>
+    internal const string AdminKeySetting = "DevelopmentIssuer:AdminKey";
+
+    /// <summary>The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same condition.</summary>
+    internal const string AdminRoleSetting = "DevelopmentIssuer:AdminRole";
+
     /// <summary>
     /// In Development with no issuer configured (neither <c>AuthCache:Issuers</c> nor the Clerk variables),
     /// trusts a local <see cref="DevelopmentIssuer"/> served by this host. When the configured issuers name this
     /// host's development issuer (<c>{this host}/dev/issuer</c>), it is served too, so the silos and other API
-    /// hosts of a local cluster can trust it. Never outside Development.
+    /// hosts of a local cluster can trust it. While it is the only trusted issuer, <see cref="AdminKeySetting"/> and
+    /// <see cref="AdminRoleSetting"/> stand in for an unset <c>AuthCache:Admin:ApiKey</c> and <c>Role</c>. Never
+    /// outside Development.
     /// </summary>
     public static WebApplicationBuilder AddDevelopmentIssuer(this WebApplicationBuilder builder)
     {
@@ -40,7 +50,34 @@ public static partial class DevelopmentIssuerExtensions
                 options.Issuers.Add(new IssuerOptions { Issuer = issuer.Issuer, RequireHttps = false });
             }
         });
+        AddDevelopmentAdmin(builder, issuer.Issuer);
         return builder;
+    }
+
+    // The development key and role are public knowledge and anyone may mint this issuer's tokens: they must never
+    // open a host that also trusts a real issuer.
+    private static void AddDevelopmentAdmin(WebApplicationBuilder builder, string developmentIssuer)
+    {
+        var adminKey = builder.Configuration[AdminKeySetting];
+        var adminRole = builder.Configuration[AdminRoleSetting];
+        builder.Services.AddOptions<AuthCacheAdminOptions>().PostConfigure<IOptions<AuthCacheOptions>>((admin, cache) =>
+        {
+            var trusted = cache.Value.Issuers;
+            if (trusted.Count != 1 || !string.Equals(trusted[0].Issuer, developmentIssuer, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (string.IsNullOrEmpty(admin.ApiKey))
+            {
+                admin.ApiKey = adminKey;
+            }
+
+            if (string.IsNullOrEmpty(admin.Role))
+            {
+                admin.Role = adminRole;
+            }
+        });
     }
 
     public static WebApplication MapDevelopmentIssuer(this WebApplication app)

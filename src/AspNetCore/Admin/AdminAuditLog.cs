@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace AuthCache.AspNetCore.Admin;
 
 /// <summary>
-/// The audit trail of admin actions: who (<c>admin-key</c>, or the admin token's <c>sub</c>), what, and the
+/// The audit trail of admin actions: who (<c>admin-key</c>, or the admin token's <c>sub@iss</c>), what, and the
 /// outcome, under stable event ids so log pipelines can route them. Never a key, a token or a password.
 /// </summary>
 public sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
@@ -13,26 +13,31 @@ public sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
     public const int ActionEventId = 6001;
     public const int DeniedEventId = 6002;
 
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+
     private const int MaxPathLength = 200;
 
     public void Performed(HttpContext context, string action, string outcome, string detail = "") =>
         LogAction(logger, Actor(context.User), action, outcome, detail);
 
-    public void Denied(HttpContext context, int statusCode)
+    /// <param name="outcome"><see cref="Unauthenticated"/>, <see cref="Forbidden"/>, or the reason code of a refused cross-site request.</param>
+    public void Denied(HttpContext context, string outcome)
     {
         var path = context.Request.Path.Value ?? "";
         var action = context.Request.Method + " " + (path.Length > MaxPathLength ? path[..MaxPathLength] : path);
-        LogDenied(logger, Actor(context.User), action, statusCode == StatusCodes.Status403Forbidden ? "forbidden" : "unauthenticated");
+        LogDenied(logger, Actor(context.User), action, outcome);
     }
 
     private static string Actor(ClaimsPrincipal user)
     {
-        if (user.HasClaim(AdminKeyAuthenticationHandler.AdminKeyClaimType, "true"))
+        if (AdminKeyAuthenticationHandler.IsAdminKey(user))
         {
             return AdminKeyAuthenticationHandler.AdminKeyActor;
         }
 
-        return user.FindFirst("sub")?.Value is { Length: > 0 } subject ? subject : "anonymous";
+        // A subject is unique only within its issuer.
+        return user.FindFirst("sub") is { Value.Length: > 0 } subject ? subject.Value + "@" + subject.Issuer : "anonymous";
     }
 
     [LoggerMessage(EventId = ActionEventId, EventName = "AdminAction", Level = LogLevel.Information,

@@ -13,7 +13,9 @@ namespace AuthCache.AspNetCore.Admin;
 /// <summary>
 /// Authenticates the admin key against <c>AuthCache:Admin:ApiKey</c> in constant time, from the
 /// <c>X-Admin-Key</c> header or, so a browser can open the dashboard, from HTTP Basic credentials whose
-/// password is the key (the user name is not checked). Its challenge asks for Basic credentials.
+/// password is the key (the user name is not checked). A browser replays Basic credentials on any request to the
+/// site, including one another website makes it send, so they count only for a GET or HEAD of an endpoint marked
+/// with <see cref="AdminBasicCredentialsMetadata"/> (the dashboard), and only there does the challenge ask for them.
 /// </summary>
 public sealed class AdminKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -45,6 +47,11 @@ public sealed class AdminKeyAuthenticationHandler(
         }
         else if (BasicPassword(Request) is { } basic)
         {
+            if (!AcceptsBasicCredentials(Context))
+            {
+                return Task.FromResult(AuthenticateResult.Fail("basic_credentials_not_accepted"));
+            }
+
             if (!basic.Valid)
             {
                 return Task.FromResult(AuthenticateResult.Fail("invalid_basic_credentials"));
@@ -69,9 +76,35 @@ public sealed class AdminKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Basic realm=\"{BasicRealm}\", charset=\"UTF-8\"");
+        if (AcceptsBasicCredentials(Context))
+        {
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Basic realm=\"{BasicRealm}\", charset=\"UTF-8\"");
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Whether <paramref name="user"/> was authenticated by the admin key. The marker claim alone proves nothing: a
+    /// token may carry a claim of any name, so only the admin key scheme's own identity counts.
+    /// </summary>
+    public static bool IsAdminKey(ClaimsPrincipal user)
+    {
+        foreach (var identity in user.Identities)
+        {
+            if (string.Equals(identity.AuthenticationType, AuthCacheDefaults.AdminKeyScheme, StringComparison.Ordinal)
+                && identity.HasClaim(AdminKeyClaimType, "true"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AcceptsBasicCredentials(HttpContext context) =>
+        (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        && context.GetEndpoint()?.Metadata.GetMetadata<AdminBasicCredentialsMetadata>() is not null;
 
     /// <summary>The password of an <c>Authorization: Basic</c> header; null when the header is absent or of another scheme.</summary>
     private static (bool Valid, string? Password)? BasicPassword(HttpRequest request)

@@ -1,22 +1,43 @@
+using AuthCache.Core.Options;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore.Admin;
 
-/// <summary>Met by a valid <c>X-Admin-Key</c>, or by a validated token carrying the configured admin role.</summary>
+/// <summary>
+/// Met by a valid admin key, or by a validated token of an admin issuer (<c>AuthCache:Admin:Issuers</c>) carrying
+/// the configured admin role. No role configured: only the key.
+/// </summary>
 public sealed class AdminRequirement : IAuthorizationRequirement;
 
-internal sealed class AdminRequirementHandler(IOptionsMonitor<AuthCacheAdminOptions> options) : AuthorizationHandler<AdminRequirement>
+internal sealed class AdminRequirementHandler(
+    IOptionsMonitor<AuthCacheAdminOptions> options,
+    IOptionsMonitor<AuthCacheOptions> cacheOptions) : AuthorizationHandler<AdminRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AdminRequirement requirement)
     {
-        var admin = options.CurrentValue;
-        if (context.User.HasClaim(AdminKeyAuthenticationHandler.AdminKeyClaimType, "true")
-            || context.User.HasClaim(admin.RoleClaim, admin.Role))
+        if (AdminKeyAuthenticationHandler.IsAdminKey(context.User) || HasAdminRole(context))
         {
             context.Succeed(requirement);
         }
 
         return Task.CompletedTask;
+    }
+
+    // A token's claims carry its validated issuer (Claim.Issuer), so an admin role stated by another trusted issuer
+    // never counts.
+    private bool HasAdminRole(AuthorizationHandlerContext context)
+    {
+        var admin = options.CurrentValue;
+        if (string.IsNullOrEmpty(admin.Role))
+        {
+            return false;
+        }
+
+        var issuers = admin.AdminTokenIssuers(cacheOptions.CurrentValue);
+        return context.User.HasClaim(c =>
+            string.Equals(c.Type, admin.RoleClaim, StringComparison.Ordinal)
+            && string.Equals(c.Value, admin.Role, StringComparison.Ordinal)
+            && issuers.Contains(c.Issuer, StringComparer.Ordinal));
     }
 }

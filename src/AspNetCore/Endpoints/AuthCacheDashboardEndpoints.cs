@@ -16,7 +16,8 @@ public static class AuthCacheDashboardEndpoints
     /// <summary>
     /// The Orleans Dashboard of this host's silo at <paramref name="routePrefix"/>, behind the admin policy
     /// (<c>X-Admin-Key</c>, HTTP Basic with the admin key as password, or an admin token); an anonymous
-    /// browser gets a Basic challenge. Opening the dashboard is audited. Nothing is mapped when
+    /// browser gets a Basic challenge. It is the one place Basic credentials count, and it only reads (GET and
+    /// HEAD). Opening the dashboard is audited. Nothing is mapped when
     /// <c>AuthCache:Dashboard:Enabled</c> is false. Needs a silo with the dashboard (<c>AddAuthCacheGrains</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapAuthCacheDashboard(this IEndpointRouteBuilder endpoints, string routePrefix = DefaultRoutePrefix)
@@ -32,6 +33,7 @@ public static class AuthCacheDashboardEndpoints
         var pages = new[] { routePrefix + "/", routePrefix + "/index.html" };
         endpoints.MapOrleansDashboard(routePrefix)
             .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
+            .WithMetadata(AdminBasicCredentialsMetadata.Instance)
             .AddEndpointFilter(async (context, next) =>
             {
                 // The page polls its API every second: only opening it is an action worth auditing.

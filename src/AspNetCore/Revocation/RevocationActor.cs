@@ -12,7 +12,7 @@ public static class RevocationActor
     /// <summary><c>admin-key</c>, or <c>token:{sub}</c> for an admin-role token.</summary>
     public static string From(ClaimsPrincipal user)
     {
-        if (user.HasClaim(AdminKeyAuthenticationHandler.AdminKeyClaimType, "true"))
+        if (AdminKeyAuthenticationHandler.IsAdminKey(user))
         {
             return AdminKey;
         }

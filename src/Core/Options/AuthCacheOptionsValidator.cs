@@ -56,6 +56,8 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             ValidateIssuer(failures, options.Issuers[i], $"AuthCache:Issuers:{i}", seen);
         }
 
+        ValidateProfileIssuer(failures, options);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -82,6 +84,30 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             && (issuerUri.Scheme != Uri.UriSchemeHttps || issuer.ResolveJwksUri().Scheme != Uri.UriSchemeHttps))
         {
             failures.Add($"{path}: issuer and JWKS URI must use https (set RequireHttps=false only for a local development issuer).");
+        }
+    }
+
+    // The secret key reads one Clerk instance's users: with several trusted issuers, which one must be said, or a
+    // subject of one issuer would get the profile of the other's user of the same id.
+    private static void ValidateProfileIssuer(List<string> failures, AuthCacheOptions options)
+    {
+        if (!options.UserProfiles.Enabled || options.Issuers.Count == 0)
+        {
+            return;
+        }
+
+        var issuer = options.UserProfiles.ResolveIssuer(options.Issuers);
+        if (issuer is null)
+        {
+            failures.Add(
+                $"AuthCache:UserProfiles:SecretKey is set and {options.Issuers.Count} issuers are trusted: set AuthCache:UserProfiles:Issuer to the one "
+                + $"whose Clerk instance the secret key belongs to (one of {string.Join(", ", options.Issuers.Select(i => i.Issuer))}).");
+        }
+        else if (options.FindIssuer(issuer) is null)
+        {
+            failures.Add(
+                $"AuthCache:UserProfiles:Issuer '{issuer}' (set, or taken from the Clerk domain or publishable key) is not a trusted issuer: "
+                + "set it to the AuthCache:Issuers entry whose Clerk instance the secret key belongs to.");
         }
     }
 

@@ -8,7 +8,8 @@ namespace AuthCache.Core.Options;
 /// Accepts the Python system's environment variables so a deployment can switch without renaming its secrets:
 /// <c>CLERK_SECRET_KEY</c>, <c>NEXT_PUBLIC_CLERK_DOMAIN</c> / <c>CLERK_DOMAIN</c>, and
 /// <c>NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY</c> (whose payload is the base64 of <c>{domain}$</c>).
-/// Explicit <c>AuthCache</c> settings win.
+/// Explicit <c>AuthCache</c> settings win. The Clerk domain also names the issuer whose users the secret key reads
+/// (<c>AuthCache:UserProfiles:Issuer</c>), unless that is set.
 /// </summary>
 internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<AuthCacheOptions>
 {
@@ -20,16 +21,22 @@ internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration)
             options.UserProfiles.SecretKey = secretKey;
         }
 
-        if (options.Issuers.Count > 0)
+        var domain = FirstNonEmpty(configuration["NEXT_PUBLIC_CLERK_DOMAIN"], configuration["CLERK_DOMAIN"])
+            ?? DomainFromPublishableKey(configuration["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"]);
+        if (domain is null)
         {
             return;
         }
 
-        var domain = FirstNonEmpty(configuration["NEXT_PUBLIC_CLERK_DOMAIN"], configuration["CLERK_DOMAIN"])
-            ?? DomainFromPublishableKey(configuration["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"]);
-        if (domain is not null)
+        var clerkIssuer = "https://" + domain.Trim().TrimEnd('/');
+        if (options.Issuers.Count == 0)
         {
-            options.Issuers.Add(new IssuerOptions { Issuer = "https://" + domain.Trim().TrimEnd('/') });
+            options.Issuers.Add(new IssuerOptions { Issuer = clerkIssuer });
+        }
+
+        if (options.UserProfiles.Enabled && string.IsNullOrWhiteSpace(options.UserProfiles.Issuer))
+        {
+            options.UserProfiles.Issuer = clerkIssuer;
         }
     }
 

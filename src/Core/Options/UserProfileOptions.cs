@@ -8,10 +8,20 @@ public sealed class UserProfileOptions
     /// <summary>Clerk secret key (<c>sk_…</c>); profiles are fetched only when it is set. Never logged.</summary>
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// The trusted issuer whose users the secret key reads: only its tokens get a profile, since another issuer's
+    /// <c>sub</c> names someone else. Unset: the Clerk domain or publishable key's issuer, else the only trusted issuer.
+    /// </summary>
+    public string? Issuer { get; set; }
+
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a failed fetch is remembered, so a broken upstream is not asked on every token.</summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
+
+    /// <summary>The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of <paramref name="trusted"/>; null when neither says.</summary>
+    public string? ResolveIssuer(IReadOnlyList<IssuerOptions> trusted) =>
+        !string.IsNullOrWhiteSpace(Issuer) ? Issuer : trusted.Count == 1 ? trusted[0].Issuer : null;
 }

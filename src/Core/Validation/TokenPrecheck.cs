@@ -15,7 +15,8 @@ public readonly record struct PrecheckResult(string? FailureReason, JsonWebToken
 
 /// <summary>
 /// Cheap structural checks that reject garbage before anything is hashed, cached or sent to a grain: size,
-/// shape, header, algorithm, issuer and lifetime. Signatures are checked later by <see cref="TokenValidator"/>.
+/// shape, header, algorithm, issuer and lifetime (<c>exp</c>, <c>nbf</c>, and an <c>iat</c> in the future).
+/// Signatures and the strict JSON rules are checked later by <see cref="TokenValidator"/>.
 /// </summary>
 public static class TokenPrecheck
 {
@@ -102,6 +103,13 @@ public static class TokenPrecheck
 
         var notBefore = jwt.ValidFrom;
         if (notBefore != DateTime.MinValue && new DateTimeOffset(notBefore, TimeSpan.Zero) - options.ClockSkew > now)
+        {
+            return PrecheckResult.Fail(AuthFailureReason.NotYetValid);
+        }
+
+        // Clerk's SDK refuses a token issued in the future too: no issuer with a sane clock mints one.
+        var issuedAt = jwt.IssuedAt;
+        if (issuedAt != DateTime.MinValue && new DateTimeOffset(issuedAt, TimeSpan.Zero) - options.ClockSkew > now)
         {
             return PrecheckResult.Fail(AuthFailureReason.NotYetValid);
         }

@@ -10,9 +10,9 @@ using CacheResult = AuthCache.GrainInterfaces.TokenValidationResult;
 namespace AuthCache.Core.Validation;
 
 /// <summary>
-/// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the issuer's keys (one
-/// refresh when the <c>kid</c> is unknown), signature, lifetime with clock skew, audience and Clerk's
-/// <c>azp</c>. Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
+/// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the strict JSON rules
+/// (<see cref="StrictTokenJson"/>), the issuer's keys (one refresh when the <c>kid</c> is unknown), signature,
+/// lifetime with clock skew, audience and Clerk's <c>azp</c>. Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
 /// </summary>
 public sealed partial class TokenValidator(
     IOptionsMonitor<AuthCacheOptions> options,
@@ -33,6 +33,11 @@ public sealed partial class TokenValidator(
         if (!precheck.Passed)
         {
             return Rejected(precheck.FailureReason!);
+        }
+
+        if (!StrictTokenJson.IsStrict(token))
+        {
+            return Rejected(AuthFailureReason.Malformed);
         }
 
         var jwt = precheck.Token!;

@@ -26,7 +26,8 @@ public sealed class AdminEndpointAccessTests(ApiHostFixture fixture)
         var badToken = await fixture.Http.SendAsync(new HttpMethod(method), Route(path), bearer: fixture.Issuer.CreateToken("user_x", now: DateTime.UtcNow.AddHours(-3)));
 
         Assert.All([anonymous, wrongKey, wrongBasic, badToken], r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
-        Assert.Contains(anonymous.Headers.WwwAuthenticate, h => h.Scheme == "Basic");
+        // Only the dashboard, the one place Basic credentials count, makes a browser prompt for them.
+        Assert.Equal(path.StartsWith("/dashboard", StringComparison.Ordinal), anonymous.Headers.WwwAuthenticate.Any(h => h.Scheme == "Basic"));
     }
 
     [Theory]
@@ -40,15 +41,44 @@ public sealed class AdminEndpointAccessTests(ApiHostFixture fixture)
 
     [Theory]
     [MemberData(nameof(AdminRoutes))]
-    public async Task Admin_route_serves_the_admin_key_basic_credentials_and_admin_tokens(string method, string path)
+    public async Task Admin_route_serves_the_admin_key_and_admin_tokens(string method, string path)
     {
-        var adminToken = fixture.Issuer.CreateToken("user_route_admin", extraClaims: new Dictionary<string, object> { ["role"] = "admin" });
+        var adminToken = fixture.Issuer.CreateToken("user_route_admin", extraClaims: new Dictionary<string, object> { ["role"] = ApiHostFixture.AdminRole });
 
         var byHeader = await fixture.Http.SendAsync(new HttpMethod(method), Route(path), adminKey: ApiHostFixture.AdminKey);
-        var byBasic = await fixture.Http.SendBasicAsync(new HttpMethod(method), Route(path), "admin", ApiHostFixture.AdminKey);
         var byToken = await fixture.Http.SendAsync(new HttpMethod(method), Route(path), bearer: adminToken);
 
-        Assert.All([byHeader, byBasic, byToken], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All([byHeader, byToken], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+
+    [Theory]
+    [MemberData(nameof(AdminRoutes))]
+    public async Task Basic_credentials_with_the_admin_key_open_only_the_dashboard(string method, string path)
+    {
+        var byBasic = await fixture.Http.SendBasicAsync(new HttpMethod(method), Route(path), "admin", ApiHostFixture.AdminKey);
+
+        Assert.Equal(path.StartsWith("/dashboard", StringComparison.Ordinal) ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, byBasic.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admin_role_stated_by_a_trusted_issuer_that_is_not_an_admin_issuer_is_refused_with_403()
+    {
+        var otherIssuerAdmin = fixture.Issuer.CreateToken("user_other_issuer_admin", issuer: fixture.AudienceIssuer, audience: ApiHostFixture.Audience, extraClaims: new Dictionary<string, object> { ["role"] = ApiHostFixture.AdminRole });
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/me", otherIssuerAdmin)).StatusCode);
+
+        var response = await fixture.Http.GetAsync("/api/v1/cache/stats", bearer: otherIssuerAdmin);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_carrying_the_admin_key_marker_claim_is_not_an_admin()
+    {
+        var marked = fixture.Issuer.CreateToken("user_marker", extraClaims: new Dictionary<string, object> { [AuthCache.AspNetCore.Admin.AdminKeyAuthenticationHandler.AdminKeyClaimType] = "true" });
+
+        var response = await fixture.Http.GetAsync("/api/v1/cache/stats", bearer: marked);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]

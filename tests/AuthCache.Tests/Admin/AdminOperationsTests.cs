@@ -82,17 +82,17 @@ public sealed class AdminOperationsTests(ApiHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.PostAsync("/api/v1/cache/cleanup", adminKey: ApiHostFixture.AdminKey)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.PostAsync("/api/v1/cache/jwks/refresh?issuer=" + Uri.EscapeDataString(fixture.Issuer.Issuer), bearer: adminToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.SendBasicAsync(HttpMethod.Get, "/api/v1/cache/stats", "ops", ApiHostFixture.AdminKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/cache/stats", adminKey: ApiHostFixture.AdminKey)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Http.PostAsync("/api/v1/cache/cleanup?scope=all", bearer: plainToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Http.SendBasicAsync(HttpMethod.Post, "/api/v1/cache/cleanup", "ops", "guess-" + ApiHostFixture.AdminKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Http.PostAsync("/api/v1/cache/cleanup", adminKey: "guess-" + ApiHostFixture.AdminKey)).StatusCode);
 
         var lines = fixture.Logs.Lines.ToArray();
         var performed = lines.Where(l => l.Contains("AdminAuditLog[6001]", StringComparison.Ordinal)).ToArray();
         var denied = lines.Where(l => l.Contains("AdminAuditLog[6002]", StringComparison.Ordinal)).ToArray();
         Assert.Contains(performed, l => l.Contains("Admin action cache.cleanup by admin-key: success", StringComparison.Ordinal));
-        Assert.Contains(performed, l => l.Contains($"Admin action jwks.refresh by {subject}: success", StringComparison.Ordinal));
+        Assert.Contains(performed, l => l.Contains($"Admin action jwks.refresh by {subject}@{fixture.Issuer.Issuer}: success", StringComparison.Ordinal));
         Assert.Contains(performed, l => l.Contains("Admin action cache.stats by admin-key: success", StringComparison.Ordinal));
-        Assert.Contains(denied, l => l.Contains($"Admin action POST /api/v1/cache/cleanup denied to {plainSubject}: forbidden", StringComparison.Ordinal));
+        Assert.Contains(denied, l => l.Contains($"Admin action POST /api/v1/cache/cleanup denied to {plainSubject}@{fixture.Issuer.Issuer}: forbidden", StringComparison.Ordinal));
         Assert.Contains(denied, l => l.Contains("Admin action POST /api/v1/cache/cleanup denied to anonymous: unauthenticated", StringComparison.Ordinal));
         foreach (var secret in new[] { ApiHostFixture.AdminKey, adminToken.Split('.')[2], plainToken.Split('.')[2] })
         {

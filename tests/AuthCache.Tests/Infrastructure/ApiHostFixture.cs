@@ -19,6 +19,9 @@ public sealed class ApiHostFixture : IAsyncLifetime
     public const string AuthorizedParty = "https://app.example";
     public const string Audience = "api://authcache";
 
+    /// <summary>The <c>role</c> claim value of admin tokens, from <see cref="Issuer"/> only.</summary>
+    public const string AdminRole = "admin";
+
     public TestIssuer Issuer { get; private set; } = null!;
 
     public ApiHostInstance Host { get; private set; } = null!;
@@ -48,7 +51,10 @@ public sealed class ApiHostFixture : IAsyncLifetime
             ["AuthCache:Issuers:2:RequireHttps"] = "false",
             ["AuthCache:UserProfiles:BaseUrl"] = Issuer.BaseUrl,
             ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
+            ["AuthCache:UserProfiles:Issuer"] = Issuer.Issuer,
             ["AuthCache:Admin:ApiKey"] = AdminKey,
+            ["AuthCache:Admin:Role"] = AdminRole,
+            ["AuthCache:Admin:Issuers:0"] = Issuer.Issuer,
             // The suite sends far more rejected tokens from 127.0.0.1 than any client should.
             ["AuthCache:FailedAuthenticationLimit:PermitLimit"] = "1000000",
         });

@@ -66,6 +66,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["AuthCache:Issuers:2:RequireHttps"] = "false",
         ["AuthCache:UserProfiles:BaseUrl"] = issuer.BaseUrl,
         ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
+        ["AuthCache:UserProfiles:Issuer"] = issuer.Issuer,
     };
 
     /// <summary>A token minted at the fake clock's now, so its lifetime is measured on the same clock.</summary>

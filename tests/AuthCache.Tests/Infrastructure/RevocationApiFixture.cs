@@ -36,6 +36,7 @@ public sealed class RevocationApiFixture : IAsyncLifetime
                 ["AuthCache:Issuers:0:Issuer"] = Issuer.Issuer,
                 ["AuthCache:Issuers:0:RequireHttps"] = "false",
                 ["AuthCache:Admin:ApiKey"] = AdminKey,
+                ["AuthCache:Admin:Role"] = "admin",
                 ["AuthCache:Webhooks:ClerkSigningSecret"] = WebhookSecret,
             },
             configureServices: services => services.AddSingleton(new AuthCacheClock(Time)));
