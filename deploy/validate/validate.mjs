@@ -16,17 +16,22 @@
 //     files, the entry point names the published assembly, the final stage runs as a non-root user.
 //  5. Grafana dashboard: the JSON parses, panel ids are unique, every query uses the ${DS_PROMETHEUS}
 //     datasource, parses as PromQL and names only metrics that AuthCache exports.
+//  6. Prometheus rules (deploy/prometheus): `promtool check rules` and `promtool test rules` (Debian's prometheus
+//     package), every alert has a unit test that fires it and one where it stays silent, a severity, a summary, a
+//     description and a runbook_url whose anchor is a heading of docs/operations.md; its PromQL parses and names only
+//     metrics that exist; the PrometheusRule of components/monitoring is exactly what the rules file renders to.
 //
 // Usage: node validate.mjs            exit code 0 when everything passes, 1 otherwise
+//        node validate.mjs --write    first rewrite the generated PrometheusRule from the rules file
 //        AUTHCACHE_KUSTOMIZE=builtin   force the built-in composer even when kubectl/kustomize is installed
 //
 // The last line is the summary: `manifests: N valid, M invalid`.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { parser as promqlParser } from "@prometheus-io/lezer-promql";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -35,6 +40,12 @@ const REPO = path.resolve(DEPLOY, "..");
 const K8S = path.join(DEPLOY, "k8s");
 const DOCKER = path.join(DEPLOY, "docker");
 const GRAFANA = path.join(DEPLOY, "grafana");
+const PROMETHEUS = path.join(DEPLOY, "prometheus");
+const RULES_FILE = path.join(PROMETHEUS, "authcache.rules.yaml");
+const RULES_TEST_FILE = path.join(PROMETHEUS, "authcache.rules.test.yaml");
+const PROMETHEUS_RULE_FILE = path.join(K8S, "components", "monitoring", "prometheusrule.yaml");
+const RUNBOOK = path.join(REPO, "docs", "operations.md");
+const WRITE = process.argv.includes("--write");
 
 // ---------------------------------------------------------------------------------------------------------
 // The contract with the application (src/): what the manifests and the dashboard must agree with.
@@ -43,18 +54,48 @@ const GRAFANA = path.join(DEPLOY, "grafana");
 /** HostOptions.ShutdownTimeout of both hosts, in seconds: pods need a longer termination grace period. */
 const HOST_SHUTDOWN_TIMEOUT_SECONDS = 120;
 
-/** Instruments of the `AuthCache` meter (src/Core/Diagnostics/AuthCacheMetrics.cs) and their type. */
+/**
+ * Instruments of the `AuthCache` meter and their type: src/Core/Diagnostics/*.cs, src/Grains/Diagnostics/*.cs,
+ * src/AspNetCore/Webhooks/ClerkWebhookMetrics.cs.
+ */
 const AUTHCACHE_INSTRUMENTS = {
   "authcache.token_cache.hits": "counter",
   "authcache.token_cache.misses": "counter",
+  "authcache.token_cache.uncached": "counter",
+  "authcache.token_cache.active_entries": "gauge",
   "authcache.validations": "counter",
   "authcache.jwks.fetches": "counter",
+  "authcache.jwks.key_age": "gauge-seconds",
+  "authcache.jwks.stale": "gauge",
   "authcache.profile.fetches": "counter",
+  "authcache.profile_cache.hits": "counter",
   "authcache.request_cache.hits": "counter",
+  "authcache.near_cache.hits": "counter",
   "authcache.fallbacks": "counter",
   "authcache.authentication.duration": "histogram-seconds",
-  "authcache.token_cache.active_entries": "gauge",
+  "authcache.revocations": "counter",
+  "authcache.revocations.rejections": "counter",
+  "authcache.revocations.dropped_entries": "counter",
+  "authcache.cluster.active_silos": "gauge",
+  "authcache.webhooks.verification_failures": "counter",
+  // Announced with the hedged validations and API-host revocation replicas; the rules and panels use them already.
+  "authcache.hedged_validations": "counter",
+  "authcache.near_cache.misses": "counter",
+  "authcache.near_cache.entries": "gauge",
+  "authcache.revocations.unconfirmed": "counter",
+  "authcache.revocation_replica.in_sync": "gauge",
 };
+
+/**
+ * Series of other exporters that the alert rules may name: ASP.NET Core's and the .NET runtime's meters and Orleans'
+ * (exported by the same hosts, checked against a real scrape by the ClusterTests' Prometheus test), and
+ * kube-state-metrics.
+ */
+const EXTERNAL_SERIES = new Set([
+  "http_server_request_duration_seconds_count",
+  "http_server_request_duration_seconds_bucket",
+  "kube_deployment_spec_replicas",
+]);
 
 /** Prometheus series names as OpenTelemetry's Prometheus exporter writes them. */
 const AUTHCACHE_SERIES = new Set(
@@ -65,6 +106,8 @@ const AUTHCACHE_SERIES = new Set(
         return [`${base}_total`];
       case "histogram-seconds":
         return ["_bucket", "_sum", "_count"].map((suffix) => `${base}_seconds${suffix}`);
+      case "gauge-seconds":
+        return [`${base}_seconds`];
       default:
         return [base];
     }
@@ -149,7 +192,9 @@ async function modelFor(apiVersion, kind) {
     let found = null;
     if (typeof apiVersion === "string" && typeof kind === "string" && /^[A-Za-z0-9]+$/.test(kind)) {
       const [group, version] = apiVersion.includes("/") ? apiVersion.split("/", 2) : ["", apiVersion];
-      const spec = group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
+      const spec = group === "monitoring.coreos.com"
+        ? `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`
+        : group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
       try {
         const module = await import(spec);
         const Model = module[kind];
@@ -349,7 +394,7 @@ const KUSTOMIZATION_KEYS = new Set([
 ]);
 /** What the built-in composer implements; anything else makes its output approximate. */
 const BUILTIN_KEYS = new Set([
-  "apiVersion", "kind", "metadata", "resources", "namespace", "images", "replicas", "patches",
+  "apiVersion", "kind", "metadata", "resources", "components", "namespace", "images", "replicas", "patches",
   "patchesStrategicMerge", "configMapGenerator", "secretGenerator", "generatorOptions",
 ]);
 const CLUSTER_SCOPED = new Set([
@@ -407,13 +452,18 @@ async function loadResourceFile(file, where) {
     }
     for (const doc of docs) {
       recordDocument(`${rel(file)} (${describe(doc)})`, await schemaProblems(doc));
-      if (path.relative(path.join(K8S, "base"), file).startsWith("..") === false && doc?.metadata?.namespace) {
-        error(`${rel(file)} (${describe(doc)})`, "the base is namespace-less: remove metadata.namespace");
+      if (isNamespaceLess(file) && doc?.metadata?.namespace) {
+        error(`${rel(file)} (${describe(doc)})`, "components and the demo are namespace-less: remove metadata.namespace");
       }
     }
     validatedFiles.set(file, docs);
   }
   return structuredClone(validatedFiles.get(file));
+}
+
+/** Components and the demo take the namespace of whatever includes or applies them. */
+function isNamespaceLess(file) {
+  return ["components", "demo"].some((dir) => !path.relative(path.join(K8S, dir), file).startsWith(".."));
 }
 
 function parseEnvFile(file, where) {
@@ -689,6 +739,46 @@ async function applyPatches(dir, kustomization, objects, where) {
   }
 }
 
+/** Applies a `kind: Component` to the objects accumulated so far; returns whether the built-in composer was exact. */
+async function applyComponent(dir, objects, stack) {
+  const file = kustomizationFile(dir);
+  const where = rel(file);
+  if (stack.includes(dir)) {
+    error(where, "kustomization cycle");
+    return false;
+  }
+  usedFiles.add(file);
+  const { docs, problems } = loadYaml(file);
+  problems.forEach((p) => error(where, p));
+  const component = docs[0] ?? {};
+  if (component.kind !== "Component" || component.apiVersion !== "kustomize.config.k8s.io/v1alpha1") {
+    error(where, "a component must be kind: Component, apiVersion: kustomize.config.k8s.io/v1alpha1");
+  }
+  let exact = true;
+  for (const key of Object.keys(component)) {
+    if (!KUSTOMIZATION_KEYS.has(key)) {
+      error(where, `unknown kustomization field "${key}"`);
+    } else if (!BUILTIN_KEYS.has(key) || key === "namespace") {
+      exact = false;
+    }
+  }
+  for (const resource of component.resources ?? []) {
+    const target = path.join(dir, resource);
+    if (!existsSync(target) || statSync(target).isDirectory()) {
+      error(where, `resource ${rel(target)} is not a file (components here list manifest files only)`);
+      continue;
+    }
+    objects.push(...(await loadResourceFile(target, where)));
+  }
+  await runGenerators(dir, component, objects, where);
+  for (const nested of component.components ?? []) {
+    exact &&= await applyComponent(path.join(dir, nested), objects, [...stack, dir]);
+  }
+  await applyPatches(dir, component, objects, where);
+  applyImages(component, objects, where);
+  return exact;
+}
+
 function imageName(image) {
   const at = image.indexOf("@");
   const withoutDigest = at >= 0 ? image.slice(0, at) : image;
@@ -775,13 +865,18 @@ async function compose(dir, stack = []) {
       objects.push(...(await loadResourceFile(target, where)));
     }
   }
+  // As kustomize does: the kustomization's own generators run before its components, which then add their resources
+  // and generated objects and patch everything accumulated so far; the kustomization's patches come last.
+  await runGenerators(dir, kustomization, objects, where);
   for (const component of kustomization.components ?? []) {
     const target = path.join(dir, component);
     if (!existsSync(target) || !kustomizationFile(target)) {
       error(where, `component ${rel(target)} does not exist`);
+      exact = false;
+      continue;
     }
+    exact &&= await applyComponent(target, objects, [...stack, dir]);
   }
-  await runGenerators(dir, kustomization, objects, where);
   await applyPatches(dir, kustomization, objects, where);
   applyImages(kustomization, objects, where);
   for (const { name, count } of kustomization.replicas ?? []) {
@@ -900,6 +995,36 @@ function selectorMatches(selector, labels) {
     return false;
   }
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** The pod labels of an Orleans client (your API, the demo API host). */
+const CLIENT_LABELS = { "authcache/role": "client" };
+
+/** A metav1.LabelSelector: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist) must all hold. */
+function labelSelectorMatches(selector, labels) {
+  if (!isMapping(selector)) {
+    return false;
+  }
+  const { matchLabels = {}, matchExpressions = [] } = selector;
+  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
+    return false;
+  }
+  const expressionHolds = ({ key, operator, values = [] }) => {
+    const present = Object.hasOwn(labels ?? {}, key);
+    switch (operator) {
+      case "In":
+        return present && values.includes(labels[key]);
+      case "NotIn":
+        return !present || !values.includes(labels[key]);
+      case "Exists":
+        return present;
+      case "DoesNotExist":
+        return !present;
+      default:
+        return false;
+    }
+  };
+  return Object.entries(matchLabels).every(([k, v]) => labels?.[k] === v) && matchExpressions.every(expressionHolds);
 }
 
 function workloads(objects) {
@@ -1091,10 +1216,33 @@ function checkPolicies(objects, where) {
       }
       for (const rule of obj.spec?.ingress ?? []) {
         for (const peer of rule.from ?? []) {
-          if (peer.podSelector?.matchLabels && !peer.namespaceSelector && !templates.some((t) => selectorMatches(peer.podSelector.matchLabels, t.labels))) {
-            error(at, `ingress from podSelector ${JSON.stringify(peer.podSelector.matchLabels)} matches no pod template`);
+          const selector = peer.podSelector?.matchLabels;
+          if (selector && !peer.namespaceSelector && !templates.some((t) => selectorMatches(selector, t.labels))) {
+            // The Orleans clients are your API's pods, deployed from your own manifests next to these.
+            if (selectorMatches(selector, CLIENT_LABELS)) {
+              note(`${at}: ingress from ${JSON.stringify(selector)} selects no pod here; it is meant for your API's pods (examples/client-api)`);
+            } else {
+              error(at, `ingress from podSelector ${JSON.stringify(selector)} matches no pod template`);
+            }
           }
         }
+      }
+    }
+    if (obj.kind === "PodMonitor") {
+      const selected = templates.filter((t) => labelSelectorMatches(obj.spec?.selector, t.labels));
+      if (selected.length === 0) {
+        error(at, "selector matches no pod template");
+      }
+      for (const endpoint of obj.spec?.podMetricsEndpoints ?? []) {
+        for (const t of selected) {
+          if (!allContainers(t.pod).some((c) => (c.ports ?? []).some((p) => p.name === endpoint.port))) {
+            error(at, `port "${endpoint.port}" is not a named container port of ${describe(t.obj)}`);
+          }
+        }
+      }
+      const roles = new Set(selected.map((t) => t.labels["authcache/role"]));
+      if (selected.length > 0 && !roles.has("silo")) {
+        error(at, "selects no silo pod: the alert rules and the dashboard need the silos' metrics");
       }
     }
   }
@@ -1317,7 +1465,11 @@ function checkDockerfiles() {
 // Grafana dashboard
 // ---------------------------------------------------------------------------------------------------------
 
-function promqlProblems(expr) {
+/**
+ * PromQL syntax errors and unknown metrics of one expression. Names starting `authcache_` must be AuthCache series;
+ * with `known`, every other name must be in it too.
+ */
+function promqlProblems(expr, known = null) {
   // Grafana's variables: ranges become a duration, anything else a plain value (they appear inside label
   // matcher strings here).
   const concrete = expr
@@ -1338,6 +1490,8 @@ function promqlProblems(expr) {
         const metric = concrete.slice(node.from, node.to);
         if (metric.startsWith("authcache_") && !AUTHCACHE_SERIES.has(metric)) {
           problems.push(`unknown metric ${metric} (AuthCache exports ${[...AUTHCACHE_SERIES].join(", ")})`);
+        } else if (known && !metric.startsWith("authcache_") && !known.has(metric)) {
+          problems.push(`metric ${metric} is neither AuthCache's nor one of ${[...known].join(", ")}`);
         }
       }
     },
@@ -1420,7 +1574,134 @@ function checkDashboards() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Prometheus alert rules, their unit tests, their runbook entries, the generated PrometheusRule
+// ---------------------------------------------------------------------------------------------------------
 
+const PROMETHEUS_RULE_HEADER =
+  "# Generated from deploy/prometheus/authcache.rules.yaml by `deploy/validate/run.sh --write`: edit that file, never\n" +
+  "# this one (the validator fails while they differ). Select it from your Prometheus (kube-prometheus-stack: add its\n" +
+  "# release label in your kustomization).\n";
+
+/** The PrometheusRule manifest the rules file renders to, as text. */
+function renderPrometheusRule(rules) {
+  const manifest = {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: {
+      name: "authcache",
+      labels: { "app.kubernetes.io/name": "authcache", "app.kubernetes.io/part-of": "authcache" },
+    },
+    spec: { groups: rules.groups },
+  };
+  return PROMETHEUS_RULE_HEADER + stringify(manifest, { lineWidth: 0 });
+}
+
+function runPromtool(args, what) {
+  const run = spawnSync("promtool", args, { cwd: PROMETHEUS, encoding: "utf8", timeout: 120_000 });
+  if (run.error?.code === "ENOENT") {
+    error(what, "promtool is not installed (Debian: apt-get install prometheus)");
+    return false;
+  }
+  if (run.error || run.status !== 0) {
+    error(what, `promtool ${args.join(" ")} failed:\n${(run.stdout + run.stderr).trim()}`);
+    return false;
+  }
+  return true;
+}
+
+/** Anchors of the Markdown headings of a file, as GitHub derives them. */
+function headingAnchors(file) {
+  const anchors = new Set();
+  for (const m of readFileSync(file, "utf8").matchAll(/^#{1,6}\s+(.+?)\s*$/gm)) {
+    anchors.add(m[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").trim().replace(/\s/g, "-"));
+  }
+  return anchors;
+}
+
+function checkPrometheusRules() {
+  const before = counts.errors;
+  for (const file of [RULES_FILE, RULES_TEST_FILE, RUNBOOK]) {
+    if (!existsSync(file)) {
+      error(rel(file), "missing");
+    }
+  }
+  if (counts.errors > before) {
+    sections.push(`prometheus rules: ${counts.errors - before} errors`);
+    return;
+  }
+  const rules = parseAllDocuments(readFileSync(RULES_FILE, "utf8"))[0]?.toJS() ?? {};
+  const tests = parseAllDocuments(readFileSync(RULES_TEST_FILE, "utf8"))[0]?.toJS() ?? {};
+  const checked = runPromtool(["check", "rules", path.basename(RULES_FILE)], rel(RULES_FILE));
+  const tested = runPromtool(["test", "rules", path.basename(RULES_TEST_FILE)], rel(RULES_TEST_FILE));
+
+  const cases = new Map();
+  for (const test of tests.tests ?? []) {
+    for (const evaluation of test.alert_rule_test ?? []) {
+      const seen = cases.get(evaluation.alertname) ?? { fires: 0, silent: 0 };
+      (evaluation.exp_alerts ?? []).length > 0 ? seen.fires++ : seen.silent++;
+      cases.set(evaluation.alertname, seen);
+    }
+  }
+  const anchors = headingAnchors(RUNBOOK);
+  const names = new Set();
+  let alerts = 0;
+  for (const group of rules.groups ?? []) {
+    for (const rule of group.rules ?? []) {
+      const name = rule.alert ?? rule.record;
+      const at = `${rel(RULES_FILE)} ${rule.alert ? "alert" : "rule"} ${name}`;
+      for (const problem of promqlProblems(String(rule.expr ?? ""), EXTERNAL_SERIES)) {
+        error(at, problem);
+      }
+      if (!rule.alert) {
+        continue;
+      }
+      alerts++;
+      if (names.has(name)) {
+        error(at, "defined twice");
+      }
+      names.add(name);
+      if (!["warning", "critical"].includes(rule.labels?.severity)) {
+        error(at, "labels.severity must be warning or critical");
+      }
+      for (const annotation of ["summary", "description"]) {
+        if (!rule.annotations?.[annotation]) {
+          error(at, `annotations.${annotation} is required`);
+        }
+      }
+      const anchor = name.toLowerCase();
+      if (rule.annotations?.runbook_url !== `docs/operations.md#${anchor}`) {
+        error(at, `annotations.runbook_url must be docs/operations.md#${anchor}`);
+      }
+      if (!anchors.has(anchor)) {
+        error(at, `docs/operations.md has no runbook entry (a heading "${name}")`);
+      }
+      const seen = cases.get(name) ?? { fires: 0, silent: 0 };
+      if (seen.fires === 0 || seen.silent === 0) {
+        error(at, `${rel(RULES_TEST_FILE)} must evaluate it where it fires and where it stays silent (has ${seen.fires} firing, ${seen.silent} silent)`);
+      }
+    }
+  }
+  for (const alertname of cases.keys()) {
+    if (!names.has(alertname)) {
+      error(rel(RULES_TEST_FILE), `tests alert ${alertname}, which the rules do not define`);
+    }
+  }
+
+  const rendered = renderPrometheusRule(rules);
+  if (WRITE) {
+    writeFileSync(PROMETHEUS_RULE_FILE, rendered);
+    note(`${rel(PROMETHEUS_RULE_FILE)} written from ${rel(RULES_FILE)}`);
+  } else if (!existsSync(PROMETHEUS_RULE_FILE) || readFileSync(PROMETHEUS_RULE_FILE, "utf8") !== rendered) {
+    error(rel(PROMETHEUS_RULE_FILE), `out of date with ${rel(RULES_FILE)}: run deploy/validate/run.sh --write`);
+  }
+  sections.push(
+    `prometheus rules: ${alerts} alerts, promtool check ${checked ? "passed" : "failed"}, unit tests ${tested ? "passed" : "failed"}, ${counts.errors - before} errors`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+checkPrometheusRules();
 await checkKubernetes();
 checkDockerfiles();
 checkDashboards();

@@ -19,6 +19,7 @@ public static class AuthCacheRevocationServiceCollectionExtensions
     {
         services.AddAuthCacheCore();
         services.TryAddSingleton<Revoker>();
+        services.TryAddSingleton<ClerkWebhookMetrics>();
         services.AddOptions<ClerkWebhookOptions>().BindConfiguration(ClerkWebhookOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClerkWebhookOptions>, ClerkWebhookOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClerkWebhookOptions>, ClerkWebhookOptionsValidator>());

@@ -28,11 +28,13 @@ public static class AuthCacheCoreServiceCollectionExtensions
         services.AddOptions<AuthCacheOptions>().BindConfiguration(AuthCacheOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<AuthCacheOptions>, ClerkEnvironmentOptionsSetup>();
         services.AddSingleton<IValidateOptions<AuthCacheOptions>, AuthCacheOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthCacheOptions>, MemorySheddingOptionsValidator>();
 
         services.AddMetrics();
         services.TryAddSingleton(AuthCacheClock.System);
         services.TryAddSingleton<AuthCacheMetrics>();
         services.TryAddSingleton<RevocationMetrics>();
+        services.TryAddSingleton<JwksFreshnessMetrics>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton(TimeProvider.System);

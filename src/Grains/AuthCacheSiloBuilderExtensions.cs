@@ -1,6 +1,7 @@
 using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Grains.Administration;
+using AuthCache.Grains.Diagnostics;
 using AuthCache.Grains.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,9 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloRevocationSubscription>();
         builder.Services.AddOptions<GrainDirectoryOptions>()
             .Configure<IOptions<AuthCacheOptions>>((directory, options) => directory.CacheSize = options.Value.DirectoryCacheSize);
+        builder.Services.AddOptions<GrainCollectionOptions>()
+            .Configure<IOptions<AuthCacheOptions>>((collection, options) => ApplyMemoryShedding(collection, options.Value.MemoryShedding));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActiveSilosMetric>();
         return builder.AddAuthCacheDashboard();
     }
 
@@ -48,6 +52,21 @@ public static class AuthCacheSiloBuilderExtensions
     public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder) => builder
         .UseInMemoryReminderService()
         .AddMemoryGrainStorage(AuthCacheStorage.Name);
+
+    /// <summary>
+    /// Orleans deactivates the least recently used activations (token grains, nearly all of them) when the managed
+    /// heap passes the limit, down to the target; a shed token is validated again on its next request.
+    /// </summary>
+    private static void ApplyMemoryShedding(GrainCollectionOptions collection, MemorySheddingOptions shedding)
+    {
+        collection.EnableActivationSheddingOnMemoryPressure = shedding.Enabled;
+        if (shedding.Enabled)
+        {
+            collection.MemoryUsageLimitPercentage = shedding.LimitPercentage;
+            collection.MemoryUsageTargetPercentage = shedding.TargetPercentage;
+            collection.MemoryUsagePollingPeriod = shedding.PollingPeriod;
+        }
+    }
 
     private static ISiloBuilder AddAuthCacheDashboard(this ISiloBuilder builder)
     {

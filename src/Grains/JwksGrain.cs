@@ -1,4 +1,5 @@
 using AuthCache.Core;
+using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
@@ -27,6 +28,7 @@ public sealed partial class JwksGrain(
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     [PersistentState("jwks", AuthCacheStorage.Name)] IPersistentState<JwksPersistedState> stored,
+    JwksFreshnessMetrics freshness,
     ILogger<JwksGrain> logger) : Grain, IJwksGrain, IRemindable
 {
     public const string ReminderName = "jwks-refresh";
@@ -49,9 +51,16 @@ public sealed partial class JwksGrain(
 
         if (settings.FindIssuer(Issuer) is not null)
         {
+            freshness.Report(_state.ToStatus(clock.UtcNow));
             await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod(settings), ReminderPeriod(settings));
             ScheduleRefresh();
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        freshness.Forget(Issuer);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -155,6 +164,7 @@ public sealed partial class JwksGrain(
             var held = _state.KeyIds;
             var result = await fetcher.FetchAsync(issuer);
             var snapshot = _state.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
+            freshness.Report(_state.ToStatus(clock.UtcNow));
             ScheduleRefresh();
             if (!result.Succeeded)
             {

@@ -12,7 +12,13 @@ public static class AuthCacheTelemetryExtensions
     public const string OrleansMeterName = "Microsoft.Orleans";
 
     /// <summary>
-    /// OpenTelemetry metrics for the <c>AuthCache</c> meter, ASP.NET Core and Orleans, exported in Prometheus
+    /// The .NET runtime's meter (GC heap sizes after each collection, GC pauses, working set, thread pool): what a silo's
+    /// memory shedding reacts to, and what sizes its memory limit.
+    /// </summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
+    /// <summary>
+    /// OpenTelemetry metrics for the <c>AuthCache</c> meter, ASP.NET Core, Orleans and the .NET runtime, exported in Prometheus
     /// format; map the scraping endpoint with <c>app.MapPrometheusScrapingEndpoint()</c> (<c>/metrics</c>).
     /// </summary>
     public static IHostApplicationBuilder AddAuthCacheTelemetry(this IHostApplicationBuilder builder)
@@ -20,7 +26,7 @@ public static class AuthCacheTelemetryExtensions
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
-                .AddMeter(AuthCacheMetrics.MeterName, OrleansMeterName)
+                .AddMeter(AuthCacheMetrics.MeterName, OrleansMeterName, RuntimeMeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
         return builder;

@@ -40,6 +40,7 @@ public static partial class ClerkWebhookEndpoints
         AuthCacheClock clock,
         IGrainFactory grainFactory,
         Revoker revoker,
+        ClerkWebhookMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger(typeof(ClerkWebhookEndpoints));
@@ -65,6 +66,7 @@ public static partial class ClerkWebhookEndpoints
             clock.UtcNow);
         if (!verification.Verified)
         {
+            metrics.VerificationFailed(verification.Reason!);
             return Refuse(logger, verification.StatusCode, verification.Reason!, "The webhook signature could not be verified.");
         }
 

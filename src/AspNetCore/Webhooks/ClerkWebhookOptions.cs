@@ -13,7 +13,7 @@ public sealed class ClerkWebhookOptions
 
     /// <summary>
     /// The issuer of the Clerk instance that sends the webhooks (one of <c>AuthCache:Issuers</c>): the sessions and
-    /// users they name are that issuer's. Unset: the only configured issuer.
+    /// users they name are that issuer's. Unset: <c>AuthCache:UserProfiles:Issuer</c>, else the only configured issuer.
     /// </summary>
     public string? Issuer { get; set; }
 }

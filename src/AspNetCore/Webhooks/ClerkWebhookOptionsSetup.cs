@@ -6,7 +6,8 @@ namespace AuthCache.AspNetCore.Webhooks;
 
 /// <summary>
 /// Takes the secret from <c>CLERK_WEBHOOK_SECRET</c> (the name in Clerk's guides) unless set explicitly, and the
-/// issuer from the configuration when only one issuer is trusted.
+/// issuer from the Clerk instance whose profiles are fetched (<c>AuthCache:UserProfiles:Issuer</c>, which the Clerk
+/// variables set) or, failing that, the only trusted issuer.
 /// </summary>
 internal sealed class ClerkWebhookOptionsSetup(IConfiguration configuration, IOptions<AuthCacheOptions> cacheOptions) : IPostConfigureOptions<ClerkWebhookOptions>
 {
@@ -19,10 +20,10 @@ internal sealed class ClerkWebhookOptionsSetup(IConfiguration configuration, IOp
             options.ClerkSigningSecret = secret;
         }
 
-        var issuers = cacheOptions.Value.Issuers;
-        if (string.IsNullOrWhiteSpace(options.Issuer) && issuers.Count == 1)
+        var settings = cacheOptions.Value;
+        if (string.IsNullOrWhiteSpace(options.Issuer))
         {
-            options.Issuer = issuers[0].Issuer;
+            options.Issuer = settings.UserProfiles.Issuer ?? (settings.Issuers.Count == 1 ? settings.Issuers[0].Issuer : null);
         }
     }
 }

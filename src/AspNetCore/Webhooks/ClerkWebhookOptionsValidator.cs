@@ -24,7 +24,7 @@ internal sealed class ClerkWebhookOptionsValidator(IOptions<AuthCacheOptions> ca
 
         return cacheOptions.Value.FindIssuer(options.Issuer) is null
             ? ValidateOptionsResult.Fail(
-                "AuthCache:Webhooks:Issuer must name the issuer of the Clerk instance that sends the webhooks, one of AuthCache:Issuers (it may be left out when only one issuer is trusted).")
+                "AuthCache:Webhooks:Issuer must name the issuer of the Clerk instance that sends the webhooks, one of AuthCache:Issuers (left out: AuthCache:UserProfiles:Issuer, or the only trusted issuer).")
             : ValidateOptionsResult.Success;
     }
 }

@@ -25,11 +25,8 @@ public sealed class AuthCacheMetrics
     private readonly Counter<long> _requestCacheHits;
     private readonly Counter<long> _nearCacheHits;
     private readonly Counter<long> _nearCacheMisses;
-    private readonly Counter<long> _fallbacks;
-    private readonly Counter<long> _hedged;
     private readonly Histogram<double> _authenticationDuration;
     private readonly UpDownCounter<long> _activeEntries;
-    private readonly Counter<long> _uncached;
 
     private long _hitCount;
     private long _missCount;
@@ -56,8 +53,11 @@ public sealed class AuthCacheMetrics
         _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
         _nearCacheHits = meter.CreateCounter<long>("authcache.near_cache.hits", description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain call.");
         _nearCacheMisses = meter.CreateCounter<long>("authcache.near_cache.misses", description: "Token resolutions the API host's near cache could not answer (no copy, or its revocation copy not in sync).");
-        _fallbacks = meter.CreateCounter<long>("authcache.fallbacks", description: "Authentications validated directly because the cluster failed or did not answer within the grain call timeout.");
-        _hedged = meter.CreateCounter<long>("authcache.hedged_validations", description: "Authentications validated by the API host with the keys it holds because the token's grain had not answered within FallbackAfter.");
+
+        // The counters alerts watch are observed from the running totals, so they are exported (at 0) before their
+        // first event and an alert on their increase sees that first event.
+        meter.CreateObservableCounter("authcache.fallbacks", () => Interlocked.Read(ref _fallbackCount), description: "Authentications validated directly because the cluster failed or did not answer within the grain call timeout.");
+        meter.CreateObservableCounter("authcache.hedged_validations", () => Interlocked.Read(ref _hedgedCount), description: "Authentications validated by the API host with the keys it holds because the token's grain had not answered within FallbackAfter.");
         _authenticationDuration = meter.CreateHistogram<double>(
             "authcache.authentication.duration",
             unit: "s",
@@ -65,7 +65,7 @@ public sealed class AuthCacheMetrics
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AuthenticationDurationBuckets });
         _activeEntries = meter.CreateUpDownCounter<long>("authcache.token_cache.active_entries", description: "Validated tokens currently cached by this silo.");
-        _uncached = meter.CreateCounter<long>("authcache.token_cache.uncached", description: "Valid tokens not cached because the silo's cache was full.");
+        meter.CreateObservableCounter("authcache.token_cache.uncached", () => Interlocked.Read(ref _uncachedCount), description: "Valid tokens not cached because the silo's cache was full.");
     }
 
     public void TokenCacheHit()
@@ -101,11 +101,7 @@ public sealed class AuthCacheMetrics
     /// <summary>Validated tokens cached by this silo right now.</summary>
     public long ActiveEntries => Interlocked.Read(ref _activeEntryCount);
 
-    public void NotCachedBecauseFull()
-    {
-        Interlocked.Increment(ref _uncachedCount);
-        _uncached.Add(1);
-    }
+    public void NotCachedBecauseFull() => Interlocked.Increment(ref _uncachedCount);
 
     public void JwksFetched(string issuer, bool success) =>
         _jwksFetches.Add(1, new KeyValuePair<string, object?>("issuer", issuer), new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
@@ -140,17 +136,9 @@ public sealed class AuthCacheMetrics
         _nearCacheMisses.Add(1);
     }
 
-    public void Hedged()
-    {
-        Interlocked.Increment(ref _hedgedCount);
-        _hedged.Add(1);
-    }
+    public void Hedged() => Interlocked.Increment(ref _hedgedCount);
 
-    public void Fallback()
-    {
-        Interlocked.Increment(ref _fallbackCount);
-        _fallbacks.Add(1);
-    }
+    public void Fallback() => Interlocked.Increment(ref _fallbackCount);
 
     public void AuthenticationCompleted(long startTimestamp, string result) =>
         _authenticationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("result", result));

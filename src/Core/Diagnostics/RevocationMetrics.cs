@@ -13,7 +13,7 @@ public sealed class RevocationMetrics
     private readonly Counter<long> _revocations;
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _dropped;
-    private readonly Counter<long> _unconfirmed;
+    private long _unconfirmedCount;
 
     public RevocationMetrics(IMeterFactory meterFactory)
     {
@@ -21,7 +21,7 @@ public sealed class RevocationMetrics
         _revocations = meter.CreateCounter<long>("authcache.revocations", description: "Revocations recorded, by kind and source (admin, clerk-webhook).");
         _rejections = meter.CreateCounter<long>("authcache.revocations.rejections", description: "Tokens rejected as revoked, by where the check ran (cache_hit, validation, local).");
         _dropped = meter.CreateCounter<long>("authcache.revocations.dropped_entries", description: "Cached validations dropped by revocations on this silo.");
-        _unconfirmed = meter.CreateCounter<long>("authcache.revocations.unconfirmed", description: "Revocations made through this host that some active silo or subscribed API host had not confirmed when the call returned (answered 202).");
+        meter.CreateObservableCounter("authcache.revocations.unconfirmed", () => Interlocked.Read(ref _unconfirmedCount), description: "Revocations made through this host that some active silo or subscribed API host had not confirmed when the call returned (answered 202).");
     }
 
     public void Revoked(RevocationKind kind, string source) =>
@@ -29,7 +29,7 @@ public sealed class RevocationMetrics
 
     public void Rejected(string path) => _rejections.Add(1, new KeyValuePair<string, object?>("path", path));
 
-    public void Unconfirmed() => _unconfirmed.Add(1);
+    public void Unconfirmed() => Interlocked.Increment(ref _unconfirmedCount);
 
     public void Dropped(int count)
     {

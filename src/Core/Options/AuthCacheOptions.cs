@@ -50,6 +50,8 @@ public sealed class AuthCacheOptions
 
     public NearCacheOptions NearCache { get; set; } = new();
 
+    public MemorySheddingOptions MemoryShedding { get; set; } = new();
+
     /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>
     public IssuerOptions? FindIssuer(string? issuer)
     {

@@ -59,7 +59,7 @@ public sealed class HedgedValidationTests : IAsyncLifetime
 
         // The host holds the issuer's keys once it has mirrored them from the cluster.
         var keys = _host.App.Services.GetRequiredService<LocalJwksKeySource>();
-        await WaitUntilAsync(() => Task.FromResult(keys.HeldKeyIds(_issuer.Issuer).Count > 0), "the host holding the issuer's keys");
+        await Poll.UntilAsync(() => Task.FromResult(keys.HeldKeyIds(_issuer.Issuer).Count > 0), Patience, "the host holding the issuer's keys");
         _issuer.UsersHeldUntil = _usersReleased.Task;
     }
 
@@ -77,7 +77,7 @@ public sealed class HedgedValidationTests : IAsyncLifetime
         var token = _issuer.CreateToken("user_hedged_" + Guid.NewGuid().ToString("N"));
         var hedgedBefore = Hedged();
         var request = _host.Http.GetAsync("/api/v1/me", token);
-        await WaitUntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), "the token's grain waiting on the user API");
+        await Poll.UntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), Patience, "the token's grain waiting on the user API");
 
         _hostTime.Advance(FallbackAfter - TimeSpan.FromMilliseconds(1));
         Assert.False(await CompletesWithinAsync(request, TimeSpan.FromMilliseconds(200)), "answered before the hedge delay");
@@ -91,8 +91,9 @@ public sealed class HedgedValidationTests : IAsyncLifetime
 
         _usersReleased.SetResult();
         System.Text.Json.JsonElement copied = default;
-        await WaitUntilAsync(
+        await Poll.UntilAsync(
             async () => (copied = await (await _host.Http.GetAsync("/api/v1/me", token)).JsonAsync()).GetProperty("source").GetString() == "NearCache",
+            Patience,
             "the grain's late answer copied into the near cache");
 
         // The copy is the grain's answer, profile and all, which the hedged answer could not have.
@@ -108,7 +109,7 @@ public sealed class HedgedValidationTests : IAsyncLifetime
         var token = _issuer.CreateToken("user_new_key_" + Guid.NewGuid().ToString("N"), key: rotated);
         var fetchesBefore = _issuer.JwksFetches;
         var request = _host.Http.GetAsync("/api/v1/me", token);
-        await WaitUntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), "the token's grain waiting on the user API");
+        await Poll.UntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), Patience, "the token's grain waiting on the user API");
 
         _hostTime.Advance(TimeSpan.FromSeconds(1));
         Assert.False(await CompletesWithinAsync(request, TimeSpan.FromMilliseconds(200)), "answered without its grain");
@@ -126,14 +127,4 @@ public sealed class HedgedValidationTests : IAsyncLifetime
 
     private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan wait) =>
         await Task.WhenAny(task, Task.Delay(wait)) == task;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not within {Patience}: {what}.");
-            await Task.Delay(50);
-        }
-    }
 }
