@@ -39,7 +39,7 @@ public static class FloodPhase
         RunningSystem running;
         try
         {
-            running = await system.StartAsync(context);
+            running = await SystemStart.StartAsync(system, context);
         }
         catch (Exception ex)
         {

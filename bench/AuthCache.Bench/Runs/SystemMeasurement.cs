@@ -10,13 +10,13 @@ public static class SystemMeasurement
 {
     public static async Task<SystemOutcome> MeasureAsync(ISystemUnderTest system, Workload workload, ITokenSource tokens, LoadPlan plan, SystemContext context)
     {
-        var outcome = new SystemOutcome(system.Name, system.Description, workload);
+        var outcome = new SystemOutcome(system.Name, system.Description, workload) { NearCache = system.NearCache };
         Console.WriteLine($"  {system.Name} ({workload}): starting");
         var runStart = context.Issuer.Counts;
         RunningSystem running;
         try
         {
-            running = await system.StartAsync(context);
+            running = await SystemStart.StartAsync(system, context);
         }
         catch (SystemUnavailableException ex)
         {
@@ -65,6 +65,8 @@ public static class SystemMeasurement
             {
                 Load = load,
                 Processes = running.Processes.Count,
+                ApiHosts = running.Endpoints.Count,
+                NearCacheHits = system.NearCache is null ? null : await ApiHostMetrics.SumAsync(running.Endpoints, ApiHostMetrics.NearCacheHits),
                 WindowUpstream = upstreamAfter - upstreamBefore,
                 RunUpstream = context.Issuer.Counts - runStart,
                 WindowCpu = Ticks(cpuAfter - cpuBefore),
