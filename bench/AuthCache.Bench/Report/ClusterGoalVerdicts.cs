@@ -105,7 +105,7 @@ public static class ClusterGoalVerdicts
                 figures.Failed == 0 ? "met" : $"missed: {figures.Failed:N0} failed"),
             new GoalVerdict(
                 slowGoal,
-                $"max {Ms(figures.MaxMs)}; {figures.OverOneSecond:N0} over 1 s",
+                $"max {Ms(figures.MaxMs)}; {figures.OverOneSecond:N0} over 1 s counted from when due, {figures.OverOneSecondOnTheWire:N0} on the wire",
                 figures.OverOneSecond == 0 ? "met" : $"missed: max {GoalVerdicts.Format(figures.MaxMs / 1000)}× over, {figures.OverOneSecond:N0} requests over 1 s"),
         ];
     }
