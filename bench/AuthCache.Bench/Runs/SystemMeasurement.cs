@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AuthCache.Bench.Load;
 using AuthCache.Bench.Processes;
 using AuthCache.Bench.Systems;
@@ -13,6 +14,7 @@ public static class SystemMeasurement
         var outcome = new SystemOutcome(system.Name, system.Description, workload) { NearCache = system.NearCache };
         Console.WriteLine($"  {system.Name} ({workload}): starting");
         var runStart = context.Issuer.Counts;
+        var starting = Stopwatch.StartNew();
         RunningSystem running;
         try
         {
@@ -31,12 +33,17 @@ public static class SystemMeasurement
 
         await using (running)
         {
-            Console.WriteLine($"  {system.Name}: {running.Processes.Count} process(es) up; {plan.Warmup.TotalSeconds:0} s warm-up, {plan.Measured.TotalSeconds:0} s measured, {plan.Connections} connections");
+            Console.WriteLine($"  {system.Name}: {running.Processes.Count} process(es) up in {starting.Elapsed.TotalSeconds:0} s; {plan.Warmup.TotalSeconds:0} s warm-up, {plan.Measured.TotalSeconds:0} s measured, {plan.Connections} connections");
             long cpuBefore = 0, cpuAfter = 0, runnerBefore = 0, runnerAfter = 0;
             Issuer.UpstreamCounts upstreamBefore = default, upstreamAfter = default;
             LoadResult load;
             try
             {
+                if (workload is Workload.AllHits or Workload.AllHitsAtFixedRate)
+                {
+                    await TokenWarmer.WarmAsync(tokens, running.Endpoints);
+                }
+
                 load = await LoadGenerator.RunAsync(
                     plan,
                     tokens,
@@ -57,7 +64,7 @@ public static class SystemMeasurement
             catch (Exception ex)
             {
                 Console.WriteLine($"  {system.Name}: FAILED under load: {ex}");
-                return outcome with { Failure = $"the load generator failed: {ex.GetType().Name}: {ex.Message}" };
+                return outcome with { Failure = $"the load failed: {ex.GetType().Name}: {ex.Message}" };
             }
 
             var exited = running.Processes.FirstOrDefault(p => p.HasExited);

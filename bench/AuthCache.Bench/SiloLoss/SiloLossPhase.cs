@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using AuthCache.Bench.Load;
 using AuthCache.Bench.Processes;
 using AuthCache.Bench.Systems;
@@ -30,6 +29,7 @@ public static class SiloLossPhase
         Directory.CreateDirectory(logDirectory);
         Console.WriteLine($"  {system.Name} ({Name}): starting");
 
+        var starting = Stopwatch.StartNew();
         RunningSystem running;
         try
         {
@@ -50,6 +50,7 @@ public static class SiloLossPhase
         {
             try
             {
+                Console.WriteLine($"  {system.Name} ({Name}): {running.Processes.Count} process(es) up in {starting.Elapsed.TotalSeconds:0} s");
                 return await MeasureAsync(outcome, settings, hits, running, logDirectory);
             }
             catch (Exception ex)
@@ -66,10 +67,10 @@ public static class SiloLossPhase
         var victim = running.Silos[^1];
         var membership = running.Membership!;
         outcome = outcome with { Silos = running.Silos.Count, ApiHosts = running.Endpoints.Count, Victim = victim.Process.Name, VictimSiloPort = victim.SiloPort };
-        Console.WriteLine($"  {name}: {running.Processes.Count} process(es) up; {settings.FixedRate:N0} requests/s over {settings.Connections} connections, " +
+        Console.WriteLine($"  {name}: {settings.FixedRate:N0} requests/s over {settings.Connections} connections, " +
             $"{settings.Warmup.TotalSeconds:0} s warm-up, {outcome.Window.TotalSeconds:0} s measured; {victim.Process.Name} (silo port {victim.SiloPort}) killed {settings.KillAfter.TotalSeconds:0} s into it");
 
-        await WarmAsync(hits, running.Endpoints);
+        await TokenWarmer.WarmAsync(hits, running.Endpoints);
         var fallbacksBefore = await ApiHostMetrics.SumAsync(running.Endpoints, ApiHostMetrics.Fallbacks);
         Task<(long KilledAt, Task<MembershipWatch> Watch)>? killing = null;
         var load = await LoadGenerator.RunAsync(
@@ -101,26 +102,6 @@ public static class SiloLossPhase
             $"{figures.OverOneSecond} over 1 s; in flight at the kill: {inFlight.Requests}, max {inFlight.MaxMs:0.###} ms; " +
             (watch.DeclaredDeadAfter is { } dead ? $"declared dead after {dead.TotalSeconds:0.0} s" : $"not declared dead within {watch.Watched.TotalSeconds:0} s{(watch.Problem is null ? "" : ": " + watch.Problem)}"));
         return outcome;
-    }
-
-    /// <summary>
-    /// Every token once through every API host before the load starts, so that the window measures hits and the paced
-    /// senders do not begin behind schedule on a cluster's first validations and profile fetches.
-    /// </summary>
-    private static async Task WarmAsync(ITokenSource hits, IReadOnlyList<Uri> endpoints)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var requests = endpoints.SelectMany(endpoint => Enumerable.Range(0, hits.Users).Select(user => (endpoint, user)));
-        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (request, cancellation) =>
-        {
-            using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(request.endpoint, "/api/v1/me"));
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", hits.TokenFor(request.user));
-            using var response = await http.SendAsync(message, cancellation);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"warming: HTTP {(int)response.StatusCode} from {request.endpoint.Authority} for a valid token");
-            }
-        });
     }
 
     /// <summary>Every request of the window, for reading what the tables sum up: times in ms from the kill (start: where its latency counts from), by when it was sent.</summary>
