@@ -77,9 +77,18 @@ public static class ClusterGoalVerdicts
         var renewingCluster = report.Find(report.Renewing, Cluster);
         var renewingTwoJwtBearer = report.Find(report.Renewing, TwoJwtBearer);
         const string renewingGoal = "Renewing workload: authcache-cluster requests/s ≥ 0.9× `2 × jwtbearer`'s";
-        verdicts.Add(renewingCluster is null || renewingTwoJwtBearer is null
-            ? GoalVerdicts.Unmeasured(renewingGoal, WhyNot(report.Renewing, Cluster, TwoJwtBearer))
-            : GoalVerdicts.AtLeast(renewingGoal, renewingCluster.Load!.RequestsPerSecond / renewingTwoJwtBearer.Load!.RequestsPerSecond, 0.9, "×"));
+        if (renewingCluster is null || renewingTwoJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(renewingGoal, WhyNot(report.Renewing, Cluster, TwoJwtBearer)));
+        }
+        else
+        {
+            var ratio = renewingCluster.Load!.RequestsPerSecond / renewingTwoJwtBearer.Load!.RequestsPerSecond;
+            verdicts.Add(new GoalVerdict(
+                renewingGoal,
+                $"{Count(renewingCluster.Load.RequestsPerSecond)} against {Count(renewingTwoJwtBearer.Load.RequestsPerSecond)}: {GoalVerdicts.Format(ratio)}×",
+                GoalVerdicts.AtLeast(renewingGoal, ratio, 0.9, "×").Verdict));
+        }
 
         verdicts.AddRange(SiloLoss(report.SiloLoss));
         return verdicts;
