@@ -48,7 +48,7 @@ public static class BenchRun
         Console.WriteLine($"Renewing workload: {settings.Users} users, {settings.TokenLifetime.TotalSeconds:0} s tokens");
         await using var renewing = new RenewingTokenPool(factory, settings.Users, settings.TokenLifetime, settings.RenewBefore);
         var renewingOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem(), new AuthCacheCoHostedSystem(), new JwtBearerSystem(instances: 2)];
+        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache), new JwtBearerSystem(instances: 2)];
         foreach (var system in renewingSystems.Where(s => Selected(settings, s)))
         {
             renewingOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.Renewing, renewing, plan, context));
@@ -57,7 +57,7 @@ public static class BenchRun
         Console.WriteLine($"All-hits workload: {settings.HitUsers} long-lived tokens");
         var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
         var hitOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem(), new AuthCacheCoHostedSystem()];
+        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
         foreach (var system in hitSystems.Where(s => Selected(settings, s)))
         {
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
@@ -65,7 +65,7 @@ public static class BenchRun
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem(), new AuthCacheCoHostedSystem()];
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
         foreach (var system in fixedRateSystems.Where(s => Selected(settings, s)))
         {
             fixedRateOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context));

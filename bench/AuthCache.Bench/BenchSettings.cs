@@ -36,6 +36,9 @@ public sealed record BenchSettings
     /// <summary>Requests per second of the all-hits run at a fixed rate (all connections together).</summary>
     public int FixedRate { get; init; } = 1_000;
 
+    /// <summary>The <c>AuthCache:NearCache:Enabled</c> given to every AuthCache process.</summary>
+    public bool NearCache { get; init; } = true;
+
     /// <summary>How far into the silo-loss window one silo of the cluster is killed.</summary>
     public TimeSpan KillAfter { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -69,6 +72,7 @@ public sealed record BenchSettings
           --token-lifetime S      session token lifetime (60)       --renew-before S   renewal before expiry (10)
           --hit-users N           tokens of the all-hits run (64)   --memory-tokens N  tokens cached for bytes/token (100000)
           --zipf S                popularity exponent (1.0)         --no-micro         skip the microbenchmarks
+          --no-near-cache         AuthCache:NearCache:Enabled=false in every AuthCache process (default: true)
           --fixed-rate N          requests/s of the all-hits run at a fixed rate, and of the silo-loss phase (1000)
           --kill-after S          silo-loss phase: seconds into its window when a silo is killed (5)
           --flood-rate N          forged tokens/s of the flood (1000)
@@ -108,6 +112,7 @@ public sealed record BenchSettings
                 "--memory-tokens" => settings with { MemoryTokens = Int() },
                 "--zipf" => settings with { ZipfExponent = Double() },
                 "--no-micro" => settings with { Micro = false },
+                "--no-near-cache" => settings with { NearCache = false },
                 "--fixed-rate" => settings with { FixedRate = Int() },
                 "--flood-rate" => settings with { FloodRate = Int() },
                 "--flood-connections" => settings with { FloodConnections = Int() },

@@ -237,6 +237,7 @@ public static class ResultsMarkdown
             .Where(o => o.NearCache is not null)
             .Select(o => (o.System, Enabled: o.NearCache!.Value))
             .Concat(report.SiloLoss?.NearCache is { } siloLossNearCache ? [($"{report.SiloLoss.System} ({SiloLossPhase.Name})", siloLossNearCache)] : [])
+            .Concat(report.Flood is { } flood ? [($"{flood.System} ({FloodPhase.Name})", report.Settings.NearCache)] : [])
             .Distinct()
             .Select(p => $"`{p.System}` {(p.Enabled ? "on" : "off")}")
             .ToArray();

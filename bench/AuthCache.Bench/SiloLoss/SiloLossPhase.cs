@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using AuthCache.Bench.Load;
 using AuthCache.Bench.Processes;
 using AuthCache.Bench.Systems;
@@ -23,7 +24,7 @@ public static class SiloLossPhase
 
     public static async Task<SiloLossOutcome> RunAsync(BenchSettings settings, ITokenSource hits, SystemContext context)
     {
-        var system = new AuthCacheClusterSystem();
+        var system = new AuthCacheClusterSystem(settings.NearCache);
         var outcome = new SiloLossOutcome(system.Name, settings.FixedRate, settings.Connections, settings.Warmup, settings.SiloLossWindow, settings.KillAfter) { NearCache = system.NearCache };
         var logDirectory = Path.Combine(context.LogDirectory, Name);
         Directory.CreateDirectory(logDirectory);
@@ -137,7 +138,7 @@ public static class SiloLossPhase
                     return new MembershipWatch(Stopwatch.GetElapsedTime(killedAt), Stopwatch.GetElapsedTime(killedAt), null);
                 }
             }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
             {
                 problem = $"{membership.Key} unreadable: {ex.GetType().Name}: {ex.Message}";
             }

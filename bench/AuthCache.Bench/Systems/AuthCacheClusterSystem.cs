@@ -8,7 +8,7 @@ namespace AuthCache.Bench.Systems;
 /// <c>Orleans:ClusterId</c>, <c>Orleans:ServiceId</c>, <c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c>); the
 /// start-up itself probes that the binaries honour them, and the system is skipped, never faked, when they do not.
 /// </summary>
-public sealed class AuthCacheClusterSystem(bool nearCache = true) : ISystemUnderTest
+public sealed class AuthCacheClusterSystem(bool nearCache) : ISystemUnderTest
 {
     private const int Silos = 2;
     private const int ApiHosts = 2;

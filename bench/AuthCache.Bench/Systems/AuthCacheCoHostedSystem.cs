@@ -8,7 +8,7 @@ namespace AuthCache.Bench.Systems;
 /// ports), load split over both. Probed like the client-mode cluster: both silos must be Active in Redis, or the
 /// system is skipped, never faked.
 /// </summary>
-public sealed class AuthCacheCoHostedSystem(bool nearCache = true) : ISystemUnderTest
+public sealed class AuthCacheCoHostedSystem(bool nearCache) : ISystemUnderTest
 {
     private const int ApiHosts = 2;
 

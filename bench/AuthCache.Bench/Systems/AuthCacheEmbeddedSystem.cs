@@ -3,7 +3,7 @@ using AuthCache.Bench.Processes;
 namespace AuthCache.Bench.Systems;
 
 /// <summary>Our API host (src/ApiHost) with its embedded silo, configured through the README's keys.</summary>
-public sealed class AuthCacheEmbeddedSystem(bool nearCache = true) : ISystemUnderTest
+public sealed class AuthCacheEmbeddedSystem(bool nearCache) : ISystemUnderTest
 {
     public string Name => "authcache-embedded";
 
