@@ -6,14 +6,16 @@ using AuthCache.Bench.Memory;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Report;
 using AuthCache.Bench.Runs;
+using AuthCache.Bench.SiloLoss;
 using AuthCache.Bench.Systems;
 using AuthCache.Bench.Tokens;
 
 namespace AuthCache.Bench;
 
 /// <summary>
-/// The whole comparison: every system under the renewing workload, the all-hits workload, bytes per cached
-/// token, the microbenchmarks; then the sanity checks, the report, and the exit code.
+/// The whole comparison: every system under the renewing workload, the all-hits workload (as fast as answered and
+/// at a fixed rate), a silo killed under load, the forged-token flood, bytes per cached token, the microbenchmarks;
+/// then the sanity checks, the report, and the exit code.
 /// </summary>
 public static class BenchRun
 {
@@ -46,8 +48,8 @@ public static class BenchRun
         Console.WriteLine($"Renewing workload: {settings.Users} users, {settings.TokenLifetime.TotalSeconds:0} s tokens");
         await using var renewing = new RenewingTokenPool(factory, settings.Users, settings.TokenLifetime, settings.RenewBefore);
         var renewingOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem(), new JwtBearerSystem(instances: 2)];
-        foreach (var system in renewingSystems.Where(s => settings.Includes(s.Name.Replace("2 × ", ""))))
+        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache), new JwtBearerSystem(instances: 2)];
+        foreach (var system in renewingSystems.Where(s => Selected(settings, s)))
         {
             renewingOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.Renewing, renewing, plan, context));
         }
@@ -55,17 +57,25 @@ public static class BenchRun
         Console.WriteLine($"All-hits workload: {settings.HitUsers} long-lived tokens");
         var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
         var hitOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new AuthCacheEmbeddedSystem(), new AuthCacheClusterSystem()];
-        foreach (var system in hitSystems.Where(s => settings.Includes(s.Name)))
+        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        foreach (var system in hitSystems.Where(s => Selected(settings, s)))
         {
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
         }
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        foreach (var system in hitSystems.Where(s => settings.Includes(s.Name)))
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        foreach (var system in fixedRateSystems.Where(s => Selected(settings, s)))
         {
             fixedRateOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context));
+        }
+
+        SiloLossOutcome? siloLoss = null;
+        if (settings.Includes(SiloLossPhase.Name))
+        {
+            Console.WriteLine($"A silo killed under load: authcache-cluster, all hits at {settings.FixedRate:N0} requests/s, a silo killed {settings.KillAfter.TotalSeconds:0} s into the window");
+            siloLoss = await SiloLossPhase.RunAsync(settings, hits, context);
         }
 
         FloodOutcome? flood = null;
@@ -116,6 +126,7 @@ public static class BenchRun
             renewingOutcomes,
             hitOutcomes,
             fixedRateOutcomes,
+            siloLoss,
             flood,
             memory,
             memoryFailure,
@@ -125,7 +136,7 @@ public static class BenchRun
         var problems = SanityChecks.Evaluate(report);
         var notesPath = Path.Combine(layout.BenchDirectory, "analysis-notes.md");
         var notes = File.Exists(notesPath) ? await File.ReadAllTextAsync(notesPath) : null;
-        var markdown = ResultsMarkdown.Render(report, GoalVerdicts.Evaluate(report), problems, notes);
+        var markdown = ResultsMarkdown.Render(report, GoalVerdicts.Evaluate(report), ClusterGoalVerdicts.Evaluate(report), problems, notes);
         var output = settings.Output ?? (settings.Quick ? Path.Combine(runDirectory, "RESULTS.md") : Path.Combine(layout.BenchDirectory, "RESULTS.md"));
         await File.WriteAllTextAsync(output, markdown);
 
@@ -146,4 +157,7 @@ public static class BenchRun
         Console.WriteLine("Harness OK: every system completed with sane figures.");
         return 0;
     }
+
+    /// <summary>"jwtbearer" in <c>--systems</c> selects its two-process comparison too.</summary>
+    private static bool Selected(BenchSettings settings, ISystemUnderTest system) => settings.Includes(system.Name.Replace("2 × ", ""));
 }

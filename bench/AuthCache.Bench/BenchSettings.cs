@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuthCache.Bench.Flood;
+using AuthCache.Bench.SiloLoss;
 
 namespace AuthCache.Bench;
 
@@ -35,7 +36,16 @@ public sealed record BenchSettings
     /// <summary>Requests per second of the all-hits run at a fixed rate (all connections together).</summary>
     public int FixedRate { get; init; } = 1_000;
 
-    /// <summary>Whether bytes per cached token is measured (off with <c>--flood-only</c>).</summary>
+    /// <summary>The <c>AuthCache:NearCache:Enabled</c> given to every AuthCache process.</summary>
+    public bool NearCache { get; init; } = true;
+
+    /// <summary>How far into the silo-loss window one silo of the cluster is killed.</summary>
+    public TimeSpan KillAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The silo-loss window: the measured duration, but at least 6 s past the kill so the seconds after it are seen.</summary>
+    public TimeSpan SiloLossWindow => Duration > KillAfter + TimeSpan.FromSeconds(6) ? Duration : KillAfter + TimeSpan.FromSeconds(6);
+
+    /// <summary>Whether bytes per cached token is measured (off with <c>--flood-only</c> and <c>--silo-loss-only</c>).</summary>
     public bool TokenMemory { get; init; } = true;
 
     public bool Micro { get; init; } = true;
@@ -62,12 +72,16 @@ public sealed record BenchSettings
           --token-lifetime S      session token lifetime (60)       --renew-before S   renewal before expiry (10)
           --hit-users N           tokens of the all-hits run (64)   --memory-tokens N  tokens cached for bytes/token (100000)
           --zipf S                popularity exponent (1.0)         --no-micro         skip the microbenchmarks
-          --fixed-rate N          requests/s of the all-hits run at a fixed rate (1000)
+          --no-near-cache         AuthCache:NearCache:Enabled=false in every AuthCache process (default: true)
+          --fixed-rate N          requests/s of the all-hits run at a fixed rate, and of the silo-loss phase (1000)
+          --kill-after S          silo-loss phase: seconds into its window when a silo is killed (5)
           --flood-rate N          forged tokens/s of the flood (1000)
           --flood-connections N   the flood's own connections (64)
-          --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster)
-                                  and phases (flood: the forged-token flood against authcache-embedded)
+          --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster,
+                                  authcache-cohosted) and phases (flood: the forged-token flood against
+                                  authcache-embedded; silo-loss: a silo of authcache-cluster killed under load)
           --flood-only            only the flood phase: no other system, no bytes/token, no microbenchmarks
+          --silo-loss-only        only the silo-loss phase: no other system, no bytes/token, no microbenchmarks
           --out PATH              report path (default bench/RESULTS.md; a --quick run writes into bench/.runs/)
         """;
 
@@ -75,7 +89,7 @@ public sealed record BenchSettings
     {
         var quick = args.Contains("--quick");
         var settings = quick
-            ? new BenchSettings { Quick = true, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(3), MemoryTokens = 5_000 }
+            ? new BenchSettings { Quick = true, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(3), MemoryTokens = 5_000, KillAfter = TimeSpan.FromSeconds(2) }
             : new BenchSettings();
 
         for (var i = 0; i < args.Count; i++)
@@ -98,10 +112,13 @@ public sealed record BenchSettings
                 "--memory-tokens" => settings with { MemoryTokens = Int() },
                 "--zipf" => settings with { ZipfExponent = Double() },
                 "--no-micro" => settings with { Micro = false },
+                "--no-near-cache" => settings with { NearCache = false },
                 "--fixed-rate" => settings with { FixedRate = Int() },
                 "--flood-rate" => settings with { FloodRate = Int() },
                 "--flood-connections" => settings with { FloodConnections = Int() },
+                "--kill-after" => settings with { KillAfter = TimeSpan.FromSeconds(Double()) },
                 "--flood-only" => settings with { Systems = [FloodPhase.Name], TokenMemory = false, Micro = false },
+                "--silo-loss-only" => settings with { Systems = [SiloLossPhase.Name], TokenMemory = false, Micro = false },
                 "--systems" => settings with { Systems = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--out" => settings with { Output = Next() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
@@ -109,7 +126,7 @@ public sealed record BenchSettings
         }
 
         if (settings.Users < 1 || settings.Connections < 1 || settings.HitUsers < 1 || settings.MemoryTokens < 1 || settings.Duration <= TimeSpan.Zero
-            || settings.FloodRate < 1 || settings.FloodConnections < 1
+            || settings.FloodRate < 1 || settings.FloodConnections < 1 || settings.FixedRate < 1 || settings.KillAfter <= TimeSpan.Zero
             || settings.RenewBefore >= settings.TokenLifetime)
         {
             throw new ArgumentException("Counts and durations must be positive, and --renew-before shorter than --token-lifetime.");

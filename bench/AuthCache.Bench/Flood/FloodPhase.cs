@@ -28,7 +28,7 @@ public static class FloodPhase
 
     public static async Task<FloodOutcome> RunAsync(BenchSettings settings, ITokenSource validTokens, SystemContext context)
     {
-        var system = new AuthCacheEmbeddedSystem();
+        var system = new AuthCacheEmbeddedSystem(settings.NearCache);
         var outcome = new FloodOutcome(system.Name, settings.FloodRate, settings.FloodConnections, LeadIn, Settle);
 
         var forgedCount = (int)Math.Ceiling(settings.FloodRate * (LeadIn + settings.Duration).TotalSeconds) + settings.FloodConnections;
@@ -39,7 +39,7 @@ public static class FloodPhase
         RunningSystem running;
         try
         {
-            running = await system.StartAsync(context);
+            running = await SystemStart.StartAsync(system, context);
         }
         catch (Exception ex)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
@@ -43,8 +42,8 @@ public sealed class HostProbe(SutProcess host, Uri endpoint) : IDisposable
             stats?.TokenCache.ActiveEntries,
             stats?.TokenCache.ApproximateBytes,
             stats?.UserProfiles.ActiveEntries,
-            Sum(metrics, ActivationsMetric),
-            Sum(metrics, DirectoryCacheMetric),
+            ApiHostMetrics.Sum(metrics, ActivationsMetric),
+            ApiHostMetrics.Sum(metrics, DirectoryCacheMetric),
             unreadable);
     }
 
@@ -55,23 +54,6 @@ public sealed class HostProbe(SutProcess host, Uri endpoint) : IDisposable
         using var response = await _http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<CacheStatsResponse>();
-    }
-
-    /// <summary>The sum of a metric's series in a Prometheus text exposition; null if it has none.</summary>
-    private static long? Sum(string? exposition, string metric)
-    {
-        long? total = null;
-        foreach (var line in (exposition ?? "").Split('\n'))
-        {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is '{' or ' ')
-            {
-                var labelsEnd = line.IndexOf('}');
-                var value = line[(labelsEnd < 0 ? metric.Length : labelsEnd + 1)..].Trim().Split(' ')[0];
-                total = (total ?? 0) + (long)double.Parse(value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return total;
     }
 
     private static async Task<T?> ReadAsync<T>(string what, List<string> unreadable, Func<Task<T?>> read)

@@ -9,7 +9,8 @@ namespace AuthCache.Bench.Load;
 /// <summary>
 /// Real HTTP load on <c>GET /api/v1/me</c>: one sender per connection (SocketsHttpHandler, HTTP/1.1), each
 /// drawing users with Zipf popularity and presenting their current token. Requests that start and end inside the
-/// measured window are timed; everything else still counts as sent.
+/// measured window are timed; everything else still counts as sent. With <see cref="LoadPlan.RecordEveryRequest"/>
+/// every request due in the window is also logged with its outcome, however late it ends.
 /// </summary>
 public static class LoadGenerator
 {
@@ -37,7 +38,7 @@ public static class LoadGenerator
         var window = new Window();
         var seen = new bool[tokens.Users];
         var senders = Enumerable.Range(0, plan.Connections)
-            .Select(i => new Sender(http, new Uri(targets[i % targets.Count], Path), tokens, zipf, new Random(1_000 + i), window, seen, Interval(plan, i)))
+            .Select(i => new Sender(http, new Uri(targets[i % targets.Count], Path), i % targets.Count, tokens, zipf, new Random(1_000 + i), window, seen, Interval(plan, i), plan.RecordEveryRequest))
             .ToArray();
         var running = senders.Select(s => Task.Run(s.RunAsync)).ToArray();
 
@@ -67,7 +68,10 @@ public static class LoadGenerator
             senders.Select(s => s.FirstError).FirstOrDefault(e => e is not null),
             senders.Sum(s => s.BodyMismatches),
             senders.Sum(s => s.Sent),
-            seen.Count(s => s));
+            seen.Count(s => s),
+            plan.RecordEveryRequest ? senders.SelectMany(s => s.Log).ToArray() : null,
+            senders.Sum(s => s.SentInWindow),
+            window.OpenedAt);
     }
 
     /// <summary>A paced sender's period in stopwatch ticks and its first send (spread over one period), or null.</summary>
@@ -82,10 +86,11 @@ public static class LoadGenerator
         return (period, period * sender / plan.Connections);
     }
 
-    private static double Percentile(long[] sorted, double quantile) =>
+    /// <summary>The nearest-rank percentile of sorted stopwatch ticks, in milliseconds.</summary>
+    internal static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? 0 : ToMs(sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)]);
 
-    private static double ToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    internal static double ToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>The measured window, shared by all senders.</summary>
     private sealed class Window
@@ -95,6 +100,8 @@ public static class LoadGenerator
         private volatile bool _stopped;
 
         public bool Stopped => _stopped;
+
+        public long OpenedAt => Volatile.Read(ref _start);
 
         public void Open(TimeSpan length)
         {
@@ -106,11 +113,26 @@ public static class LoadGenerator
         public void Stop() => _stopped = true;
 
         public bool Contains(long started, long ended) => started >= Volatile.Read(ref _start) && ended <= Volatile.Read(ref _end);
+
+        public bool StartsIn(long started) => started >= Volatile.Read(ref _start) && started < Volatile.Read(ref _end);
+
+        public bool EndsAfter(long timestamp) => timestamp < Volatile.Read(ref _end);
     }
 
-    private sealed class Sender(HttpClient http, Uri target, ITokenSource tokens, ZipfDistribution zipf, Random random, Window window, bool[] seen, (long Period, long FirstOffset)? pacing)
+    private sealed class Sender(
+        HttpClient http,
+        Uri target,
+        int targetIndex,
+        ITokenSource tokens,
+        ZipfDistribution zipf,
+        Random random,
+        Window window,
+        bool[] seen,
+        (long Period, long FirstOffset)? pacing,
+        bool recordEveryRequest)
     {
-        // The first answers of each sender, then one in a thousand, are checked for the caller's subject and profile.
+        // The first answers of each sender, then one in a thousand, are checked for the caller's subject and profile;
+        // every answer when every request is logged.
         private const int CheckedFirst = 3;
         private const int CheckedEvery = 1_000;
 
@@ -126,10 +148,17 @@ public static class LoadGenerator
 
         public long Sent { get; private set; }
 
+        public long SentInWindow { get; private set; }
+
+        public List<RequestRecord> Log { get; } = [];
+
         public async Task RunAsync()
         {
             var due = Stopwatch.GetTimestamp() + (pacing?.FirstOffset ?? 0);
-            while (!window.Stopped)
+
+            // A paced sender that fell behind still sends what was due in the window once it closes: leaving it
+            // unsent would drop exactly the requests a slow answer delayed.
+            while (!window.Stopped || (recordEveryRequest && pacing is not null && window.EndsAfter(due)))
             {
                 // A sender behind its schedule (a slow answer) counts from when the request was due; one that waited
                 // counts from when it actually sent, so the timer's own lateness is not charged to the system.
@@ -149,7 +178,14 @@ public static class LoadGenerator
                 using var request = new HttpRequestMessage(HttpMethod.Get, target);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.TokenFor(user));
                 Sent++;
-                var started = pacing is null || !behind ? Stopwatch.GetTimestamp() : due;
+                var sent = Stopwatch.GetTimestamp();
+                var started = pacing is null || !behind ? sent : due;
+                var logged = recordEveryRequest && window.StartsIn(started);
+                if (logged)
+                {
+                    SentInWindow++;
+                }
+
                 due += pacing?.Period ?? 0;
                 try
                 {
@@ -158,15 +194,33 @@ public static class LoadGenerator
                     var ended = Stopwatch.GetTimestamp();
                     if (!response.IsSuccessStatusCode)
                     {
+                        if (logged)
+                        {
+                            Log.Add(new RequestRecord(started, sent, ended, (int)response.StatusCode, targetIndex, WithoutProfile: false));
+                        }
+
                         Non2xxByStatus[(int)response.StatusCode] = Non2xxByStatus.GetValueOrDefault((int)response.StatusCode) + 1;
                         FirstError ??= $"HTTP {(int)response.StatusCode} from {target.Authority}: {response.Headers.WwwAuthenticate}";
                         continue;
                     }
 
-                    if ((Sent <= CheckedFirst || Sent % CheckedEvery == 0) && !DescribesUser(body, user))
+                    var withoutProfile = false;
+                    if (recordEveryRequest || Sent <= CheckedFirst || Sent % CheckedEvery == 0)
                     {
-                        BodyMismatches++;
-                        FirstError ??= $"an answer of {target.Authority} did not carry the caller's subject and profile";
+                        // With every request logged (a cluster losing a silo), an answer that lacks the profile is
+                        // logged as degraded; only a wrong subject or another user's profile is a mismatch.
+                        var (subject, profile) = Describe(body, user);
+                        withoutProfile = subject && profile is null;
+                        if (!subject || profile == false || (profile is null && !recordEveryRequest))
+                        {
+                            BodyMismatches++;
+                            FirstError ??= $"an answer of {target.Authority} did not carry the caller's subject and profile";
+                        }
+                    }
+
+                    if (logged)
+                    {
+                        Log.Add(new RequestRecord(started, sent, ended, (int)response.StatusCode, targetIndex, withoutProfile));
                     }
 
                     if (window.Contains(started, ended))
@@ -176,6 +230,11 @@ public static class LoadGenerator
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                 {
+                    if (logged)
+                    {
+                        Log.Add(new RequestRecord(started, sent, Stopwatch.GetTimestamp(), RequestRecord.TransportError, targetIndex, WithoutProfile: false));
+                    }
+
                     Errors++;
                     FirstError ??= $"{ex.GetType().Name} from {target.Authority}: {ex.Message}";
                     if (!window.Stopped)
@@ -186,20 +245,25 @@ public static class LoadGenerator
             }
         }
 
-        private static bool DescribesUser(byte[] body, int user)
+        /// <summary>Whether the answer names the caller, and whether its profile is the caller's (null: no profile in it).</summary>
+        private static (bool Subject, bool? Profile) Describe(byte[] body, int user)
         {
             try
             {
                 using var document = JsonDocument.Parse(body);
                 var root = document.RootElement;
                 var expected = ClerkTokenIdentities.UserId(user);
-                return root.TryGetProperty("subject", out var subject) && subject.GetString() == expected
-                    && root.TryGetProperty("profile", out var profile) && profile.ValueKind == JsonValueKind.Object
-                    && profile.TryGetProperty("id", out var id) && id.GetString() == expected;
+                var subject = root.TryGetProperty("subject", out var claimed) && claimed.GetString() == expected;
+                if (!root.TryGetProperty("profile", out var profile) || profile.ValueKind != JsonValueKind.Object)
+                {
+                    return (subject, null);
+                }
+
+                return (subject, profile.TryGetProperty("id", out var id) && id.GetString() == expected);
             }
             catch (JsonException)
             {
-                return false;
+                return (false, false);
             }
         }
     }

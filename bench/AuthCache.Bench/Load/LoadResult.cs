@@ -1,6 +1,9 @@
 namespace AuthCache.Bench.Load;
 
 /// <summary>What the load generator saw: the measured window's requests and latencies, and whole-run totals.</summary>
+/// <param name="RequestLog">With <see cref="LoadPlan.RecordEveryRequest"/>: every request due in the window, in no particular order.</param>
+/// <param name="SentInWindow">Requests due in the window that were sent (counted when sent, so the log can be checked against it).</param>
+/// <param name="WindowOpenedAt">The <see cref="System.Diagnostics.Stopwatch"/> timestamp the window opened at.</param>
 public sealed record LoadResult(
     long Requests,
     TimeSpan Measured,
@@ -14,7 +17,10 @@ public sealed record LoadResult(
     string? FirstError,
     long BodyMismatches,
     long SentInRun,
-    int DistinctUsersInRun)
+    int DistinctUsersInRun,
+    IReadOnlyList<RequestRecord>? RequestLog = null,
+    long SentInWindow = 0,
+    long WindowOpenedAt = 0)
 {
     public double RequestsPerSecond => Requests / Measured.TotalSeconds;
 }

@@ -125,6 +125,16 @@ public sealed class SutProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the process without warning (SIGKILL: <see cref="Process.Kill()"/> on Linux), as a crashed node or an
+    /// evicted pod dies, and waits until it is gone.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public long CpuTicks() => ProcFs.CpuTicks(Pid);
 
     public long PeakWorkingSetBytes() => ProcFs.PeakWorkingSetBytes(Pid);

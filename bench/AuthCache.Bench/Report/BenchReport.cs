@@ -2,6 +2,7 @@ using AuthCache.Bench.Flood;
 using AuthCache.Bench.Memory;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
+using AuthCache.Bench.SiloLoss;
 
 namespace AuthCache.Bench.Report;
 
@@ -17,6 +18,7 @@ public sealed record BenchReport(
     IReadOnlyList<SystemOutcome> Renewing,
     IReadOnlyList<SystemOutcome> AllHits,
     IReadOnlyList<SystemOutcome> AllHitsAtFixedRate,
+    SiloLossOutcome? SiloLoss,
     FloodOutcome? Flood,
     TokenMemoryResult? Memory,
     string? MemoryFailure,

@@ -3,7 +3,7 @@ using AuthCache.Bench.Runs;
 
 namespace AuthCache.Bench.Report;
 
-/// <summary>One goal of issue 7, what was measured against it, and whether it is met (and if not, by how much).</summary>
+/// <summary>One goal, what was measured against it, and whether it is met (and if not, by how much).</summary>
 public sealed record GoalVerdict(string Goal, string Measured, string Verdict);
 
 public static class GoalVerdicts
@@ -81,15 +81,15 @@ public static class GoalVerdicts
         return verdicts;
     }
 
-    private static GoalVerdict AtLeast(string goal, double? measured, double target, string unit) => measured is not { } value || double.IsNaN(value)
+    internal static GoalVerdict AtLeast(string goal, double? measured, double target, string unit) => measured is not { } value || double.IsNaN(value)
         ? Unmeasured(goal, null)
         : new GoalVerdict(goal, Format(value) + unit, value >= target ? "met" : $"missed: {Format(target / value)}× short");
 
-    private static GoalVerdict AtMost(string goal, double? measured, double target, string unit) => measured is not { } value || double.IsNaN(value)
+    internal static GoalVerdict AtMost(string goal, double? measured, double target, string unit) => measured is not { } value || double.IsNaN(value)
         ? Unmeasured(goal, null)
         : new GoalVerdict(goal, Format(value) + unit, value <= target ? "met" : target == 0 ? "missed" : $"missed: {Format(value / target)}× over");
 
-    private static GoalVerdict Unmeasured(string goal, string? reason) => new(goal, "—", "not measured" + (reason is null ? "" : ": " + reason));
+    internal static GoalVerdict Unmeasured(string goal, string? reason) => new(goal, "—", "not measured" + (reason is null ? "" : ": " + reason));
 
     internal static string Format(double value) => value switch
     {

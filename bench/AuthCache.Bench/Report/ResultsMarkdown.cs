@@ -2,15 +2,16 @@ using System.Globalization;
 using System.Text;
 using AuthCache.Bench.Flood;
 using AuthCache.Bench.Runs;
+using AuthCache.Bench.SiloLoss;
 
 namespace AuthCache.Bench.Report;
 
-/// <summary>Renders a run as bench/RESULTS.md: circumstances, tables with ratios, goal verdicts, the hit-path breakdown.</summary>
+/// <summary>Renders a run as bench/RESULTS.md: circumstances, tables with ratios, a silo killed under load, goal verdicts, the hit-path breakdown.</summary>
 public static class ResultsMarkdown
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Render(BenchReport report, IReadOnlyList<GoalVerdict> verdicts, IReadOnlyList<string> problems, string? engineersNotes)
+    public static string Render(BenchReport report, IReadOnlyList<GoalVerdict> verdicts, IReadOnlyList<GoalVerdict> clusterVerdicts, IReadOnlyList<string> problems, string? engineersNotes)
     {
         var s = report.Settings;
         var md = new StringBuilder();
@@ -28,10 +29,11 @@ public static class ResultsMarkdown
         md.AppendLine($"- Load average (1/5/15 min) at start: {report.LoadAverageAtStart}; at end: {report.LoadAverageAtEnd}");
         md.AppendLine($"- Workload: {s.Users:N0} users, tokens living {s.TokenLifetime.TotalSeconds:0} s renewed {s.RenewBefore.TotalSeconds:0} s before expiry ({report.TokensMinted:N0} tokens signed), Zipf({s.ZipfExponent.ToString(Invariant)}) popularity, {s.Connections} connections, {s.Warmup.TotalSeconds:0} s warm-up then {s.Duration.TotalSeconds:0} s measured per system");
         md.AppendLine($"- Fake issuer: JWKS and discovery answered after {s.JwksLatency.TotalMilliseconds:0} ms, users after {s.UserLatency.TotalMilliseconds:0} ms; it runs in the runner process with the load generator, so its CPU is not counted as a system's");
-        md.AppendLine("- Every system runs alone, in Release, as its own process(es) started with `dotnet <dll>` in Production; CPU is utime+stime from /proc/<pid>/stat over the measured window; peak working set is VmHWM, summed over a system's processes").AppendLine();
+        md.AppendLine("- Every system runs alone, in Release, as its own process(es) started with `dotnet <dll>` in Production; CPU is utime+stime from /proc/<pid>/stat over the measured window; peak working set is VmHWM, summed over a system's processes");
+        md.AppendLine($"- {NearCacheSettings(report)}").AppendLine();
 
         md.AppendLine("## Renewing workload: Clerk-like tokens, Zipf popularity").AppendLine();
-        md.AppendLine("Ratios: req/s and upstream calls against `baseline`; req/s and CPU against `jwtbearer` (`2 × jwtbearer` for the cluster). p50 \"1/N\" = N times lower than baseline's.").AppendLine();
+        md.AppendLine("Ratios: req/s and upstream calls against `baseline`; req/s and CPU against `jwtbearer` (`2 × jwtbearer` for the systems with 2 API hosts, `authcache-cluster` and `authcache-cohosted`). p50 \"1/N\" = N times lower than baseline's.").AppendLine();
         md.AppendLine("| system | procs | req/s | ×baseline | ×jwtbearer | p50 ms | p50 vs baseline | p95 ms | p99 ms | non-2xx | JWKS calls window / run | discovery run | user calls window / run | upstream per 1k req | vs baseline | CPU s per 1k req | ×jwtbearer | peak WS MB |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var baseline = report.Find(report.Renewing, "baseline");
@@ -43,7 +45,7 @@ public static class ResultsMarkdown
                 continue;
             }
 
-            var comparator = report.Find(report.Renewing, o.System == "authcache-cluster" ? "2 × jwtbearer" : "jwtbearer");
+            var comparator = report.Find(report.Renewing, Comparator(o));
             var l = o.Load!;
             md.AppendLine(string.Join(" | ",
                 "| " + o.System,
@@ -68,29 +70,38 @@ public static class ResultsMarkdown
 
         md.AppendLine();
         md.AppendLine($"## All hits: {s.HitUsers} long-lived tokens, warmed before the window").AppendLine();
-        md.AppendLine("The workload the CPU goal is stated for: no validation and no upstream call is needed after the warm-up.").AppendLine();
-        md.AppendLine("| system | procs | req/s | ×jwtbearer | p50 ms | p95 ms | p99 ms | non-2xx | upstream calls in window | CPU µs per request | ×jwtbearer | runner CPU µs per request | peak WS MB |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("The workload the CPU goal is stated for: no validation and no upstream call is needed after the warm-up. " +
+            "`×jwtbearer` of req/s is against one `jwtbearer` process, and against `2 × jwtbearer` for the systems with 2 API hosts; " +
+            "**per API host** is a system's req/s divided by its API hosts (the processes the load is split over, silos not counted), set against one `jwtbearer` process: the reading of the cluster goal below. " +
+            "CPU per request counts all of a system's processes (silos and Redis included) and is set against one `jwtbearer`. " +
+            "Near cache: the `AuthCache:NearCache:Enabled` the system ran with, and the share of the run's requests (warm-up included) its API hosts answered from it (`authcache_near_cache_hits_total`).").AppendLine();
+        md.AppendLine("| system | procs | API hosts | req/s | ×jwtbearer | req/s per API host | per API host ×jwtbearer | p50 ms | p95 ms | p99 ms | non-2xx | upstream calls in window | near cache | CPU µs per request | ×jwtbearer | runner CPU µs per request | peak WS MB |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var hitJwt = report.Find(report.AllHits, "jwtbearer");
         foreach (var o in report.AllHits)
         {
             if (!o.Measured)
             {
-                md.AppendLine(UnmeasuredRow(o, 13));
+                md.AppendLine(UnmeasuredRow(o, 17));
                 continue;
             }
 
             var l = o.Load!;
+            var perHost = l.RequestsPerSecond / Math.Max(1, o.ApiHosts);
             md.AppendLine(string.Join(" | ",
                 "| " + o.System,
                 o.Processes.ToString(Invariant),
+                o.ApiHosts.ToString(Invariant),
                 l.RequestsPerSecond.ToString("N0", Invariant),
-                Ratio(l.RequestsPerSecond, hitJwt?.Load!.RequestsPerSecond),
+                Ratio(l.RequestsPerSecond, report.Find(report.AllHits, Comparator(o))?.Load!.RequestsPerSecond),
+                perHost.ToString("N0", Invariant),
+                Ratio(perHost, hitJwt?.Load!.RequestsPerSecond),
                 Ms(l.P50Ms),
                 Ms(l.P95Ms),
                 Ms(l.P99Ms),
                 l.Non2xx.ToString(Invariant),
                 o.WindowUpstream.Total.ToString(Invariant),
+                NearCache(o),
                 (o.CpuSecondsPer1kRequests * 1000).ToString("0.0", Invariant),
                 Ratio(o.CpuSecondsPer1kRequests, hitJwt?.CpuSecondsPer1kRequests),
                 (o.RunnerCpu.TotalSeconds / l.Requests * 1e6).ToString("0.0", Invariant),
@@ -100,13 +111,13 @@ public static class ResultsMarkdown
         md.AppendLine();
         md.AppendLine($"## All hits at a fixed rate: {s.FixedRate:N0} requests/s offered").AppendLine();
         md.AppendLine($"The same warm tokens, but the {s.Connections} connections together send {s.FixedRate:N0} requests per second on a fixed schedule instead of as fast as they are answered, so the machine is not saturated and a latency is the request's own (a request sent late because the answer before it on its connection was late counts from when it was due).").AppendLine();
-        md.AppendLine("| system | procs | offered req/s | answered req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | CPU µs per request | peak WS MB |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| system | procs | offered req/s | answered req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | near cache | CPU µs per request | peak WS MB |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var o in report.AllHitsAtFixedRate)
         {
             if (!o.Measured)
             {
-                md.AppendLine(UnmeasuredRow(o, 11));
+                md.AppendLine(UnmeasuredRow(o, 12));
                 continue;
             }
 
@@ -121,11 +132,14 @@ public static class ResultsMarkdown
                 Ms(l.P99Ms),
                 Ms(l.MaxMs),
                 l.Non2xx.ToString(Invariant),
+                NearCache(o),
                 (o.CpuSecondsPer1kRequests * 1000).ToString("0.0", Invariant),
                 (o.PeakWorkingSetBytes / (1024.0 * 1024)).ToString("N0", Invariant)) + " |");
         }
 
         md.AppendLine();
+        md.Append(SiloLossMarkdown.Render(report.SiloLoss, s));
+
         md.AppendLine("## Bytes per cached token").AppendLine();
         if (report.Memory is { } m)
         {
@@ -138,7 +152,7 @@ public static class ResultsMarkdown
         }
         else
         {
-            md.AppendLine(s.TokenMemory ? $"Not measured: {report.MemoryFailure}" : "Skipped (`--flood-only`).").AppendLine();
+            md.AppendLine(s.TokenMemory ? $"Not measured: {report.MemoryFailure}" : "Skipped (`--flood-only` or `--silo-loss-only`).").AppendLine();
         }
 
         md.Append(FloodMarkdown.Render(report.Flood, s));
@@ -161,19 +175,12 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine("## Goals of issue 7").AppendLine();
-        if (s.Quick)
-        {
-            md.AppendLine("Computed from the quick run's figures, so they are no verdict on the system.").AppendLine();
-        }
+        AppendVerdicts(md, verdicts, s.Quick);
 
-        md.AppendLine("| goal | measured | verdict |");
-        md.AppendLine("|---|---:|---|");
-        foreach (var v in verdicts)
-        {
-            md.AppendLine($"| {v.Goal} | {v.Measured} | {v.Verdict} |");
-        }
+        md.AppendLine("## Goals of issue 10: the client-mode cluster against JwtBearer").AppendLine();
+        md.AppendLine("From this run's tables above. `authcache-cluster` is 2 silo processes, 2 API hosts in `Orleans:Mode=Client` and Redis; **per API host** means its total requests/s divided by its 2 API hosts, set against one `jwtbearer` process (the total against `2 × jwtbearer` is given beside it); its CPU per request counts all its processes. The silo-loss goals are read from the section \"A silo killed under load\".").AppendLine();
+        AppendVerdicts(md, clusterVerdicts, s.Quick);
 
-        md.AppendLine();
         md.AppendLine("## Where the microseconds of a hit go").AppendLine();
         md.AppendLine(HitPathBreakdown.Describe(report)).AppendLine();
 
@@ -194,6 +201,49 @@ public static class ResultsMarkdown
         }
 
         return md.ToString();
+    }
+
+    private static void AppendVerdicts(StringBuilder md, IReadOnlyList<GoalVerdict> verdicts, bool quick)
+    {
+        if (quick)
+        {
+            md.AppendLine("Computed from the quick run's figures, so they are no verdict on the system.").AppendLine();
+        }
+
+        md.AppendLine("| goal | measured | verdict |");
+        md.AppendLine("|---|---|---|");
+        foreach (var v in verdicts)
+        {
+            md.AppendLine($"| {v.Goal} | {v.Measured} | {v.Verdict} |");
+        }
+
+        md.AppendLine();
+    }
+
+    /// <summary>What a system is compared with: as many jwtbearer processes as it has API hosts (one or two).</summary>
+    private static string Comparator(SystemOutcome o) => o.ApiHosts > 1 && o.NearCache is not null ? "2 × jwtbearer" : "jwtbearer";
+
+    /// <summary>The near cache a system ran with and the share of its requests the near cache answered.</summary>
+    private static string NearCache(SystemOutcome o) => o.NearCache switch
+    {
+        null => "—",
+        false => "off",
+        true => "on, " + (double.IsNaN(o.NearCacheShare) ? "hits unread" : o.NearCacheShare.ToString("0.#%", Invariant) + " of requests"),
+    };
+
+    private static string NearCacheSettings(BenchReport report)
+    {
+        var systems = report.Renewing.Concat(report.AllHits).Concat(report.AllHitsAtFixedRate)
+            .Where(o => o.NearCache is not null)
+            .Select(o => (o.System, Enabled: o.NearCache!.Value))
+            .Concat(report.SiloLoss?.NearCache is { } siloLossNearCache ? [($"{report.SiloLoss.System} ({SiloLossPhase.Name})", siloLossNearCache)] : [])
+            .Concat(report.Flood is { } flood ? [($"{flood.System} ({FloodPhase.Name})", report.Settings.NearCache)] : [])
+            .Distinct()
+            .Select(p => $"`{p.System}` {(p.Enabled ? "on" : "off")}")
+            .ToArray();
+        return systems.Length == 0
+            ? "No AuthCache system in this run"
+            : $"Near cache (`AuthCache:NearCache:Enabled`, given to every process of a system): {string.Join(", ", systems)}; the all-hits tables say how many requests it answered";
     }
 
     /// <summary>A system that was not measured: its name, why, and the table's remaining cells left empty.</summary>

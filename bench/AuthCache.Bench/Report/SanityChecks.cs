@@ -1,13 +1,15 @@
 using AuthCache.Bench.Flood;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
+using AuthCache.Bench.SiloLoss;
 
 namespace AuthCache.Bench.Report;
 
 /// <summary>
 /// Whether the harness worked, never how fast anything was: every system answered, no non-2xx, percentiles in
 /// order, CPU accounted, upstream counts possible for what each system does, memory and microbenchmarks produced,
-/// the flood answered without a 5xx and without accepting a forged token.
+/// the silo killed while the cluster kept answering, the flood answered without a 5xx and without accepting a
+/// forged token.
 /// </summary>
 public static class SanityChecks
 {
@@ -17,6 +19,11 @@ public static class SanityChecks
         foreach (var outcome in report.Renewing.Concat(report.AllHits).Concat(report.AllHitsAtFixedRate).Where(o => o.Unavailable is null))
         {
             CheckSystem(outcome, report.Settings, problems);
+        }
+
+        if (report.SiloLoss is { } siloLoss)
+        {
+            problems.AddRange(SiloLossSanityChecks.Evaluate(siloLoss));
         }
 
         if (report.Flood is { } flood)
@@ -69,6 +76,7 @@ public static class SanityChecks
         Require(problems, load.P50Ms > 0 && load.P50Ms <= load.P95Ms && load.P95Ms <= load.P99Ms && load.P99Ms <= load.MaxMs, $"{name}: percentiles out of order (p50 {load.P50Ms}, p95 {load.P95Ms}, p99 {load.P99Ms}, max {load.MaxMs})");
         Require(problems, outcome.WindowCpu > TimeSpan.Zero, $"{name}: no CPU time accounted to the system");
         Require(problems, outcome.PeakWorkingSetBytes > 0, $"{name}: no peak working set read");
+        Require(problems, outcome.NearCache is null || outcome.NearCacheHits is not null, $"{name}: the API hosts' near-cache hits could not be read from /metrics");
         Require(problems, outcome.RunUpstream.RefusedUsers == 0, $"{name}: {outcome.RunUpstream.RefusedUsers} user calls with a wrong secret key");
 
         var window = outcome.WindowUpstream;

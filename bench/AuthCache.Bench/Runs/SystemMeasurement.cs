@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AuthCache.Bench.Load;
 using AuthCache.Bench.Processes;
 using AuthCache.Bench.Systems;
@@ -10,13 +11,14 @@ public static class SystemMeasurement
 {
     public static async Task<SystemOutcome> MeasureAsync(ISystemUnderTest system, Workload workload, ITokenSource tokens, LoadPlan plan, SystemContext context)
     {
-        var outcome = new SystemOutcome(system.Name, system.Description, workload);
+        var outcome = new SystemOutcome(system.Name, system.Description, workload) { NearCache = system.NearCache };
         Console.WriteLine($"  {system.Name} ({workload}): starting");
         var runStart = context.Issuer.Counts;
+        var starting = Stopwatch.StartNew();
         RunningSystem running;
         try
         {
-            running = await system.StartAsync(context);
+            running = await SystemStart.StartAsync(system, context);
         }
         catch (SystemUnavailableException ex)
         {
@@ -31,12 +33,17 @@ public static class SystemMeasurement
 
         await using (running)
         {
-            Console.WriteLine($"  {system.Name}: {running.Processes.Count} process(es) up; {plan.Warmup.TotalSeconds:0} s warm-up, {plan.Measured.TotalSeconds:0} s measured, {plan.Connections} connections");
+            Console.WriteLine($"  {system.Name}: {running.Processes.Count} process(es) up in {starting.Elapsed.TotalSeconds:0} s; {plan.Warmup.TotalSeconds:0} s warm-up, {plan.Measured.TotalSeconds:0} s measured, {plan.Connections} connections");
             long cpuBefore = 0, cpuAfter = 0, runnerBefore = 0, runnerAfter = 0;
             Issuer.UpstreamCounts upstreamBefore = default, upstreamAfter = default;
             LoadResult load;
             try
             {
+                if (workload is Workload.AllHits or Workload.AllHitsAtFixedRate)
+                {
+                    await TokenWarmer.WarmAsync(tokens, running.Endpoints);
+                }
+
                 load = await LoadGenerator.RunAsync(
                     plan,
                     tokens,
@@ -57,7 +64,7 @@ public static class SystemMeasurement
             catch (Exception ex)
             {
                 Console.WriteLine($"  {system.Name}: FAILED under load: {ex}");
-                return outcome with { Failure = $"the load generator failed: {ex.GetType().Name}: {ex.Message}" };
+                return outcome with { Failure = $"the load failed: {ex.GetType().Name}: {ex.Message}" };
             }
 
             var exited = running.Processes.FirstOrDefault(p => p.HasExited);
@@ -65,6 +72,8 @@ public static class SystemMeasurement
             {
                 Load = load,
                 Processes = running.Processes.Count,
+                ApiHosts = running.Endpoints.Count,
+                NearCacheHits = system.NearCache is null ? null : await ApiHostMetrics.SumAsync(running.Endpoints, ApiHostMetrics.NearCacheHits),
                 WindowUpstream = upstreamAfter - upstreamBefore,
                 RunUpstream = context.Issuer.Counts - runStart,
                 WindowCpu = Ticks(cpuAfter - cpuBefore),

@@ -16,6 +16,15 @@ public sealed record SystemOutcome(string System, string Description, Workload W
 
     public int Processes { get; init; }
 
+    /// <summary>The API hosts (HTTP endpoints) the load was split over.</summary>
+    public int ApiHosts { get; init; }
+
+    /// <summary>The <c>AuthCache:NearCache:Enabled</c> the system ran with; null for a system without AuthCache.</summary>
+    public bool? NearCache { get; init; }
+
+    /// <summary>Requests its API hosts answered from their near cache over the whole run (warm-up included); null if not read.</summary>
+    public long? NearCacheHits { get; init; }
+
     /// <summary>Upstream calls during the measured window.</summary>
     public UpstreamCounts WindowUpstream { get; init; }
 
@@ -34,6 +43,9 @@ public sealed record SystemOutcome(string System, string Description, Workload W
     public bool Measured => Load is not null && Failure is null;
 
     public double CpuSecondsPer1kRequests => Load is { Requests: > 0 } load ? WindowCpu.TotalSeconds / (load.Requests / 1000.0) : double.NaN;
+
+    /// <summary>The share of all requests sent in the run that a near cache answered.</summary>
+    public double NearCacheShare => Load is { SentInRun: > 0 } load && NearCacheHits is { } hits ? hits / (double)load.SentInRun : double.NaN;
 
     public double UpstreamPer1kRequests => Load is { Requests: > 0 } load ? WindowUpstream.Total / (load.Requests / 1000.0) : double.NaN;
 }

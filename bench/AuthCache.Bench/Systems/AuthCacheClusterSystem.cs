@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AuthCache.Bench.Processes;
 
 namespace AuthCache.Bench.Systems;
@@ -9,7 +8,7 @@ namespace AuthCache.Bench.Systems;
 /// <c>Orleans:ClusterId</c>, <c>Orleans:ServiceId</c>, <c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c>); the
 /// start-up itself probes that the binaries honour them, and the system is skipped, never faked, when they do not.
 /// </summary>
-public sealed class AuthCacheClusterSystem : ISystemUnderTest
+public sealed class AuthCacheClusterSystem(bool nearCache) : ISystemUnderTest
 {
     private const int Silos = 2;
     private const int ApiHosts = 2;
@@ -18,43 +17,35 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
 
     public string Description => $"{Silos} silo processes + {ApiHosts} API hosts in client mode, Redis membership, load split over the API hosts";
 
+    public bool? NearCache => nearCache;
+
     public async Task<RunningSystem> StartAsync(SystemContext context)
     {
-        if (RedisServer.FindExecutable("redis-server") is null || RedisServer.FindExecutable("redis-cli") is null)
+        RedisCluster? cluster = null;
+        var silos = new List<SiloProcess>();
+        var running = await RunningSystem.StartAsync(async started =>
         {
-            throw new SystemUnavailableException("redis-server is not installed here (apt-get install -y redis-server)");
-        }
-
-        var redis = await RedisServer.StartAsync(context.LogDirectory);
-        var clusterId = $"bench-{Guid.NewGuid():N}";
-        const string serviceId = "authcache-bench";
-        IEnumerable<string> Cluster() =>
-        [
-            $"--Orleans:Redis:ConnectionString={redis.ConnectionString}",
-            $"--Orleans:ClusterId={clusterId}",
-            $"--Orleans:ServiceId={serviceId}",
-        ];
-
-        return await RunningSystem.StartAsync(async started =>
-        {
-            started.Add(redis.Process);
+            cluster = await RedisCluster.StartAsync(context, started);
             for (var i = 1; i <= Silos; i++)
             {
                 var port = FreePort.Next();
+                var siloPort = FreePort.Next();
                 var silo = SutProcess.StartDotnet(
                     $"silo-{i}",
                     context.Layout.SiloDll,
-                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(), .. Cluster(), $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
                     SystemContext.ProductionEnvironment,
                     context.LogDirectory);
                 started.Add(silo);
+                silos.Add(new SiloProcess(silo, siloPort));
                 await silo.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{port}/health/live"), TimeSpan.FromSeconds(90));
                 if (i == 1)
                 {
-                    await RequireRedisMembershipAsync(redis);
+                    await cluster.RequireRegistrationAsync("cluster mode has not landed: a silo given Orleans:Redis:ConnectionString");
                 }
             }
 
+            await cluster.RequireActiveAsync(Silos);
             var endpoints = new List<Uri>();
             for (var i = 1; i <= ApiHosts; i++)
             {
@@ -63,7 +54,7 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
                 var host = SutProcess.StartDotnet(
                     $"apihost-{i}",
                     context.Layout.ApiHostDll,
-                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(), .. Cluster(), "--Orleans:Mode=Client", $"--Orleans:SiloPort={unusedSiloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(), "--Orleans:Mode=Client", $"--Orleans:SiloPort={unusedSiloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
                     SystemContext.ProductionEnvironment,
                     context.LogDirectory);
                 started.Add(host);
@@ -82,21 +73,6 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
 
             return endpoints;
         });
-    }
-
-    private static async Task RequireRedisMembershipAsync(RedisServer redis)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if ((await redis.CommandAsync("KEYS", "*")).Contains("members", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new SystemUnavailableException("cluster mode has not landed: a silo given Orleans:Redis:ConnectionString did not register in Redis");
+        return running.AsCluster(silos, cluster!.Membership);
     }
 }

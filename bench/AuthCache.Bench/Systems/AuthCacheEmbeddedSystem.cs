@@ -3,11 +3,13 @@ using AuthCache.Bench.Processes;
 namespace AuthCache.Bench.Systems;
 
 /// <summary>Our API host (src/ApiHost) with its embedded silo, configured through the README's keys.</summary>
-public sealed class AuthCacheEmbeddedSystem : ISystemUnderTest
+public sealed class AuthCacheEmbeddedSystem(bool nearCache) : ISystemUnderTest
 {
     public string Name => "authcache-embedded";
 
     public string Description => "src/ApiHost with its embedded silo (request cache + token/user/JWKS grains)";
+
+    public bool? NearCache => nearCache;
 
     public Task<RunningSystem> StartAsync(SystemContext context) => RunningSystem.StartAsync(async started =>
     {
@@ -17,7 +19,7 @@ public sealed class AuthCacheEmbeddedSystem : ISystemUnderTest
             context.Layout.ApiHostDll,
             [
                 .. SystemContext.HttpArguments(port),
-                .. context.AuthCacheArguments(),
+                .. context.AuthCacheArguments(nearCache),
                 $"--Orleans:SiloPort={FreePort.Next()}",
                 $"--Orleans:GatewayPort={FreePort.Next()}",
                 $"--Orleans:ClusterId=bench-{Guid.NewGuid():N}",

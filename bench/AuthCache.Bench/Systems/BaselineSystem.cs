@@ -10,6 +10,8 @@ public sealed class BaselineSystem : ISystemUnderTest
 
     public string Description => "uncached: JWKS + user fetched and token validated on every request (JsonWebTokenHandler)";
 
+    public bool? NearCache => null;
+
     public Task<RunningSystem> StartAsync(SystemContext context) => RunningSystem.StartAsync(async started =>
     {
         var port = FreePort.Next();

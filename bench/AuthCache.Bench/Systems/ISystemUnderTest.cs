@@ -7,6 +7,9 @@ public interface ISystemUnderTest
 
     string Description { get; }
 
+    /// <summary>The <c>AuthCache:NearCache:Enabled</c> its processes were given; null for a system without AuthCache.</summary>
+    bool? NearCache { get; }
+
     /// <exception cref="SystemUnavailableException">The system cannot run on this machine or with these binaries.</exception>
     Task<RunningSystem> StartAsync(SystemContext context);
 }

@@ -14,6 +14,8 @@ public sealed class JwtBearerSystem(int instances = 1) : ISystemUnderTest
         ? "AddJwtBearer (ConfigurationManager key cache) + IMemoryCache of users (5 min), one process"
         : $"{instances} independent jwtbearer processes, load split evenly (the cluster's comparison)";
 
+    public bool? NearCache => null;
+
     public Task<RunningSystem> StartAsync(SystemContext context) => RunningSystem.StartAsync(async started =>
     {
         var endpoints = new List<Uri>();

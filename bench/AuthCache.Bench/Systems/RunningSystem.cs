@@ -2,12 +2,24 @@ using AuthCache.Bench.Processes;
 
 namespace AuthCache.Bench.Systems;
 
-/// <summary>A started system: the API endpoints to load, and every process whose CPU and memory are its cost.</summary>
+/// <summary>
+/// A started system: the API endpoints to load, every process whose CPU and memory are its cost, and for a system
+/// on Redis membership its silo processes and membership table.
+/// </summary>
 public sealed class RunningSystem(IReadOnlyList<Uri> endpoints, IReadOnlyList<SutProcess> processes) : IAsyncDisposable
 {
     public IReadOnlyList<Uri> Endpoints { get; } = endpoints;
 
     public IReadOnlyList<SutProcess> Processes { get; } = processes;
+
+    /// <summary>The processes that host a silo of a Redis-membership cluster (empty otherwise).</summary>
+    public IReadOnlyList<SiloProcess> Silos { get; private init; } = [];
+
+    public MembershipTable? Membership { get; private init; }
+
+    /// <summary>The same processes, described as a cluster: which of them host silos, and where they meet.</summary>
+    public RunningSystem AsCluster(IReadOnlyList<SiloProcess> silos, MembershipTable membership) =>
+        new(Endpoints, Processes) { Silos = silos, Membership = membership };
 
     public long CpuTicks() => Processes.Sum(p => p.CpuTicks());
 

@@ -17,8 +17,11 @@ public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issu
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };
 
-    /// <summary>The AuthCache settings of an API host or silo trusting the fake issuer (the README's keys).</summary>
-    public IEnumerable<string> AuthCacheArguments() =>
+    /// <summary>
+    /// The AuthCache settings of an API host or silo trusting the fake issuer (the README's keys), the near cache
+    /// set explicitly so the report can say what each system ran with.
+    /// </summary>
+    public IEnumerable<string> AuthCacheArguments(bool nearCache) =>
     [
         $"--AuthCache:Issuers:0:Issuer={Issuer.Issuer}",
         "--AuthCache:Issuers:0:RequireHttps=false",
@@ -26,6 +29,7 @@ public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issu
         $"--AuthCache:UserProfiles:BaseUrl={Issuer.BaseUrl}",
         $"--AuthCache:UserProfiles:SecretKey={FakeClerkIssuer.SecretKey}",
         $"--AuthCache:Admin:ApiKey={AdminKey}",
+        $"--AuthCache:NearCache:Enabled={(nearCache ? "true" : "false")}",
     ];
 
     public static IEnumerable<string> HttpArguments(int port) => ["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"];

@@ -1,0 +1,147 @@
+using System.Globalization;
+using AuthCache.Bench.Runs;
+using AuthCache.Bench.SiloLoss;
+
+namespace AuthCache.Bench.Report;
+
+/// <summary>
+/// The goals for the client-mode cluster (2 silos + 2 API hosts in <c>Orleans:Mode=Client</c>) against JwtBearer,
+/// computed from the same run: throughput and CPU per API host with every request a hit, the hit p99 at the fixed
+/// rate, the renewing workload against two JwtBearer processes, and a silo killed under load.
+/// </summary>
+public static class ClusterGoalVerdicts
+{
+    private const string Cluster = "authcache-cluster";
+    private const string JwtBearer = "jwtbearer";
+    private const string TwoJwtBearer = "2 × jwtbearer";
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static IReadOnlyList<GoalVerdict> Evaluate(BenchReport report)
+    {
+        var verdicts = new List<GoalVerdict>();
+        var hitCluster = report.Find(report.AllHits, Cluster);
+        var hitJwtBearer = report.Find(report.AllHits, JwtBearer);
+        var hitTwoJwtBearer = report.Find(report.AllHits, TwoJwtBearer);
+
+        const string throughputGoal = "All hits: authcache-cluster requests/s per API host ≥ 1.0× jwtbearer's";
+        if (hitCluster is null || hitJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(throughputGoal, WhyNot(report.AllHits, Cluster, JwtBearer)));
+        }
+        else
+        {
+            var total = hitCluster.Load!.RequestsPerSecond;
+            var perHost = total / hitCluster.ApiHosts;
+            var jwt = hitJwtBearer.Load!.RequestsPerSecond;
+            var ratio = perHost / jwt;
+            var twoProcesses = hitTwoJwtBearer is null
+                ? ""
+                : $"; total against `2 × jwtbearer` ({Count(hitTwoJwtBearer.Load!.RequestsPerSecond)}): {GoalVerdicts.Format(total / hitTwoJwtBearer.Load.RequestsPerSecond)}×";
+            verdicts.Add(new GoalVerdict(
+                throughputGoal,
+                $"{Count(perHost)} per API host ({Count(total)} ÷ {hitCluster.ApiHosts}) against {Count(jwt)}: {GoalVerdicts.Format(ratio)}×{twoProcesses}",
+                GoalVerdicts.AtLeast(throughputGoal, ratio, 1.0, "×").Verdict));
+        }
+
+        const string cpuGoal = "All hits: authcache-cluster CPU per request ≤ 1.0× jwtbearer's";
+        if (hitCluster is null || hitJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(cpuGoal, WhyNot(report.AllHits, Cluster, JwtBearer)));
+        }
+        else
+        {
+            var ratio = hitCluster.CpuSecondsPer1kRequests / hitJwtBearer.CpuSecondsPer1kRequests;
+            verdicts.Add(new GoalVerdict(
+                cpuGoal,
+                $"{Us(hitCluster.CpuSecondsPer1kRequests)} (all {hitCluster.Processes} processes) against {Us(hitJwtBearer.CpuSecondsPer1kRequests)}: {GoalVerdicts.Format(ratio)}×",
+                GoalVerdicts.AtMost(cpuGoal, ratio, 1.0, "×").Verdict));
+        }
+
+        var fixedCluster = report.Find(report.AllHitsAtFixedRate, Cluster);
+        var fixedJwtBearer = report.Find(report.AllHitsAtFixedRate, JwtBearer);
+        var latencyGoal = $"All hits at {report.Settings.FixedRate:N0} requests/s: authcache-cluster p99 ≤ jwtbearer's p99 + 1 ms";
+        if (fixedCluster is null || fixedJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(latencyGoal, WhyNot(report.AllHitsAtFixedRate, Cluster, JwtBearer)));
+        }
+        else
+        {
+            var excess = fixedCluster.Load!.P99Ms - fixedJwtBearer.Load!.P99Ms;
+            verdicts.Add(new GoalVerdict(
+                latencyGoal,
+                $"{Ms(fixedCluster.Load.P99Ms)} against {Ms(fixedJwtBearer.Load.P99Ms)} ({excess.ToString("+0.000;−0.000", Invariant)} ms)",
+                excess <= 1.0 ? "met" : $"missed by {Ms(excess - 1.0)}"));
+        }
+
+        var renewingCluster = report.Find(report.Renewing, Cluster);
+        var renewingTwoJwtBearer = report.Find(report.Renewing, TwoJwtBearer);
+        const string renewingGoal = "Renewing workload: authcache-cluster requests/s ≥ 0.9× `2 × jwtbearer`'s";
+        if (renewingCluster is null || renewingTwoJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(renewingGoal, WhyNot(report.Renewing, Cluster, TwoJwtBearer)));
+        }
+        else
+        {
+            var ratio = renewingCluster.Load!.RequestsPerSecond / renewingTwoJwtBearer.Load!.RequestsPerSecond;
+            verdicts.Add(new GoalVerdict(
+                renewingGoal,
+                $"{Count(renewingCluster.Load.RequestsPerSecond)} against {Count(renewingTwoJwtBearer.Load.RequestsPerSecond)}: {GoalVerdicts.Format(ratio)}×",
+                GoalVerdicts.AtLeast(renewingGoal, ratio, 0.9, "×").Verdict));
+        }
+
+        verdicts.AddRange(SiloLoss(report.SiloLoss));
+        return verdicts;
+    }
+
+    private static IEnumerable<GoalVerdict> SiloLoss(SiloLossOutcome? outcome)
+    {
+        const string failuresGoal = "A silo killed under load: 0 failed requests";
+        const string slowGoal = "A silo killed under load: no request over 1 s";
+        if (outcome is null || !outcome.Measured)
+        {
+            var reason = outcome is null ? $"not run (`--systems` without `{SiloLossPhase.Name}`)" : outcome.Unavailable ?? "FAILED: " + outcome.Failure;
+            return [GoalVerdicts.Unmeasured(failuresGoal, reason), GoalVerdicts.Unmeasured(slowGoal, reason)];
+        }
+
+        var figures = SiloLossFigures.From(outcome);
+        var statuses = string.Concat(figures.Non2xxByStatus.Select(p => $", HTTP {p.Key}: {p.Value:N0}"));
+        return
+        [
+            new GoalVerdict(
+                failuresGoal,
+                $"{figures.Failed:N0} of {figures.Sent:N0} (transport errors {figures.TransportErrors:N0}{statuses})",
+                figures.Failed == 0 ? "met" : $"missed: {figures.Failed:N0} failed"),
+            new GoalVerdict(
+                slowGoal,
+                $"max {Ms(figures.MaxMs)}; {figures.OverOneSecond:N0} over 1 s counted from when due, {figures.OverOneSecondOnTheWire:N0} on the wire",
+                figures.OverOneSecond == 0 ? "met" : $"missed: max {GoalVerdicts.Format(figures.MaxMs / 1000)}× over, {figures.OverOneSecond:N0} requests over 1 s"),
+        ];
+    }
+
+    /// <summary>Why a comparison could not be made: the first of its systems that was unavailable, failed or not run.</summary>
+    private static string WhyNot(IReadOnlyList<SystemOutcome> outcomes, params string[] systems)
+    {
+        foreach (var system in systems)
+        {
+            var outcome = outcomes.FirstOrDefault(o => o.System == system);
+            if (outcome is null)
+            {
+                return $"{system} not in this run";
+            }
+
+            if (!outcome.Measured)
+            {
+                return outcome.Unavailable is not null ? $"{system} not available: {outcome.Unavailable}" : $"{system} FAILED: {outcome.Failure}";
+            }
+        }
+
+        return "not computed";
+    }
+
+    private static string Count(double value) => value.ToString("N0", Invariant);
+
+    private static string Us(double cpuSecondsPer1k) => (cpuSecondsPer1k * 1000).ToString("0.0", Invariant) + " µs";
+
+    private static string Ms(double ms) => ms.ToString(ms >= 100 ? "N0" : "0.000", Invariant) + " ms";
+}

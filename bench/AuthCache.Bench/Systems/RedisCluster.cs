@@ -1,0 +1,70 @@
+using AuthCache.Bench.Processes;
+
+namespace AuthCache.Bench.Systems;
+
+/// <summary>
+/// What the systems on Redis membership share: a throw-away redis-server, one cluster identity for every process
+/// (<c>Orleans:Redis:ConnectionString</c>, <c>Orleans:ClusterId</c>, <c>Orleans:ServiceId</c>), and the probe that
+/// the silos really met in its membership table.
+/// </summary>
+public sealed class RedisCluster
+{
+    private const string ServiceId = "authcache-bench";
+
+    private static readonly TimeSpan RegistrationTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ActiveTimeout = TimeSpan.FromSeconds(60);
+
+    private RedisCluster(RedisServer redis, string clusterId)
+    {
+        Redis = redis;
+        ClusterId = clusterId;
+        Membership = new MembershipTable(redis, ServiceId, clusterId);
+    }
+
+    public RedisServer Redis { get; }
+
+    public string ClusterId { get; }
+
+    public MembershipTable Membership { get; }
+
+    /// <summary>Starts Redis and adds it to <paramref name="started"/>, so it is stopped with the system.</summary>
+    /// <exception cref="SystemUnavailableException">redis-server or redis-cli is not installed.</exception>
+    public static async Task<RedisCluster> StartAsync(SystemContext context, List<SutProcess> started)
+    {
+        if (RedisServer.FindExecutable("redis-server") is null || RedisServer.FindExecutable("redis-cli") is null)
+        {
+            throw new SystemUnavailableException("redis-server is not installed here (apt-get install -y redis-server)");
+        }
+
+        var redis = await RedisServer.StartAsync(context.LogDirectory);
+        started.Add(redis.Process);
+        return new RedisCluster(redis, $"bench-{Guid.NewGuid():N}");
+    }
+
+    public IEnumerable<string> Arguments() =>
+    [
+        $"--Orleans:Redis:ConnectionString={Redis.ConnectionString}",
+        $"--Orleans:ClusterId={ClusterId}",
+        $"--Orleans:ServiceId={ServiceId}",
+    ];
+
+    /// <summary>The first silo's entry must appear, or the binaries do not honour the Redis keys.</summary>
+    /// <exception cref="SystemUnavailableException">No silo registered in Redis.</exception>
+    public async Task RequireRegistrationAsync(string whoDidNot)
+    {
+        if (!await Membership.WaitForActiveSilosAsync(1, RegistrationTimeout) && (await Membership.ReadAsync()).Count == 0)
+        {
+            throw new SystemUnavailableException($"{whoDidNot} did not register in Redis within {RegistrationTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <exception cref="TimeoutException">Fewer than <paramref name="silos"/> silos became Active.</exception>
+    public async Task RequireActiveAsync(int silos)
+    {
+        if (!await Membership.WaitForActiveSilosAsync(silos, ActiveTimeout))
+        {
+            var rows = await Membership.ReadAsync();
+            throw new TimeoutException($"{silos} silos were not Active in {Membership.Key} within {ActiveTimeout.TotalSeconds:0} s: {string.Join(", ", rows.Select(r => $"{r.SiloPort} {r.Status}"))}");
+        }
+    }
+}
