@@ -1,7 +1,6 @@
 using AuthCache.AspNetCore.Caching;
 using AuthCache.Bench.Tokens;
 using AuthCache.Core;
-using AuthCache.Core.Caching;
 using AuthCache.Core.Options;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
