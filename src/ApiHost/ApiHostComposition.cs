@@ -4,7 +4,6 @@ using AuthCache.ApiHost.Hosting;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
 using AuthCache.AspNetCore.Revocation;
-using AuthCache.AspNetCore.Telemetry;
 using AuthCache.AspNetCore.Webhooks;
 
 namespace AuthCache.ApiHost;
@@ -16,12 +15,10 @@ public static class ApiHostComposition
     {
         builder.AddDevelopmentIssuer();
         builder.AddAuthCacheOrleans();
-        builder.AddAuthCacheTelemetry();
-        builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme)
-            .AddAuthCache()
-            .AddAuthCacheDirect();
+        builder.AddApiHostTelemetry();
+        builder.AddApiHostAuthentication();
         builder.Services.AddAuthCacheRevocation();
-        builder.Services.AddAuthorization();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -34,7 +31,13 @@ public static class ApiHostComposition
         app.MapCacheAdmin();
         app.MapCacheRevocation();
         app.MapClerkWebhooks();
+        app.MapAuthCacheHealthChecks();
         app.MapPrometheusScrapingEndpoint();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+        }
+
         if (app.Configuration.RunsSilo())
         {
             app.MapAuthCacheDashboard();

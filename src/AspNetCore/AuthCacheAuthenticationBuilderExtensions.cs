@@ -1,13 +1,9 @@
 using AuthCache.AspNetCore.Admin;
 using AuthCache.AspNetCore.Authentication;
-using AuthCache.AspNetCore.Caching;
-using AuthCache.AspNetCore.Health;
-using AuthCache.AspNetCore.Revocation;
-using AuthCache.AspNetCore.Statistics;
-using AuthCache.Core;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,37 +13,13 @@ namespace AuthCache.AspNetCore;
 public static class AuthCacheAuthenticationBuilderExtensions
 {
     /// <summary>
-    /// The cached bearer scheme (<see cref="AuthCacheDefaults.AuthenticationScheme"/>), a drop-in for
-    /// <c>AddJwtBearer</c>: <c>services.AddAuthentication("AuthCache").AddAuthCache()</c>. Also registers the
-    /// request cache, the admin schemes and policy, the health checks, and the reporting of this host's
-    /// counters to the cluster. Needs an <see cref="IGrainFactory"/> (a co-hosted silo or an Orleans client).
-    /// </summary>
-    public static AuthenticationBuilder AddAuthCache(this AuthenticationBuilder builder, Action<AuthCacheAuthenticationOptions>? configure = null)
-    {
-        AddSharedServices(builder);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(ApiHostCountersReporter)))
-        {
-            builder.Services.AddSingleton<ApiHostCountersReporter>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiHostCountersReporter>());
-        }
-
-        return builder.AddScheme<AuthCacheAuthenticationOptions, AuthCacheAuthenticationHandler>(AuthCacheDefaults.AuthenticationScheme, configure);
-    }
-
-    /// <summary>The direct scheme (<see cref="AuthCacheDefaults.DirectAuthenticationScheme"/>): same rules, no grain calls.</summary>
-    public static AuthenticationBuilder AddAuthCacheDirect(this AuthenticationBuilder builder, Action<AuthCacheAuthenticationOptions>? configure = null)
-    {
-        AddSharedServices(builder);
-        return builder.AddScheme<AuthCacheAuthenticationOptions, DirectAuthenticationHandler>(AuthCacheDefaults.DirectAuthenticationScheme, configure);
-    }
-
-    /// <summary>
     /// The admin key scheme (<c>X-Admin-Key</c> header; HTTP Basic with the key as password only to open the
     /// dashboard) and the <see cref="AuthCacheDefaults.AdminPolicy"/> policy, which also accepts a token of an admin
-    /// issuer with the configured admin role when the cached scheme is registered. State-changing admin requests sent
-    /// by a browser for another website are refused, and refused admin requests are audited. Enough on its own for a
-    /// host that only serves admin pages, such as a silo host's dashboard.
+    /// issuer with the configured admin role from any JwtBearer scheme that uses AuthCache. State-changing admin
+    /// requests sent by a browser for another website are refused, and refused admin requests are audited: both by
+    /// decorating the application's <see cref="IAuthorizationMiddlewareResultHandler"/> (register yours before this
+    /// call), which keeps deciding every other route. Enough on its own for a host that only serves admin pages, such
+    /// as a silo host's dashboard.
     /// </summary>
     public static AuthenticationBuilder AddAuthCacheAdmin(this AuthenticationBuilder builder)
     {
@@ -62,17 +34,20 @@ public static class AuthCacheAuthenticationBuilderExtensions
         builder.AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AuthCacheDefaults.AdminKeyScheme, null);
         services.AddSingleton<AdminAuditLog>();
         services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAuthorizationResultHandler>();
+        DecorateResultHandler(services);
         services.AddAuthorization();
 
         // The scheme list is decided once all schemes are registered, whatever the order of the calls.
-        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>>((authorization, authentication) =>
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>, IOptionsMonitor<JwtBearerOptions>>((authorization, authentication, bearer) =>
             authorization.AddPolicy(AuthCacheDefaults.AdminPolicy, policy =>
             {
                 policy.AddAuthenticationSchemes(AuthCacheDefaults.AdminKeyScheme);
-                if (authentication.Value.SchemeMap.ContainsKey(AuthCacheDefaults.AuthenticationScheme))
+                foreach (var (name, scheme) in authentication.Value.SchemeMap)
                 {
-                    policy.AddAuthenticationSchemes(AuthCacheDefaults.AuthenticationScheme);
+                    if (typeof(JwtBearerHandler).IsAssignableFrom(scheme.HandlerType) && AuthCacheJwtBearerSetup.HandlerOf(bearer.Get(name)) is not null)
+                    {
+                        policy.AddAuthenticationSchemes(name);
+                    }
                 }
 
                 policy.AddRequirements(new AdminRequirement());
@@ -80,55 +55,16 @@ public static class AuthCacheAuthenticationBuilderExtensions
         return builder;
     }
 
-    private static void AddSharedServices(AuthenticationBuilder builder)
+    /// <summary>Wraps the result handler registered so far (ASP.NET Core's default when none is).</summary>
+    private static void DecorateResultHandler(IServiceCollection services)
     {
-        var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(AuthCacheTokenResolver)))
-        {
-            return;
-        }
-
-        services.AddAuthCacheCore();
-        services.AddOptions<AuthCacheAuthenticationOptions>(AuthCacheDefaults.AuthenticationScheme)
-            .Configure<IConfiguration>(BindClusterTimeouts)
-            .Validate(
-                o => o.GrainCallTimeout > TimeSpan.Zero && o.GrainCallTimeout <= AuthCacheAuthenticationOptions.MaxGrainCallTimeout,
-                $"{AuthCacheAuthenticationOptions.GrainCallTimeoutKey} must be more than zero and at most {AuthCacheAuthenticationOptions.MaxGrainCallTimeout}.")
-            .Validate(
-                o => o.FallbackAfter > TimeSpan.Zero && o.FallbackAfter <= o.GrainCallTimeout,
-                $"{AuthCacheAuthenticationOptions.FallbackAfterKey} must be more than zero and at most {AuthCacheAuthenticationOptions.GrainCallTimeoutKey}.")
-            .ValidateOnStart();
-        services.TryAddScoped<RequestAuthCache>();
-        services.TryAddScoped<AuthCacheTokenResolver>();
-        services.TryAddSingleton<ClusterAvailability>();
-        services.TryAddSingleton<TokenNearCache>();
-        services.TryAddSingleton<ApiHostIdentity>();
-
-        // A client of the cluster keeps its own copy of the revocation list (a silo's process has its silo's).
-        services.AddSingleton<HostRevocationSubscription>();
-        services.AddHostedService(sp => sp.GetRequiredService<HostRevocationSubscription>());
-        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<HostRevocationSubscription>());
-        services.AddHostedService<ClusterKeyMirror>();
-        services.AddOptions<FailedAuthenticationLimitOptions>().BindConfiguration(FailedAuthenticationLimitOptions.SectionName)
-            .Validate(o => o.PermitLimit > 0 && o.Window > TimeSpan.Zero, "AuthCache:FailedAuthenticationLimit needs a positive PermitLimit and Window.")
-            .ValidateOnStart();
-        services.TryAddSingleton<FailedAuthenticationLimiter>();
-
-        builder.AddAuthCacheAdmin();
-        services.AddHealthChecks().AddAuthCacheHealthChecks();
-    }
-
-    // Configuration first, so a value set in code by AddAuthCache(o => ...) still wins.
-    private static void BindClusterTimeouts(AuthCacheAuthenticationOptions options, IConfiguration configuration)
-    {
-        if (configuration.GetValue<TimeSpan?>(AuthCacheAuthenticationOptions.GrainCallTimeoutKey) is { } timeout)
-        {
-            options.GrainCallTimeout = timeout;
-        }
-
-        if (configuration.GetValue<TimeSpan?>(AuthCacheAuthenticationOptions.FallbackAfterKey) is { } fallbackAfter)
-        {
-            options.FallbackAfter = fallbackAfter;
-        }
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler));
+        services.RemoveAll<IAuthorizationMiddlewareResultHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler>(sp => new AdminAuthorizationResultHandler(
+            sp.GetRequiredService<AdminAuditLog>(),
+            registered is null ? new AuthorizationMiddlewareResultHandler() : (IAuthorizationMiddlewareResultHandler)(
+                registered.ImplementationInstance
+                ?? registered.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!))));
     }
 }

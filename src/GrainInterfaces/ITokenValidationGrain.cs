@@ -9,7 +9,7 @@ public interface ITokenValidationGrain : IGrainWithStringKey
 {
     /// <param name="token">The raw token, used to validate on a miss; never stored or logged.</param>
     [Alias("Validate")]
-    Task<TokenValidationResult> ValidateAsync(string token);
+    Task<TokenValidationOutcome> ValidateAsync(string token);
 
     /// <summary>
     /// Drops the cached result when <paramref name="scope"/> covers it and lets the activation go. Returns

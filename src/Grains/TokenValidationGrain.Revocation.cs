@@ -13,7 +13,7 @@ public sealed partial class TokenValidationGrain
     /// A silo that has just joined may not have the revocation list yet: wait for its first synchronisation
     /// (bounded, so a list that cannot be reached does not stop authentication) before trusting a token.
     /// </summary>
-    private async Task<TrackedValidation> WatchRevocationsAsync(TokenValidationResult result)
+    private async Task<TrackedValidation> WatchRevocationsAsync(TokenValidationOutcome result)
     {
         if (!revocations.Ready.IsCompleted)
         {
@@ -31,11 +31,11 @@ public sealed partial class TokenValidationGrain
     }
 
     /// <summary>A revoked token is answered as such and its activation goes, like any failure.</summary>
-    private TokenValidationResult RejectRevoked(string path)
+    private TokenValidationOutcome RejectRevoked(string path)
     {
         Release();
         DeactivateOnIdle();
         revocationMetrics.Rejected(path);
-        return TokenValidationResult.Failure(AuthFailureReason.Revoked);
+        return TokenValidationOutcome.Failure(AuthFailureReason.Revoked);
     }
 }

@@ -30,14 +30,14 @@ public sealed partial class TokenValidationGrain(
     RevocationMetrics revocationMetrics,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
-    private TokenValidationResult? _cached;
+    private TokenValidationOutcome? _cached;
     private IGrainTimer? _expiryTimer;
     private TrackedValidation? _revocationWatch;
     private string? _key;
 
     private string Key => _key ??= this.GetPrimaryKeyString();
 
-    public async Task<TokenValidationResult> ValidateAsync(string token)
+    public async Task<TokenValidationOutcome> ValidateAsync(string token)
     {
         // The key is derived from the token by the caller; a caller that lies about it gets nothing, cached or not.
         if (!string.Equals(TokenHash.Compute(token), Key, StringComparison.Ordinal))
@@ -48,7 +48,7 @@ public sealed partial class TokenValidationGrain(
                 DeactivateOnIdle();
             }
 
-            return TokenValidationResult.Failure(AuthFailureReason.Malformed);
+            return TokenValidationOutcome.Failure(AuthFailureReason.Malformed);
         }
 
         var now = clock.UtcNow;

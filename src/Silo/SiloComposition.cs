@@ -5,12 +5,18 @@ using AuthCache.Grains;
 using AuthCache.Hosting;
 using AuthCache.Silo.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace AuthCache.Silo;
 
 public static class SiloComposition
 {
     private const string ReadyTag = "ready";
+
+    /// <summary>The .NET runtime's meter: GC heap sizes (what memory shedding reacts to), pauses, thread pool.</summary>
+    private const string RuntimeMeterName = "System.Runtime";
 
     /// <summary>
     /// A silo with the AuthCache grains: Redis clustering, reminders and storage when
@@ -23,7 +29,10 @@ public static class SiloComposition
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
         builder.UseOrleans(silo => silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains());
         builder.ConfigureShutdownTimeout();
-        builder.AddAuthCacheTelemetry();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .AddAuthCacheInstrumentation()
+            .WithMetrics(metrics => metrics.AddMeter(RuntimeMeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
         builder.Services.AddAuthentication(AuthCacheDefaults.AdminKeyScheme).AddAuthCacheAdmin();
         builder.Services.AddHealthChecks().AddCheck<SiloMembershipHealthCheck>("silo-membership", tags: [ReadyTag]);
         return builder;

@@ -39,7 +39,7 @@ public sealed class ClientModeRevocationTests
         foreach (var host in new[] { second, first })
         {
             AssertRevoked(await MeResponse.GetAsync(host, revoked));
-            AssertRevoked(await MeResponse.GetAsync(host, revoked, path: "/api/v1/legacy/me"));
+            AssertRevoked(await MeResponse.GetAsync(host, revoked, path: "/api/v1/direct/me"));
             var untouched = await MeResponse.GetAsync(host, other);
             Assert.Equal((HttpStatusCode.OK, "NearCache"), (untouched.Status, untouched.Source));
         }

@@ -23,7 +23,7 @@ public sealed class ClusterKeyRetirementTests
             await Eventually.UntilAsync(
                 Eventually.Probe(async () => (await MeResponse.GetAsync(host, token)) is { Status: HttpStatusCode.OK, Source: "NearCache" }),
                 Patience, $"{host.Name} answering the token from its near cache", cluster.Describe);
-            Assert.Equal(HttpStatusCode.OK, (await MeResponse.GetAsync(host, token, path: "/api/v1/legacy/me")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await MeResponse.GetAsync(host, token, path: "/api/v1/direct/me")).Status);
         }
 
         cluster.Issuer.Unpublish(retiring.KeyId);
@@ -36,7 +36,7 @@ public sealed class ClusterKeyRetirementTests
         var unseen = cluster.Issuer.CreateToken("user_unseen", key: retiring);
         foreach (var host in cluster.ApiHosts)
         {
-            foreach (var path in new[] { "/api/v1/me", "/api/v1/legacy/me" })
+            foreach (var path in new[] { "/api/v1/me", "/api/v1/direct/me" })
             {
                 AssertRetired(await MeResponse.GetAsync(host, token, path: path));
                 AssertRetired(await MeResponse.GetAsync(host, unseen, path: path));

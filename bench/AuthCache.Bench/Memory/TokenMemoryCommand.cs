@@ -95,7 +95,7 @@ public static class TokenMemoryCommand
     {
         var validator = services.GetRequiredService<TokenValidator>();
         var keys = services.GetRequiredService<LocalJwksKeySource>();
-        var held = new TokenValidationResult[tokens.Length];
+        var held = new TokenValidationOutcome[tokens.Length];
         var before = HeapAfterFullCollection();
         for (var i = 0; i < tokens.Length; i++)
         {

@@ -49,7 +49,7 @@ public sealed class CoHostedSilo : IAsyncDisposable
             .AddAuthCacheGrains());
 
         // The cached scheme's services (scoped resolver, request cache), as an API host registers them.
-        builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme).AddAuthCache();
+        builder.Services.AddAuthCache();
         var host = builder.Build();
         await host.StartAsync();
         return new CoHostedSilo(host, issuer);

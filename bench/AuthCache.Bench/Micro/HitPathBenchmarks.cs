@@ -85,14 +85,14 @@ public class HitPathBenchmarks
     public async Task ThreadPoolTurn() => await Task.Yield();
 
     [Benchmark(Description = "grain call on the active grain (hash known) + turn")]
-    public async Task<TokenValidationResult> GrainCall()
+    public async Task<TokenValidationOutcome> GrainCall()
     {
         await Task.Yield();
         return await _silo.Grains.GetGrain<ITokenValidationGrain>(_hash).ValidateAsync(_token);
     }
 
     [Benchmark(Description = "hash + grain call on the active grain + turn")]
-    public async Task<TokenValidationResult> HashAndGrainCall()
+    public async Task<TokenValidationOutcome> HashAndGrainCall()
     {
         await Task.Yield();
         return await _silo.Grains.GetGrain<ITokenValidationGrain>(TokenHash.Compute(_token)).ValidateAsync(_token);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using CacheResult = AuthCache.GrainInterfaces.TokenValidationResult;
+using CacheResult = AuthCache.GrainInterfaces.TokenValidationOutcome;
 
 namespace AuthCache.Bench.Micro;
 

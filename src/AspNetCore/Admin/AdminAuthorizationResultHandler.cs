@@ -2,6 +2,7 @@ using AuthCache.AspNetCore.Endpoints;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthCache.AspNetCore.Admin;
 
@@ -9,17 +10,16 @@ namespace AuthCache.AspNetCore.Admin;
 /// Applies to every route under the admin policy, so no admin endpoint can leave it out: a state-changing request
 /// that another website made a browser send (<see cref="CrossSiteRequest"/>) is refused with 403 and a reason code,
 /// whatever credentials it carries; a refused request (401, 403, dashboard included) is written to the audit log.
-/// Everything else is answered as ASP.NET Core's default handler does.
+/// Everything else, and every other route, is answered by the handler it decorates (the application's, or ASP.NET
+/// Core's default).
 /// </summary>
-internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit) : IAuthorizationMiddlewareResultHandler
+internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit, IAuthorizationMiddlewareResultHandler inner) : IAuthorizationMiddlewareResultHandler
 {
-    private readonly AuthorizationMiddlewareResultHandler _default = new();
-
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (!policy.Requirements.OfType<AdminRequirement>().Any())
         {
-            return _default.HandleAsync(next, context, policy, authorizeResult);
+            return inner.HandleAsync(next, context, policy, authorizeResult);
         }
 
         if (CrossSiteRequest.RefusalReason(context.Request) is { } reason)
@@ -37,6 +37,19 @@ internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit) : IAu
             audit.Denied(context, authorizeResult.Forbidden ? AdminAuditLog.Forbidden : AdminAuditLog.Unauthenticated);
         }
 
-        return _default.HandleAsync(next, context, policy, authorizeResult);
+        return inner.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    /// <summary>
+    /// Admin routes are only safe with this handler deciding them: a result handler registered after
+    /// <c>AddAuthCacheAdmin()</c> would replace it.
+    /// </summary>
+    public static void RequireRegistered(IServiceProvider services)
+    {
+        if (services.GetService<IAuthorizationMiddlewareResultHandler>() is not AdminAuthorizationResultHandler)
+        {
+            throw new InvalidOperationException(
+                "The AuthCache admin routes need AddAuthCacheAdmin() to decorate the authorization result handler: register your own IAuthorizationMiddlewareResultHandler before calling AddAuthCacheAdmin().");
+        }
     }
 }

@@ -22,11 +22,21 @@ internal static class CrossSiteRequest
     public static string? RefusalReason(HttpRequest request)
     {
         var method = request.Method;
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
-        {
-            return null;
-        }
+        return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method)
+            ? null
+            : OriginProblem(request);
+    }
 
+    /// <summary>
+    /// Whether a browser says <paramref name="request"/> comes from this site's own pages (or it is not a browser's):
+    /// what a credential the browser attaches by itself, such as a cookie, needs before it is trusted, whatever the method.
+    /// </summary>
+    public static bool IsSameOrigin(HttpRequest request) =>
+        OriginProblem(request) is null
+        && request.Headers[SecFetchSite].All(site => string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase) || string.Equals(site, "none", StringComparison.OrdinalIgnoreCase));
+
+    private static string? OriginProblem(HttpRequest request)
+    {
         foreach (var site in request.Headers[SecFetchSite])
         {
             if (string.Equals(site, "cross-site", StringComparison.OrdinalIgnoreCase) || string.Equals(site, "same-site", StringComparison.OrdinalIgnoreCase))

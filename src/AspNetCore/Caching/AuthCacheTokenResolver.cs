@@ -1,4 +1,3 @@
-using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
@@ -13,9 +12,9 @@ namespace AuthCache.AspNetCore.Caching;
 /// <summary>
 /// Resolves a bearer token for the current request: the request cache first, then the shape check, then the near
 /// cache of this process's grain answers, then the full precheck, then the token's grain. A grain that has not
-/// answered within <see cref="AuthCacheAuthenticationOptions.FallbackAfter"/> is hedged: the token is validated here
+/// answered within <see cref="AuthCacheOptions.FallbackAfter"/> is hedged: the token is validated here
 /// with the signing keys this process already holds (never fetching them), and the grain's answer, if it comes
-/// within <see cref="AuthCacheAuthenticationOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
+/// within <see cref="AuthCacheOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
 /// or times out falls back to a full validation here. The direct scheme always validates here. Every answer, on
 /// every path, is checked against this process's <see cref="RevocationReplica"/>.
 /// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
@@ -27,7 +26,6 @@ public sealed class AuthCacheTokenResolver(
     LocalJwksKeySource localKeys,
     ClusterAvailability cluster,
     IOptionsMonitor<AuthCacheOptions> options,
-    IOptionsMonitor<AuthCacheAuthenticationOptions> schemeOptions,
     AuthCacheClock clock,
     TimeProvider time,
     AuthCacheMetrics metrics,
@@ -37,7 +35,7 @@ public sealed class AuthCacheTokenResolver(
 {
     public RequestAuthCache RequestCache => requestCache;
 
-    /// <summary>Through the cluster cache (the <see cref="AuthCacheDefaults.AuthenticationScheme"/> path).</summary>
+    /// <summary>Through the cluster cache.</summary>
     public ValueTask<TokenResolution> ResolveAsync(string token) => ResolveAsync(token, direct: false);
 
     /// <summary>Validated in this process, nothing cached but the keys (the direct scheme).</summary>
@@ -94,15 +92,15 @@ public sealed class AuthCacheTokenResolver(
     private TokenResolution Rejected(string reason)
     {
         metrics.Validated(reason);
-        return new TokenResolution(TokenValidationResult.Failure(reason), TokenResolutionSource.Precheck);
+        return new TokenResolution(TokenValidationOutcome.Failure(reason), TokenResolutionSource.Precheck);
     }
 
     private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash, bool useNearCache)
     {
-        var scheme = schemeOptions.Get(AuthCacheDefaults.AuthenticationScheme);
+        var scheme = options.CurrentValue;
         var generation = nearCache.Generation;
         var call = CallGrain(token, hash);
-        TokenValidationResult answer;
+        TokenValidationOutcome answer;
         try
         {
             answer = await call.WaitAsync(scheme.FallbackAfter, time);
@@ -138,7 +136,7 @@ public sealed class AuthCacheTokenResolver(
     }
 
     /// <summary>The grain call as a task, also when the client fails it before sending (not connected yet).</summary>
-    private Task<TokenValidationResult> CallGrain(string token, string hash)
+    private Task<TokenValidationOutcome> CallGrain(string token, string hash)
     {
         try
         {
@@ -146,12 +144,12 @@ public sealed class AuthCacheTokenResolver(
         }
         catch (Exception ex) when (IsClusterFailure(ex))
         {
-            return Task.FromException<TokenValidationResult>(ex);
+            return Task.FromException<TokenValidationOutcome>(ex);
         }
     }
 
     /// <summary>A grain's answer, checked against this process's revocations and copied into the near cache.</summary>
-    private TokenValidationResult Copy(TokenValidationResult answer, string hash, bool useNearCache, long generation)
+    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long generation)
     {
         var checkedAnswer = CheckRevocations(answer, hash);
         if (useNearCache && checkedAnswer.IsValid)
@@ -163,7 +161,7 @@ public sealed class AuthCacheTokenResolver(
     }
 
     /// <summary>The hedge: a conclusive answer from the keys already held here, or null when they cannot decide.</summary>
-    private async Task<TokenValidationResult?> ValidateWithHeldKeysAsync(string token, string hash)
+    private async Task<TokenValidationOutcome?> ValidateWithHeldKeysAsync(string token, string hash)
     {
         var result = await validator.ValidateAsync(token, localKeys.HeldKeys);
         return result.IsValid || (result.FailureReason is not AuthFailureReason.UnknownKey and not AuthFailureReason.KeysUnavailable)
@@ -172,7 +170,7 @@ public sealed class AuthCacheTokenResolver(
     }
 
     /// <summary>After a hedge: the grain's late answer still fills the near cache, and tells whether the cluster is there.</summary>
-    private async Task CopyWhenAnsweredAsync(Task<TokenValidationResult> call, TimeSpan remaining, string hash, bool useNearCache, long generation)
+    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, long generation)
     {
         try
         {
@@ -197,7 +195,7 @@ public sealed class AuthCacheTokenResolver(
     private static bool IsClusterFailure(Exception ex) =>
         ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };
 
-    private TokenValidationResult CheckRevocations(TokenValidationResult result, string hash)
+    private TokenValidationOutcome CheckRevocations(TokenValidationOutcome result, string hash)
     {
         if (!result.IsValid || !revocations.IsRevoked(RevocationCandidate.From(hash, result)))
         {
@@ -205,6 +203,6 @@ public sealed class AuthCacheTokenResolver(
         }
 
         revocationMetrics.Rejected(RevocationCheckPath.Local);
-        return TokenValidationResult.Failure(AuthFailureReason.Revoked);
+        return TokenValidationOutcome.Failure(AuthFailureReason.Revoked);
     }
 }

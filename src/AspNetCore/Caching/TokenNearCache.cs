@@ -18,7 +18,7 @@ namespace AuthCache.AspNetCore.Caching;
 /// not changed), and while the replica is not confirmed in sync with the cluster no copy answers at all;</item>
 /// <item>retired signing keys, a cleanup, a resynchronisation of the replica after a gap, new options: every copy is
 /// dropped (rare events; the next request of each token asks its grain again);</item>
-/// <item>time: a copy lives at most until the grain's <see cref="TokenValidationResult.CachedUntil"/> and
+/// <item>time: a copy lives at most until the grain's <see cref="TokenValidationOutcome.CachedUntil"/> and
 /// <see cref="NearCacheOptions.MaxAge"/>.</item>
 /// </list>
 /// </summary>
@@ -57,7 +57,7 @@ public sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     public bool Enabled => _options.CurrentValue.NearCache.Enabled;
 
     /// <summary>A valid, unrevoked copy; none while the revocation replica is not confirmed in sync.</summary>
-    public bool TryGet(string tokenHash, out TokenValidationResult result)
+    public bool TryGet(string tokenHash, out TokenValidationOutcome result)
     {
         if (_revocations.IsCurrent && _entries.TryGetValue(tokenHash, out var entry))
         {
@@ -78,7 +78,7 @@ public sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     /// Copies a grain's cached answer. <paramref name="generation"/> is <see cref="Generation"/> as read before the
     /// grain was asked: an invalidation since then means the answer may already be stale, so it is not copied.
     /// </summary>
-    public void Add(string tokenHash, TokenValidationResult result, long generation)
+    public void Add(string tokenHash, TokenValidationOutcome result, long generation)
     {
         var settings = _options.CurrentValue.NearCache;
         if (!settings.Enabled || !result.IsValid || result.CachedUntil is not { } cachedUntil || generation != Generation)
@@ -155,12 +155,12 @@ public sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
         return _entries.Count < maxEntries;
     }
 
-    private sealed class Entry(TokenValidationResult result, RevocationCandidate candidate, DateTimeOffset until, long generation)
+    private sealed class Entry(TokenValidationOutcome result, RevocationCandidate candidate, DateTimeOffset until, long generation)
     {
         /// <summary>The replica version this copy was last found unrevoked at.</summary>
         public long CheckedVersion = -1;
 
-        public TokenValidationResult Result { get; } = result;
+        public TokenValidationOutcome Result { get; } = result;
 
         public RevocationCandidate Candidate { get; } = candidate;
 

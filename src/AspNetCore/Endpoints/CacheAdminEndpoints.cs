@@ -1,5 +1,4 @@
 using AuthCache.AspNetCore.Admin;
-using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Health;
 using AuthCache.AspNetCore.Statistics;
 using AuthCache.Core.Options;
@@ -7,7 +6,6 @@ using AuthCache.GrainInterfaces;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -29,24 +27,54 @@ public static class CacheAdminEndpoints
 
     private const int MaxEchoedLength = 200;
 
+    public const string DefaultPrefix = "/api/v1/cache";
+
     /// <summary>
-    /// Under <c>/api/v1/cache</c>: <c>GET stats</c>, <c>POST cleanup</c> and <c>POST jwks/refresh</c> (admin),
-    /// <c>GET health</c> (anonymous status; details for admins), <c>GET demo/request-cache</c> (any
-    /// authenticated caller); and the Kubernetes probes <c>/health/live</c> and <c>/health/ready</c>.
+    /// The admin routes under <paramref name="prefix"/> (<c>/api/v1/cache</c> by default): <c>GET stats</c>,
+    /// <c>POST cleanup</c> and <c>POST jwks/refresh</c> (admin policy), and <c>GET health</c> (anonymous status;
+    /// details for admins). Returns their group, so the application can add its own conventions. The probes
+    /// (<see cref="AuthCacheHealthEndpoints.MapAuthCacheHealthChecks"/>) and the revoke endpoint
+    /// (<see cref="Revocation.CacheRevocationEndpoints.MapCacheRevocation"/>) are mapped by calls of their own.
     /// </summary>
-    public static IEndpointRouteBuilder MapCacheAdmin(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapCacheAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
-        var cache = endpoints.MapGroup("/api/v1/cache").WithTags("AuthCache");
+        AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);
+        var cache = endpoints.MapGroup(prefix).WithTags("AuthCache");
 
-        cache.MapGet("/stats", GetStatsAsync).RequireAuthorization(AuthCacheDefaults.AdminPolicy);
-        cache.MapPost("/cleanup", CleanupAsync).RequireAuthorization(AuthCacheDefaults.AdminPolicy);
-        cache.MapPost("/jwks/refresh", RefreshJwksAsync).RequireAuthorization(AuthCacheDefaults.AdminPolicy);
-        cache.MapGet("/health", GetHealthAsync).AllowAnonymous();
-        cache.MapGet("/demo/request-cache", DemoRequestCacheAsync).RequireAuthorization();
-
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteStatusOnly });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(AuthCacheHealthChecks.ReadyTag), ResponseWriter = HealthResponseWriter.WriteStatusOnly });
-        return endpoints;
+        cache.MapGet("/stats", GetStatsAsync)
+            .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
+            .WithName("AuthCacheStats")
+            .WithSummary("Cluster-wide cache statistics: token and profile caches, request and near caches of every API host, signing keys per issuer.")
+            .Produces<CacheStatsResponse>()
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden)
+            .Produces<AdminError>(StatusCodes.Status503ServiceUnavailable);
+        cache.MapPost("/cleanup", CleanupAsync)
+            .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
+            .WithName("AuthCacheCleanup")
+            .WithSummary("Drops expired cached validations and profiles on every silo and the API hosts' copies; ?scope=all clears everything cached.")
+            .Produces<CacheCleanupResponse>()
+            .Produces<AdminError>(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .Produces<AdminError>(StatusCodes.Status503ServiceUnavailable);
+        cache.MapPost("/jwks/refresh", RefreshJwksAsync)
+            .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
+            .WithName("AuthCacheJwksRefresh")
+            .WithSummary("Fetches the signing keys of every issuer (or ?issuer=) now and retires across the cluster the keys an issuer no longer lists.")
+            .Produces<JwksRefreshResponse>()
+            .Produces<JwksRefreshResponse>(StatusCodes.Status202Accepted)
+            .Produces<AdminError>(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .Produces<JwksRefreshResponse>(StatusCodes.Status502BadGateway);
+        cache.MapGet("/health", GetHealthAsync)
+            .AllowAnonymous()
+            .WithName("AuthCacheHealth")
+            .WithSummary("Health of the cache: the status for anyone, each check's details for admins.")
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status503ServiceUnavailable);
+        return cache;
     }
 
     private static async Task<IResult> GetStatsAsync(
@@ -172,30 +200,6 @@ public static class CacheAdminEndpoints
         var adminKey = await context.AuthenticateAsync(AuthCacheDefaults.AdminKeyScheme);
         var user = adminKey.Succeeded ? adminKey.Principal : context.User;
         return (await authorization.AuthorizeAsync(user, AuthCacheDefaults.AdminPolicy)).Succeeded;
-    }
-
-    /// <summary>Resolves the caller's token several times, as a handler, a policy and endpoint code would.</summary>
-    private static async Task<IResult> DemoRequestCacheAsync(HttpContext context, AuthCacheTokenResolver resolver)
-    {
-        var token = Authentication.BearerToken.From(context.Request);
-        if (token is null)
-        {
-            return Results.Unauthorized();
-        }
-
-        const int repeats = 5;
-        for (var i = 0; i < repeats; i++)
-        {
-            await resolver.ResolveAsync(token);
-        }
-
-        var cache = resolver.RequestCache;
-        return Results.Ok(new
-        {
-            resolutions = cache.Lookups,
-            requestCacheHits = cache.Hits,
-            clusterCalls = cache.Resolutions,
-        });
     }
 
     private static bool TryParseScope(string? scope, out CacheEvictionScope parsed)

@@ -1,3 +1,4 @@
+using AuthCache.AspNetCore.Admin;
 using AuthCache.AspNetCore.Endpoints;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
@@ -13,24 +14,36 @@ namespace AuthCache.AspNetCore.Revocation;
 
 public static class CacheRevocationEndpoints
 {
-    public const string Route = "/api/v1/cache/revoke";
+    public const string Route = CacheAdminEndpoints.DefaultPrefix + RelativeRoute;
+
+    private const string RelativeRoute = "/revoke";
 
     /// <summary>Admin parameters are a few short identifiers: anything longer is not a revocation request.</summary>
     private const int MaxFormBytes = 16 * 1024;
 
     /// <summary>
-    /// <c>POST /api/v1/cache/revoke</c> (admin policy) with exactly one of <c>sid</c>, <c>sub</c> or <c>tokenHash</c>
+    /// <c>POST {prefix}/revoke</c> (<c>/api/v1/cache/revoke</c> by default; admin policy) with exactly one of <c>sid</c>, <c>sub</c> or <c>tokenHash</c>
     /// in the query string or a form body. 200 once every active silo and every subscribed API host applied it, 202
     /// when some have not confirmed yet (named in the answer; they catch up within seconds, and a host stops answering
     /// from its copies meanwhile), 400/413/415 with a reason code for bad input, 503 when the cluster could not record
     /// or persist it.
     /// </summary>
-    public static IEndpointRouteBuilder MapCacheRevocation(this IEndpointRouteBuilder endpoints)
+    public static RouteHandlerBuilder MapCacheRevocation(this IEndpointRouteBuilder endpoints, string prefix = CacheAdminEndpoints.DefaultPrefix)
     {
-        endpoints.MapPost(Route, RevokeAsync)
+        AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);
+        return endpoints.MapPost(prefix + RelativeRoute, RevokeAsync)
             .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
-            .WithTags("AuthCache");
-        return endpoints;
+            .WithTags("AuthCache")
+            .WithName("AuthCacheRevoke")
+            .WithSummary("Revokes a session (sid), a subject (sub) or one token (tokenHash) across the cluster: every silo and every API host refuses it by the time the call answers 200.")
+            .Produces<RevocationResponse>()
+            .Produces<RevocationResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> RevokeAsync(HttpContext context, Revoker revoker, IOptionsMonitor<AuthCacheOptions> options)

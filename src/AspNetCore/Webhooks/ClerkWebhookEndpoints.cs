@@ -23,15 +23,24 @@ public static partial class ClerkWebhookEndpoints
     public static readonly TimeSpan ReplayWindow = SvixSignatureVerifier.Tolerance * 2;
 
     /// <summary>
-    /// <c>POST /api/v1/webhooks/clerk</c>: anonymous, but only a delivery signed with the configured Svix secret,
-    /// timestamped within 5 minutes and not seen before is acted on. Session and user-deletion events revoke
-    /// through the same path as the admin endpoint; other events are acknowledged and ignored.
+    /// <c>POST {pattern}</c> (<c>/api/v1/webhooks/clerk</c> by default): anonymous, but only a delivery signed with
+    /// the configured Svix secret, timestamped within 5 minutes and not seen before is acted on. Session and
+    /// user-deletion events revoke through the same path as the admin endpoint; other events are acknowledged and
+    /// ignored.
     /// </summary>
-    public static IEndpointRouteBuilder MapClerkWebhooks(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapPost(Route, ReceiveAsync).AllowAnonymous().WithTags("AuthCache");
-        return endpoints;
-    }
+    public static RouteHandlerBuilder MapClerkWebhooks(this IEndpointRouteBuilder endpoints, string pattern = Route) =>
+        endpoints.MapPost(pattern, ReceiveAsync)
+            .AllowAnonymous()
+            .WithTags("AuthCache")
+            .WithName("AuthCacheClerkWebhook")
+            .WithSummary("Receives Clerk's webhooks (Svix-signed): session and user events revoke sessions and subjects across the cluster.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext context,

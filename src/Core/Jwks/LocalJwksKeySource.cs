@@ -88,6 +88,9 @@ public sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplicaLi
         }
     }
 
+    /// <summary>The keys held for <paramref name="issuer"/> now, never fetched.</summary>
+    public JwksSnapshot Held(string issuer) => Entry(issuer).State.Current(_clock.UtcNow);
+
     /// <summary>The key ids held for <paramref name="issuer"/> now (for diagnostics and tests).</summary>
     public IReadOnlyList<string> HeldKeyIds(string issuer) =>
         _issuers.TryGetValue(issuer, out var entry) ? entry.State.Current(_clock.UtcNow).Keys.Select(k => k.Kid).ToArray() : [];
@@ -124,6 +127,6 @@ public sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplicaLi
 
         public Task<JwksSnapshot> RefreshForUnknownKeyAsync(string issuer, string keyId) => Task.FromResult(Held(issuer));
 
-        private JwksSnapshot Held(string issuer) => source.Entry(issuer).State.Current(source._clock.UtcNow);
+        private JwksSnapshot Held(string issuer) => source.Held(issuer);
     }
 }

@@ -46,6 +46,20 @@ public sealed class AuthCacheOptions
     /// </summary>
     public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// API hosts: a grain call slower than this is abandoned and the token is validated in the host itself, so the
+    /// cache never makes authentication slower or less available than doing without it (at most 30 s).
+    /// </summary>
+    public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// API hosts: how long a request waits for its token's grain before the host validates the token itself with the
+    /// signing keys it holds, so a dead or slow silo costs a request this much, not the whole
+    /// <see cref="GrainCallTimeout"/> (at most <see cref="GrainCallTimeout"/>). The grain's answer, if it comes within
+    /// <see cref="GrainCallTimeout"/>, still fills the caches.
+    /// </summary>
+    public TimeSpan FallbackAfter { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public UserProfileOptions UserProfiles { get; set; } = new();
 
     public NearCacheOptions NearCache { get; set; } = new();

@@ -8,6 +8,8 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
     // Revocations are held in memory on every silo; a month bounds them while covering any sensible token lifetime.
     private static readonly TimeSpan MaxRevocationRetention = TimeSpan.FromDays(30);
 
+    private static readonly TimeSpan MaxGrainCallTimeout = TimeSpan.FromSeconds(30);
+
     public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
     {
         var failures = new List<string>();
@@ -37,6 +39,16 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (options.RevocationRetention < options.TokenCacheTtl || options.RevocationRetention > MaxRevocationRetention)
         {
             failures.Add("AuthCache:RevocationRetention must be at least AuthCache:TokenCacheTtl and at most 30 days (it must cover the longest token lifetime).");
+        }
+
+        if (options.GrainCallTimeout <= TimeSpan.Zero || options.GrainCallTimeout > MaxGrainCallTimeout)
+        {
+            failures.Add("AuthCache:GrainCallTimeout must be more than zero and at most 00:00:30 (past it the fallback would come too late to help).");
+        }
+
+        if (options.FallbackAfter <= TimeSpan.Zero || options.FallbackAfter > options.GrainCallTimeout)
+        {
+            failures.Add("AuthCache:FallbackAfter must be more than zero and at most AuthCache:GrainCallTimeout.");
         }
 
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(5))

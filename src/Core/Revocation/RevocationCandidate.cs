@@ -33,7 +33,7 @@ public sealed class RevocationCandidate(
     /// <summary>The id of the signing key that verified the token.</summary>
     public string? KeyId { get; } = keyId;
 
-    public static RevocationCandidate From(string tokenHash, TokenValidationResult result)
+    public static RevocationCandidate From(string tokenHash, TokenValidationOutcome result)
     {
         List<string>? sessions = null;
         DateTimeOffset? issuedAt = null;

@@ -21,12 +21,13 @@ public sealed class SigningKeyCache
             return entry.Keys;
         }
 
-        var keys = snapshot.Keys.Select(ToSecurityKey).ToArray();
+        var keys = snapshot.Keys.Select(ToJsonWebKey).ToArray();
         _entries[snapshot.Issuer] = new Entry(snapshot.Version, snapshot.FetchedAt, keys);
         return keys;
     }
 
-    private static SecurityKey ToSecurityKey(SigningKeyMaterial material) => new JsonWebKey
+    /// <summary>A key of an issuer's key set as IdentityModel reads it (signing use only).</summary>
+    public static JsonWebKey ToJsonWebKey(SigningKeyMaterial material) => new()
     {
         Kid = material.Kid,
         Kty = material.Kty,

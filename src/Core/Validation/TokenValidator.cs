@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using CacheResult = AuthCache.GrainInterfaces.TokenValidationResult;
+using CacheResult = AuthCache.GrainInterfaces.TokenValidationOutcome;
 
 namespace AuthCache.Core.Validation;
 

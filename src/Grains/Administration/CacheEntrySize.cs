@@ -14,7 +14,7 @@ internal static class CacheEntrySize
     private const long ObjectHeaderBytes = 24;
     private const long ReferenceBytes = 8;
 
-    public static long Of(TokenValidationResult result)
+    public static long Of(TokenValidationOutcome result)
     {
         var bytes = ActivationBytes + ObjectHeaderBytes + 8 * ReferenceBytes
             + Of(result.FailureReason) + Of(result.Issuer) + Of(result.Subject)

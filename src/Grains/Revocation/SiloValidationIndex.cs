@@ -47,7 +47,7 @@ public sealed partial class SiloValidationIndex : IRevocationReplicaListener, ID
     public int TrackedCount => Volatile.Read(ref _tracked);
 
     /// <summary>The revocation facts of a freshly validated token, ready to be checked and tracked.</summary>
-    public TrackedValidation Watch(string tokenHash, TokenValidationResult result) =>
+    public TrackedValidation Watch(string tokenHash, TokenValidationOutcome result) =>
         new(this, _replica, RevocationCandidate.From(tokenHash, result));
 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) => change switch

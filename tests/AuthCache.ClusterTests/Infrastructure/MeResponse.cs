@@ -11,7 +11,7 @@ public sealed record MeResponse(HttpStatusCode Status, string? Source, bool? Fro
 
     public override string ToString() => $"{(int)Status} {Source} fromCache={FromCache} {Reason}";
 
-    /// <param name="path"><c>/api/v1/me</c> (the cached scheme) or <c>/api/v1/legacy/me</c> (the direct scheme).</param>
+    /// <param name="path"><c>/api/v1/me</c> (the cached scheme) or <c>/api/v1/direct/me</c> (the direct scheme).</param>
     public static async Task<MeResponse> GetAsync(NodeProcess apiHost, string token, CancellationToken cancellationToken = default, string path = "/api/v1/me")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

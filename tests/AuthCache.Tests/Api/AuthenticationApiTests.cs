@@ -45,7 +45,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
     {
         var token = BadToken(reason);
 
-        foreach (var path in new[] { "/api/v1/me", "/api/v1/legacy/me" })
+        foreach (var path in new[] { "/api/v1/me", "/api/v1/direct/me" })
         {
             var response = await fixture.Http.GetAsync(path, token);
 
@@ -81,7 +81,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
     {
         var token = fixture.Issuer.CreateToken(NewSubject(), key: fixture.Issuer.Ec);
 
-        var response = await fixture.Http.GetAsync("/api/v1/legacy/me", token);
+        var response = await fixture.Http.GetAsync("/api/v1/direct/me", token);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.JsonAsync();

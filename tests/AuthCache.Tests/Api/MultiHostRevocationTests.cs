@@ -62,7 +62,7 @@ public sealed class MultiHostRevocationTests : IAsyncLifetime
                     "the host answering from its near cache");
             }
 
-            Assert.Equal(HttpStatusCode.OK, (await _second.Http.GetAsync("/api/v1/legacy/me", token)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _second.Http.GetAsync("/api/v1/direct/me", token)).StatusCode);
         }
 
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cache/revoke?sid=" + sid);
@@ -78,7 +78,7 @@ public sealed class MultiHostRevocationTests : IAsyncLifetime
             foreach (var token in tokens)
             {
                 Assert.Equal(AuthFailureReason.Revoked, (await host.Http.GetAsync("/api/v1/me", token)).ErrorDescription());
-                Assert.Equal(AuthFailureReason.Revoked, (await host.Http.GetAsync("/api/v1/legacy/me", token)).ErrorDescription());
+                Assert.Equal(AuthFailureReason.Revoked, (await host.Http.GetAsync("/api/v1/direct/me", token)).ErrorDescription());
             }
         }
     }

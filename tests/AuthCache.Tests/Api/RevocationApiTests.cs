@@ -120,7 +120,7 @@ public sealed class RevocationApiTests(RevocationApiFixture fixture)
         Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromHours(24), body.GetProperty("retainedUntil").GetDateTimeOffset());
         Assert.Equal(cachedBefore - 1, Validations.TrackedCount);
 
-        foreach (var path in new[] { "/api/v1/me", "/api/v1/legacy/me" })
+        foreach (var path in new[] { "/api/v1/me", "/api/v1/direct/me" })
         {
             var rejected = await Http.GetAsync(path, token);
             Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);

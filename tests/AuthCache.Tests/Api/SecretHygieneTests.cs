@@ -23,7 +23,7 @@ public sealed class SecretHygieneTests(ApiHostFixture fixture)
         foreach (var token in tokens)
         {
             await fixture.Http.GetAsync("/api/v1/me", token);
-            await fixture.Http.GetAsync("/api/v1/legacy/me", token);
+            await fixture.Http.GetAsync("/api/v1/direct/me", token);
         }
 
         issuer.UsersFail = true;

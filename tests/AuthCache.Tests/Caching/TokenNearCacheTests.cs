@@ -22,7 +22,7 @@ public sealed class TokenNearCacheTests
 
     private TokenNearCache NewCache() => new(_options, new AuthCacheClock(_time), _replica, TestReplica.Meters);
 
-    private TokenValidationResult Valid(TimeSpan cachedFor) => new(
+    private TokenValidationOutcome Valid(TimeSpan cachedFor) => new(
         true, null, "https://issuer.example", "user_1", [new TokenClaim("sub", "user_1", "http://www.w3.org/2001/XMLSchema#string")], _time.GetUtcNow().AddHours(1), _time.GetUtcNow() + cachedFor, null, false);
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class TokenNearCacheTests
     public void Failures_and_uncached_answers_are_never_copied()
     {
         using var cache = NewCache();
-        cache.Add(Hash, TokenValidationResult.Failure(AuthFailureReason.BadSignature), cache.Generation);
+        cache.Add(Hash, TokenValidationOutcome.Failure(AuthFailureReason.BadSignature), cache.Generation);
         cache.Add("uncached-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { CachedUntil = null }, cache.Generation);
 
         Assert.False(cache.TryGet(Hash, out _));

@@ -13,7 +13,7 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
 {
     private IJwksGrain Grain => fixture.Grains.GetGrain<IJwksGrain>(fixture.Issuer.Issuer);
 
-    private Task<TokenValidationResult> ValidateAsync(string token) =>
+    private Task<TokenValidationOutcome> ValidateAsync(string token) =>
         fixture.Grains.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token)).ValidateAsync(token);
 
     private static string NewSubject() => "user_" + Guid.NewGuid().ToString("N");
@@ -83,7 +83,7 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
         try
         {
             fixture.Time.Advance(TimeSpan.FromHours(2));
-            var results = new List<TokenValidationResult>();
+            var results = new List<TokenValidationOutcome>();
             for (var minute = 0; minute < 120; minute++)
             {
                 fixture.Time.Advance(TimeSpan.FromMinutes(1));

@@ -195,7 +195,7 @@ public sealed class TokenValidationGrainTests(ClusterFixture fixture)
         var before = fixture.Issuer.UserFetches;
         var tokens = Enumerable.Range(0, 3).Select(i => fixture.Issuer.CreateToken(subject, sid: "sess_" + i, now: fixture.Time.GetUtcNow().UtcDateTime)).ToArray();
 
-        var results = new List<TokenValidationResult>();
+        var results = new List<TokenValidationOutcome>();
         foreach (var token in tokens)
         {
             results.Add(await GrainFor(token).ValidateAsync(token));

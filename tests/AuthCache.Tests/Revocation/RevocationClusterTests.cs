@@ -16,7 +16,7 @@ public sealed class RevocationClusterTests(ClusterFixture fixture)
     private ITokenValidationGrain GrainFor(string token) =>
         fixture.Grains.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token));
 
-    private Task<TokenValidationResult> ValidateAsync(string token) => GrainFor(token).ValidateAsync(token);
+    private Task<TokenValidationOutcome> ValidateAsync(string token) => GrainFor(token).ValidateAsync(token);
 
     private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
 

@@ -34,7 +34,7 @@ public sealed class RevocationFaultTests : IAsyncLifetime
     private string Token(string subject, string sid) =>
         _fixture.Issuer.CreateToken(subject, sid: sid, now: _fixture.Time.GetUtcNow().UtcDateTime);
 
-    private Task<TokenValidationResult> ValidateAsync(string token) =>
+    private Task<TokenValidationOutcome> ValidateAsync(string token) =>
         _fixture.Grains.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token)).ValidateAsync(token);
 
     private RevocationCandidate SubjectToken(string subject, DateTimeOffset issuedAt) => new("unrelated-hash", [], subject, issuedAt, _fixture.Issuer.Issuer);

@@ -17,7 +17,7 @@ public sealed class RevocationReplicaTests
     private readonly FakeTimeProvider _wallTime = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
     private readonly StaticOptionsMonitor<AuthCacheOptions> _options = new(new AuthCacheOptions());
 
-    private static TokenValidationResult Valid(string sid) => new(
+    private static TokenValidationOutcome Valid(string sid) => new(
         true, null, "https://issuer.example", "user_1", [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", sid, "s")], null, null, null, false);
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class RevocationSetTests
     [InlineData("1e300", false)]
     public void The_iat_claim_is_read_as_a_numeric_date_and_anything_unreadable_counts_as_missing(string iat, bool readable)
     {
-        var result = new TokenValidationResult(
+        var result = new TokenValidationOutcome(
             true, null, "https://issuer.example", "user_1",
             [new TokenClaim("sid", "sess_1", "string"), new TokenClaim("sid", "sess_2", "string"), new TokenClaim("iat", iat, "integer")],
             null, null, null, false);

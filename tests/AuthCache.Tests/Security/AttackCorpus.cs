@@ -12,7 +12,7 @@ namespace AuthCache.Tests.Security;
 public static partial class AttackCorpus
 {
     public const string CachedPath = "/api/v1/me";
-    public const string DirectPath = "/api/v1/legacy/me";
+    public const string DirectPath = "/api/v1/direct/me";
 
     public static IReadOnlyList<AttackCase> Build(SecurityApiFixture fixture)
     {

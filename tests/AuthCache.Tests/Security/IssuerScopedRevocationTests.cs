@@ -40,9 +40,9 @@ public sealed class IssuerScopedRevocationTests(ApiHostFixture fixture)
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         Assert.Equal(fixture.AudienceIssuer, (await revoked.JsonAsync()).GetProperty("revoked").GetProperty("issuer").GetString());
         Assert.Equal(AuthFailureReason.Revoked, (await fixture.Http.GetAsync("/api/v1/me", ofSecond)).ErrorDescription());
-        Assert.Equal(AuthFailureReason.Revoked, (await fixture.Http.GetAsync("/api/v1/legacy/me", ofSecond)).ErrorDescription());
+        Assert.Equal(AuthFailureReason.Revoked, (await fixture.Http.GetAsync("/api/v1/direct/me", ofSecond)).ErrorDescription());
         Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/me", ofFirst)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/legacy/me", ofFirst)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/direct/me", ofFirst)).StatusCode);
     }
 
     [Theory]

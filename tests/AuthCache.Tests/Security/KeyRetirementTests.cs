@@ -77,7 +77,7 @@ public sealed class KeyRetirementTests : IAsyncLifetime
         var token = _issuer.CreateToken("user_" + Guid.NewGuid().ToString("N"), key: key);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/api/v1/me", token)).StatusCode);
         Assert.Equal("NearCache", (await (await Http.GetAsync("/api/v1/me", token)).JsonAsync()).GetProperty("source").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/api/v1/legacy/me", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/api/v1/direct/me", token)).StatusCode);
         Assert.Contains(key.KeyId, _host.App.Services.GetRequiredService<LocalJwksKeySource>().HeldKeyIds(_issuer.Issuer));
         return (key, token);
     }
@@ -88,7 +88,7 @@ public sealed class KeyRetirementTests : IAsyncLifetime
         var unseen = _issuer.CreateToken("user_" + Guid.NewGuid().ToString("N"), key: retired.Key);
         foreach (var token in new[] { retired.Token, unseen })
         {
-            foreach (var path in new[] { "/api/v1/me", "/api/v1/legacy/me" })
+            foreach (var path in new[] { "/api/v1/me", "/api/v1/direct/me" })
             {
                 var answer = await Http.GetAsync(path, token);
                 Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);

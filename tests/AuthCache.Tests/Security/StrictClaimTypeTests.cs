@@ -72,7 +72,7 @@ public sealed class StrictClaimTypeTests(SecurityApiFixture fixture)
 
     private async Task AssertAnsweredOnBothSchemesAsync(string token, HttpStatusCode status, string? reason)
     {
-        foreach (var path in new[] { "/api/v1/me", "/api/v1/legacy/me" })
+        foreach (var path in new[] { "/api/v1/me", "/api/v1/direct/me" })
         {
             var response = await fixture.Http.GetAsync(path, token);
             Assert.True(status == response.StatusCode, string.Create(CultureInfo.InvariantCulture, $"{path}: {(int)response.StatusCode} {response.ErrorDescription()}"));

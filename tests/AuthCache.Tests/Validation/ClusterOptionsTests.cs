@@ -1,3 +1,4 @@
+using AuthCache.Core.Options;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.Hosting;
@@ -74,32 +75,35 @@ public sealed class ClusterOptionsTests
     }
 
     [Theory]
-    [InlineData(null, 2000)]
-    [InlineData("00:00:00.500", 500)]
-    public void The_grain_call_timeout_comes_from_AuthCache_GrainCallTimeout(string? configured, int expectedMs)
+    [InlineData(null, null, 2000, 250)]
+    [InlineData("00:00:00.500", "00:00:00.100", 500, 100)]
+    public void The_grain_call_timeout_and_the_hedge_delay_come_from_the_AuthCache_section(string? timeout, string? fallbackAfter, int expectedTimeoutMs, int expectedFallbackMs)
     {
-        var options = SchemeOptions(configured);
+        var options = CacheOptions(timeout, fallbackAfter).CurrentValue;
 
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), options.Get(AuthCacheDefaults.AuthenticationScheme).GrainCallTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedTimeoutMs), options.GrainCallTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedFallbackMs), options.FallbackAfter);
     }
 
     [Fact]
     public void A_grain_call_timeout_set_in_code_wins_over_configuration()
     {
-        var options = SchemeOptions("00:00:05", o => o.GrainCallTimeout = TimeSpan.FromSeconds(1));
+        var options = CacheOptions("00:00:05", null, o => o.GrainCallTimeout = TimeSpan.FromSeconds(1));
 
-        Assert.Equal(TimeSpan.FromSeconds(1), options.Get(AuthCacheDefaults.AuthenticationScheme).GrainCallTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.CurrentValue.GrainCallTimeout);
     }
 
     [Theory]
-    [InlineData("00:00:00")]
-    [InlineData("00:01:00")]
-    public void A_grain_call_timeout_out_of_range_is_refused(string configured)
+    [InlineData("00:00:00", null, "AuthCache:GrainCallTimeout")]
+    [InlineData("00:01:00", null, "AuthCache:GrainCallTimeout")]
+    [InlineData("00:00:01", "00:00:02", "AuthCache:FallbackAfter")]
+    [InlineData(null, "00:00:00", "AuthCache:FallbackAfter")]
+    public void A_grain_call_timeout_or_hedge_delay_out_of_range_is_refused(string? timeout, string? fallbackAfter, string key)
     {
-        var options = SchemeOptions(configured);
+        var options = CacheOptions(timeout, fallbackAfter);
 
-        var error = Assert.Throws<OptionsValidationException>(() => options.Get(AuthCacheDefaults.AuthenticationScheme));
-        Assert.Contains(AuthCacheAuthenticationOptions.GrainCallTimeoutKey, error.Message);
+        var error = Assert.Throws<OptionsValidationException>(() => options.CurrentValue);
+        Assert.Contains(key, error.Message);
     }
 
     [Theory]
@@ -115,12 +119,23 @@ public sealed class ClusterOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 
-    private static IOptionsMonitor<AuthCacheAuthenticationOptions> SchemeOptions(string? grainCallTimeout, Action<AuthCacheAuthenticationOptions>? configure = null)
+    private static IOptionsMonitor<AuthCacheOptions> CacheOptions(string? grainCallTimeout, string? fallbackAfter, Action<AuthCacheOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton(Configuration(new() { [AuthCacheAuthenticationOptions.GrainCallTimeoutKey] = grainCallTimeout }));
+        var settings = new Dictionary<string, string?>();
+        if (grainCallTimeout is not null)
+        {
+            settings["AuthCache:GrainCallTimeout"] = grainCallTimeout;
+        }
+
+        if (fallbackAfter is not null)
+        {
+            settings["AuthCache:FallbackAfter"] = fallbackAfter;
+        }
+
+        services.AddSingleton(Configuration(settings));
         services.AddLogging();
-        services.AddAuthentication().AddAuthCache(configure);
-        return services.BuildServiceProvider().GetRequiredService<IOptionsMonitor<AuthCacheAuthenticationOptions>>();
+        services.AddAuthCache(configure);
+        return services.BuildServiceProvider().GetRequiredService<IOptionsMonitor<AuthCacheOptions>>();
     }
 }

@@ -5,8 +5,8 @@ namespace AuthCache.GrainInterfaces;
 /// A valid answer remembers the id of the signing key that verified it (<see cref="KeyId"/>), so retiring that key
 /// takes it back. Never carries the token itself.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("AuthCache.TokenValidationResult")]
-public sealed record TokenValidationResult(
+[GenerateSerializer, Immutable, Alias("AuthCache.TokenValidationOutcome")]
+public sealed record TokenValidationOutcome(
     bool IsValid,
     string? FailureReason,
     string? Issuer,
@@ -18,6 +18,6 @@ public sealed record TokenValidationResult(
     bool FromCache,
     string? KeyId = null)
 {
-    public static TokenValidationResult Failure(string reason) =>
+    public static TokenValidationOutcome Failure(string reason) =>
         new(false, reason, null, null, [], null, null, null, false);
 }

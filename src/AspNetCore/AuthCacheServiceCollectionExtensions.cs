@@ -1,0 +1,63 @@
+using AuthCache.AspNetCore.Authentication;
+using AuthCache.AspNetCore.Caching;
+using AuthCache.AspNetCore.Health;
+using AuthCache.AspNetCore.Revocation;
+using AuthCache.AspNetCore.Statistics;
+using AuthCache.Core;
+using AuthCache.Core.Options;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.AspNetCore;
+
+public static class AuthCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// What an API host needs to authenticate through AuthCache (then <c>AddJwtBearer(o => o.UseAuthCache())</c>):
+    /// the options (<c>AuthCache</c> section, then <paramref name="configure"/>, validated at start), the request
+    /// cache and resolver, the near cache, this host's copy of the revocation list (when it does not host a silo),
+    /// the signing keys mirrored from the cluster for the hedge and the fallback, the reporting of this host's counters,
+    /// and the health checks. Needs an <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client.
+    /// </summary>
+    public static IServiceCollection AddAuthCache(this IServiceCollection services, Action<AuthCacheOptions>? configure = null)
+    {
+        services.AddAuthCacheCore();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(AuthCacheTokenResolver)))
+        {
+            return services;
+        }
+
+        services.AddHttpContextAccessor();
+        services.TryAddScoped<RequestAuthCache>();
+        services.TryAddScoped<AuthCacheTokenResolver>();
+        services.TryAddSingleton<ClusterAvailability>();
+        services.TryAddSingleton<TokenNearCache>();
+        services.TryAddSingleton<ApiHostIdentity>();
+        services.TryAddSingleton<AuthCacheBearerServices>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, AuthCacheJwtBearerSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtBearerOptions>, AuthCacheJwtBearerSetup>());
+        services.AddHostedService<AuthCacheSchemeCheck>();
+
+        // A client of the cluster keeps its own copy of the revocation list (a silo's process has its silo's).
+        services.AddSingleton<HostRevocationSubscription>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostRevocationSubscription>());
+        services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<HostRevocationSubscription>());
+        services.AddHostedService<ClusterKeyMirror>();
+        services.AddSingleton<ApiHostCountersReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiHostCountersReporter>());
+
+        services.AddOptions<FailedAuthenticationLimitOptions>().BindConfiguration(FailedAuthenticationLimitOptions.SectionName)
+            .Validate(o => o.PermitLimit > 0 && o.Window > TimeSpan.Zero, "AuthCache:FailedAuthenticationLimit needs a positive PermitLimit and Window.")
+            .ValidateOnStart();
+        services.TryAddSingleton<FailedAuthenticationLimiter>();
+        services.AddHealthChecks().AddAuthCacheHealthChecks();
+        return services;
+    }
+}
