@@ -8,8 +8,8 @@ namespace AuthCache.Tests.Api;
 /// Clerk's organisation claims through the real API host: a version 2 token's compact <c>o</c> claim satisfies the
 /// same <c>RequireClaim</c> policies as a version 1 token's top-level claims, on a first request and on cache hits.
 /// </summary>
-[Collection(ClerkApiCollection.Name)]
-public sealed class OrganizationClaimsApiTests(ClerkApiFixture fixture)
+[Collection(RevocationApiCollection.Name)]
+public sealed class OrganizationClaimsApiTests(RevocationApiFixture fixture)
 {
     private HttpClient Http => fixture.Http;
 
@@ -41,25 +41,25 @@ public sealed class OrganizationClaimsApiTests(ClerkApiFixture fixture)
     [Fact]
     public async Task A_version_2_admin_passes_an_org_role_policy_written_for_version_1_on_every_request()
     {
-        var version2 = fixture.Token(NewId("user_"), Version2("admin", "3,2"));
-        var version1 = fixture.Token(NewId("user_"), Version1("org:admin"));
+        var version2 = fixture.Token(NewId("user_"), extraClaims: Version2("admin", "3,2"));
+        var version1 = fixture.Token(NewId("user_"), extraClaims: Version1("org:admin"));
 
         foreach (var token in new[] { version2, version2, version1, version1 })
         {
-            Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(ClerkApiFixture.OrganizationAdminRoute, token)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(RevocationApiFixture.OrganizationAdminRoute, token)).StatusCode);
         }
     }
 
     [Fact]
     public async Task Members_and_users_without_an_active_organisation_are_forbidden_by_the_org_role_policy()
     {
-        var member = fixture.Token(NewId("user_"), Version2("member", "2,2"));
-        var noOrganization = fixture.Token(NewId("user_"), new Dictionary<string, object> { ["v"] = 2, ["fea"] = "u:profile" });
-        var version1Member = fixture.Token(NewId("user_"), Version1("org:member"));
+        var member = fixture.Token(NewId("user_"), extraClaims: Version2("member", "2,2"));
+        var noOrganization = fixture.Token(NewId("user_"), extraClaims: new Dictionary<string, object> { ["v"] = 2, ["fea"] = "u:profile" });
+        var version1Member = fixture.Token(NewId("user_"), extraClaims: Version1("org:member"));
 
         foreach (var token in new[] { member, noOrganization, version1Member })
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(ClerkApiFixture.OrganizationAdminRoute, token)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(RevocationApiFixture.OrganizationAdminRoute, token)).StatusCode);
         }
     }
 
@@ -67,19 +67,19 @@ public sealed class OrganizationClaimsApiTests(ClerkApiFixture fixture)
     public async Task A_permission_policy_reads_the_feature_permission_bitmasks_of_version_2_and_the_list_of_version_1()
     {
         // 3 = manage and read of the dashboard; 2 = read only (the first name of "per" is the lowest bit).
-        var manager = fixture.Token(NewId("user_"), Version2("admin", "3,2"));
-        var reader = fixture.Token(NewId("user_"), Version2("admin", "2,3"));
-        var version1Manager = fixture.Token(NewId("user_"), Version1("org:member", "org:dashboard:manage"));
+        var manager = fixture.Token(NewId("user_"), extraClaims: Version2("admin", "3,2"));
+        var reader = fixture.Token(NewId("user_"), extraClaims: Version2("admin", "2,3"));
+        var version1Manager = fixture.Token(NewId("user_"), extraClaims: Version1("org:member", "org:dashboard:manage"));
 
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(ClerkApiFixture.DashboardManagersRoute, manager)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(ClerkApiFixture.DashboardManagersRoute, reader)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(ClerkApiFixture.DashboardManagersRoute, version1Manager)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(RevocationApiFixture.DashboardManagersRoute, manager)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(RevocationApiFixture.DashboardManagersRoute, reader)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(RevocationApiFixture.DashboardManagersRoute, version1Manager)).StatusCode);
     }
 
     [Fact]
     public async Task The_organisation_claims_of_a_version_2_token_are_listed_beside_its_own_claims_by_both_schemes()
     {
-        var token = fixture.Token(NewId("user_"), Version2("admin", "3,2"));
+        var token = fixture.Token(NewId("user_"), extraClaims: Version2("admin", "3,2"));
 
         foreach (var route in new[] { "/api/v1/me", "/api/v1/me", "/api/v1/legacy/me" })
         {
@@ -97,7 +97,7 @@ public sealed class OrganizationClaimsApiTests(ClerkApiFixture fixture)
     public async Task A_valid_token_with_an_unreadable_organisation_is_accepted_without_one_and_the_log_names_only_the_problem()
     {
         var marker = NewId("org_secret_");
-        var token = fixture.Token(NewId("user_"), new Dictionary<string, object>
+        var token = fixture.Token(NewId("user_"), extraClaims: new Dictionary<string, object>
         {
             ["v"] = 2,
             ["o"] = new Dictionary<string, object> { ["id"] = marker, ["rol"] = new[] { "admin" } },
@@ -107,7 +107,7 @@ public sealed class OrganizationClaimsApiTests(ClerkApiFixture fixture)
 
         Assert.Empty(claims["org_id"]);
         Assert.Empty(claims["org_role"]);
-        Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(ClerkApiFixture.OrganizationAdminRoute, token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Http.GetAsync(RevocationApiFixture.OrganizationAdminRoute, token)).StatusCode);
         var lines = fixture.Host.Logs.Lines.Where(l => l.Contains("[1103]", StringComparison.Ordinal) && l.Contains("wrong_type", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(lines);
         Assert.All(lines, line => Assert.StartsWith("Debug ", line, StringComparison.Ordinal));

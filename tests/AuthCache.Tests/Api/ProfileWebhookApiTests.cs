@@ -11,8 +11,8 @@ namespace AuthCache.Tests.Api;
 /// Clerk's <c>user.updated</c> and <c>user.deleted</c> webhooks, Svix-signed, through the real API host: the cached
 /// profile is evicted, the validations cached with a copy of it serve the fresh one, and the user API is asked once.
 /// </summary>
-[Collection(ClerkApiCollection.Name)]
-public sealed class ProfileWebhookApiTests(ClerkApiFixture fixture)
+[Collection(RevocationApiCollection.Name)]
+public sealed class ProfileWebhookApiTests(RevocationApiFixture fixture)
 {
     private static readonly TimeSpan NearCacheMaxAge = new NearCacheOptions().MaxAge;
 
