@@ -73,6 +73,8 @@ public static partial class ClerkWebhookEndpoints
 
         var webhookEvent = ClerkWebhookEvent.Parse(body);
         var kind = webhookEvent?.Revokes;
+
+        // A user event names a user: its id passes the rules of a subject.
         if (webhookEvent is null || (webhookEvent.IsActedOn && RevocationTargetRules.Check(kind ?? RevocationKind.Subject, webhookEvent.DataId) is not null))
         {
             return Refuse(logger, StatusCodes.Status400BadRequest, ClerkWebhookEvent.MalformedPayload, "The webhook body is not a Clerk event with a usable data.id.");

@@ -7,7 +7,8 @@ namespace AuthCache.Grains.Administration;
 
 /// <summary>
 /// Fans an operator's question, or a webhook's profile eviction, out to the <see cref="ISiloCacheService"/> of every
-/// active silo and gathers the answers. A silo that does not answer in time is listed as unreachable instead of failing the whole call.
+/// active silo and gathers the answers. A silo that does not answer in time is listed as unreachable instead of
+/// failing the whole call.
 /// </summary>
 [StatelessWorker]
 internal sealed partial class CacheAdminGrain(
