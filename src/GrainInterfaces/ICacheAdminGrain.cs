@@ -1,8 +1,8 @@
 namespace AuthCache.GrainInterfaces;
 
 /// <summary>
-/// Operator views and actions over the whole cluster: asks every active silo for its own numbers or to drop
-/// its own entries. A stateless worker; use key 0.
+/// Operator views and actions over the whole cluster (and the profile evictions identity-provider webhooks ask
+/// for): asks every active silo for its own numbers or to drop its own entries. A stateless worker; use key 0.
 /// </summary>
 [Alias("AuthCache.ICacheAdminGrain")]
 public interface ICacheAdminGrain : IGrainWithIntegerKey
@@ -12,4 +12,11 @@ public interface ICacheAdminGrain : IGrainWithIntegerKey
 
     [Alias("Cleanup")]
     Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope);
+
+    /// <summary>
+    /// Drops the cached profile of <paramref name="subject"/> of <paramref name="issuer"/>, so its next read fetches it,
+    /// then tells every active silo: the validations they cache for that user read the profile again on their next hit.
+    /// </summary>
+    [Alias("EvictProfile")]
+    Task<ProfileEvictionResult> EvictProfileAsync(string issuer, string subject);
 }

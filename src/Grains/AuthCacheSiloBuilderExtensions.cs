@@ -35,6 +35,7 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JwksMaintenanceService>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SiloCacheRegistry>();
+        builder.Services.TryAddSingleton<EvictedProfiles>();
         builder.Services.TryAddSingleton<ISiloCacheServiceClient, SiloCacheServiceClient>();
         builder.AddGrainService<SiloCacheService>();
         builder.Services.Replace(ServiceDescriptor.Singleton(AuthCacheProcess.Silo));

@@ -17,7 +17,8 @@ namespace AuthCache.Grains;
 /// activation then removes itself from a one-shot grain timer; a failure is never kept. Every call re-hashes the
 /// token it is given, hit or miss, so the cached answer is only ever given for the token it was made for.
 /// Revocations are checked against the silo's <see cref="RevocationReplica"/> on every miss and every hit,
-/// without a grain call.
+/// without a grain call. The user's profile inside a cached validation is read again from its
+/// <see cref="UserProfileGrain"/> on the first hit after the cluster evicted that profile (<see cref="EvictedProfiles"/>).
 /// </summary>
 public sealed partial class TokenValidationGrain(
     TokenValidator validator,
@@ -28,9 +29,11 @@ public sealed partial class TokenValidationGrain(
     RevocationReplica revocations,
     SiloValidationIndex validations,
     RevocationMetrics revocationMetrics,
+    EvictedProfiles evictedProfiles,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
     private TokenValidationOutcome? _cached;
+    private long _profileReadAt;
     private IGrainTimer? _expiryTimer;
     private TrackedValidation? _revocationWatch;
     private string? _key;
@@ -61,6 +64,16 @@ public sealed partial class TokenValidationGrain(
                     return RejectRevoked(RevocationCheckPath.CacheHit);
                 }
 
+                if (evictedProfiles.Version != _profileReadAt)
+                {
+                    if (await WithFreshProfileAsync(cached) is not { } fresh)
+                    {
+                        return RejectRevoked(RevocationCheckPath.CacheHit);
+                    }
+
+                    cached = fresh;
+                }
+
                 metrics.TokenCacheHit();
                 return cached;
             }
@@ -85,6 +98,7 @@ public sealed partial class TokenValidationGrain(
 
         var settings = options.CurrentValue;
         var cacheUntil = Min(now + settings.TokenCacheTtl, result.ExpiresAt!.Value);
+        var profileReadAt = evictedProfiles.Version;
         result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Issuer, result.Subject) };
         if (watch.IsRevoked())
         {
@@ -106,6 +120,7 @@ public sealed partial class TokenValidationGrain(
         }
 
         _cached = result with { FromCache = true };
+        _profileReadAt = profileReadAt;
         _revocationWatch = watch;
         watch.Track(GrainContext);
         metrics.EntryCached();
@@ -159,6 +174,33 @@ public sealed partial class TokenValidationGrain(
             metrics.EntryReleased();
             registry.Tokens.Released(this.GetGrainId());
         }
+    }
+
+    /// <summary>
+    /// The silo heard of profile evictions since this validation's profile was read: when its user's was one of them,
+    /// the profile is read again and cached with the validation. Null when the validation was revoked meanwhile.
+    /// </summary>
+    private async Task<TokenValidationOutcome?> WithFreshProfileAsync(TokenValidationOutcome cached)
+    {
+        var version = evictedProfiles.Version;
+        if (cached.Subject is null || cached.Issuer is null || !evictedProfiles.EvictedSince(_profileReadAt, cached.Issuer, cached.Subject))
+        {
+            _profileReadAt = version;
+            return cached;
+        }
+
+        var profile = await GetProfileAsync(cached.Issuer, cached.Subject);
+
+        // Not reentrant: only a revocation's withdrawal can have changed this validation while the profile was read.
+        if (_revocationWatch!.IsRevoked())
+        {
+            return null;
+        }
+
+        _cached = cached with { Profile = profile };
+        _profileReadAt = version;
+        registry.Tokens.Cached(this.GetGrainId(), cached.CachedUntil!.Value, CacheEntrySize.Of(_cached));
+        return _cached;
     }
 
     // Only the issuer whose users the secret key reads gets a profile: another issuer's subject names someone else.

@@ -25,15 +25,15 @@ public static partial class ClerkWebhookEndpoints
     /// <summary>
     /// <c>POST {pattern}</c> (<c>/api/v1/webhooks/clerk</c> by default): anonymous, but only a delivery signed with
     /// the configured Svix secret, timestamped within 5 minutes and not seen before is acted on. Session and
-    /// user-deletion events revoke through the same path as the admin endpoint; other events are acknowledged and
-    /// ignored.
+    /// user-deletion events revoke through the same path as the admin endpoint; user updates and deletions evict the
+    /// user's cached profile across the cluster; other events are acknowledged and ignored.
     /// </summary>
     public static RouteHandlerBuilder MapClerkWebhooks(this IEndpointRouteBuilder endpoints, string pattern = Route) =>
         endpoints.MapPost(pattern, ReceiveAsync)
             .AllowAnonymous()
             .WithTags("AuthCache")
             .WithName("AuthCacheClerkWebhook")
-            .WithSummary("Receives Clerk's webhooks (Svix-signed): session and user events revoke sessions and subjects across the cluster.")
+            .WithSummary("Receives Clerk's webhooks (Svix-signed): session and user events revoke sessions and subjects across the cluster; user updates evict cached profiles.")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -81,7 +81,9 @@ public static partial class ClerkWebhookEndpoints
 
         var webhookEvent = ClerkWebhookEvent.Parse(body);
         var kind = webhookEvent?.Revokes;
-        if (webhookEvent is null || (kind is { } revocationKind && RevocationTargetRules.Check(revocationKind, webhookEvent.DataId) is not null))
+
+        // A user event names a user: its id passes the rules of a subject.
+        if (webhookEvent is null || (webhookEvent.IsActedOn && RevocationTargetRules.Check(kind ?? RevocationKind.Subject, webhookEvent.DataId) is not null))
         {
             return Refuse(logger, StatusCodes.Status400BadRequest, ClerkWebhookEvent.MalformedPayload, "The webhook body is not a Clerk event with a usable data.id.");
         }
@@ -100,27 +102,52 @@ public static partial class ClerkWebhookEndpoints
             return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "webhook_unavailable", "The cluster could not take the webhook; retry.");
         }
 
-        if (kind is null)
+        if (!webhookEvent.IsActedOn)
         {
             LogIgnored(logger, webhookEvent.Type);
             return Results.Ok(new { status = "ignored", type = webhookEvent.Type });
         }
 
-        var target = new RevocationTarget(kind.Value, webhookEvent.DataId!, options.CurrentValue.Issuer);
-        var outcome = await revoker.RevokeAsync(target, RevocationActor.ClerkWebhook, Revoker.ClerkWebhookSource);
-        if (outcome is not { Persisted: true })
+        // A configured secret has a trusted issuer: the options are validated at start.
+        var issuer = options.CurrentValue.Issuer!;
+        var dataId = webhookEvent.DataId!;
+        RevocationResponse? revocation = null;
+        if (kind is { } revocationKind)
         {
-            // Svix retries failed deliveries: forget the message id so the retry is not taken for a replay.
-            await AbandonAsync(message, logger);
-            return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The revocation could not be recorded durably; retry.");
+            var outcome = await revoker.RevokeAsync(new RevocationTarget(revocationKind, dataId, issuer), RevocationActor.ClerkWebhook, Revoker.ClerkWebhookSource);
+            if (outcome is not { Persisted: true })
+            {
+                // Svix retries failed deliveries: forget the message id so the retry is not taken for a replay.
+                await AbandonAsync(message, logger);
+                return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The revocation could not be recorded durably; retry.");
+            }
+
+            revocation = RevocationResponse.From(outcome, cacheOptions.CurrentValue.RevocationRetention);
         }
 
-        return Results.Ok(new
+        ProfileEvictionResponse? eviction = null;
+        if (webhookEvent.EvictsProfile)
         {
-            status = "revoked",
-            type = webhookEvent.Type,
-            revocation = RevocationResponse.From(outcome, cacheOptions.CurrentValue.RevocationRetention),
-        });
+            try
+            {
+                var evicted = await grainFactory.GetGrain<ICacheAdminGrain>(0).EvictProfileAsync(issuer, dataId);
+                LogProfileEvicted(logger, webhookEvent.Type, dataId, issuer, evicted.ProfileDropped, evicted.Silos, evicted.UnreachableSilos.Count);
+                eviction = ProfileEvictionResponse.From(issuer, dataId, evicted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogUnavailable(logger, ex.GetType().Name);
+                await AbandonAsync(message, logger);
+                return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "eviction_unavailable", "The cached profile could not be evicted; retry.");
+            }
+        }
+
+        return (revocation, eviction) switch
+        {
+            (null, _) => Results.Ok(new { status = "evicted", type = webhookEvent.Type, eviction }),
+            (_, null) => Results.Ok(new { status = "revoked", type = webhookEvent.Type, revocation }),
+            _ => Results.Ok(new { status = "revoked", type = webhookEvent.Type, revocation, eviction }),
+        };
     }
 
     private static IResult Refuse(ILogger logger, int statusCode, string reason, string title)
@@ -152,4 +179,7 @@ public static partial class ClerkWebhookEndpoints
 
     [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "A verified Clerk webhook could not be processed ({ErrorType}); the sender will retry.")]
     private static partial void LogUnavailable(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 3305, Level = LogLevel.Information, Message = "A Clerk {EventType} webhook evicted the cached profile of {Subject} of {Issuer}: held {Dropped}, noted by {Silos} silo(s), {Unreachable} unreachable.")]
+    private static partial void LogProfileEvicted(ILogger logger, string eventType, string subject, string issuer, bool dropped, int silos, int unreachable);
 }

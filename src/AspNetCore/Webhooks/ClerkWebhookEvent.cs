@@ -7,7 +7,8 @@ namespace AuthCache.AspNetCore.Webhooks;
 /// <summary>
 /// The part of a Clerk webhook event the cache acts on: its <c>type</c> and <c>data.id</c>. Session events
 /// (<c>session.revoked</c>, <c>session.ended</c>, <c>session.removed</c>: <c>data.id</c> is the session) revoke the
-/// session; <c>user.deleted</c> (<c>data.id</c> is the user) revokes the subject; other types are ignored.
+/// session; <c>user.deleted</c> (<c>data.id</c> is the user) revokes the subject and evicts the user's cached profile;
+/// <c>user.updated</c> evicts the profile; other types are ignored.
 /// </summary>
 public sealed record ClerkWebhookEvent(string Type, string? DataId)
 {
@@ -22,6 +23,12 @@ public sealed record ClerkWebhookEvent(string Type, string? DataId)
         "user.deleted" => RevocationKind.Subject,
         _ => null,
     };
+
+    /// <summary>Whether this event makes the cached profile of the user <see cref="DataId"/> stale.</summary>
+    public bool EvictsProfile => Type is "user.updated" or "user.deleted";
+
+    /// <summary>Whether the cache acts on this event at all.</summary>
+    public bool IsActedOn => Revokes is not null || EvictsProfile;
 
     /// <summary>The event, or null when the body is not a Clerk event the cache can read.</summary>
     public static ClerkWebhookEvent? Parse(ReadOnlyMemory<byte> body)

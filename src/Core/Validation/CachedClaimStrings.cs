@@ -10,7 +10,8 @@ namespace AuthCache.Core.Validation;
 /// Builds the claims a cached validation keeps, sharing the strings every token repeats (claim types, value types,
 /// the configured issuer and authorized parties, the subject) instead of holding one parsed copy per token: with
 /// hundreds of thousands of cached tokens per silo those copies are a large part of an entry. Only names from fixed
-/// lists and configured values are shared, so a token cannot grow a shared table.
+/// lists and configured values are shared, so a token cannot grow a shared table. A Clerk session token of version 2
+/// also gets the organisation claims its compact <c>o</c> claim stands for (<see cref="ClerkOrganizationClaims"/>).
 /// </summary>
 internal static class CachedClaimStrings
 {
@@ -25,7 +26,8 @@ internal static class CachedClaimStrings
         JsonClaimValueTypes.JsonNull,
     }.Distinct(StringComparer.Ordinal).ToFrozenDictionary(s => s, s => s, StringComparer.Ordinal);
 
-    public static TokenClaim[] From(IEnumerable<Claim> claims, IssuerOptions issuer, string? subject)
+    /// <param name="unreadableOrganization">The reason code of a Clerk <c>o</c> claim that could not be read, else null.</param>
+    public static TokenClaim[] From(IEnumerable<Claim> claims, IssuerOptions issuer, string? subject, out string? unreadableOrganization)
     {
         var kept = new List<TokenClaim>(8);
         foreach (var claim in claims)
@@ -33,6 +35,7 @@ internal static class CachedClaimStrings
             kept.Add(new TokenClaim(Share(claim.Type), ShareValue(claim, issuer, subject), Share(claim.ValueType)));
         }
 
+        unreadableOrganization = ClerkOrganizationClaims.AppendTo(kept);
         return kept.ToArray();
     }
 

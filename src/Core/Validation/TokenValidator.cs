@@ -86,12 +86,18 @@ public sealed partial class TokenValidator(
 
         metrics.Validated(ValidOutcome);
         var subject = string.IsNullOrEmpty(jwt.Subject) ? null : jwt.Subject;
+        var claims = CachedClaimStrings.From(jwt.Claims, issuer, subject, out var unreadableOrganization);
+        if (unreadableOrganization is not null)
+        {
+            LogUnreadableOrganization(logger, issuer.Issuer, unreadableOrganization);
+        }
+
         return new CacheResult(
             IsValid: true,
             FailureReason: null,
             Issuer: issuer.Issuer,
             Subject: subject,
-            Claims: CachedClaimStrings.From(jwt.Claims, issuer, subject),
+            Claims: claims,
             ExpiresAt: new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero),
             CachedUntil: null,
             Profile: null,
@@ -173,4 +179,7 @@ public sealed partial class TokenValidator(
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "A token of issuer {Issuer} failed validation with {ErrorType}; answered as malformed.")]
     private static partial void LogUnexpectedValidationFailure(ILogger logger, string issuer, string errorType);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "A valid token of issuer {Issuer} has a Clerk organisation claim that cannot be read ({Reason}); it is accepted without organisation claims.")]
+    private static partial void LogUnreadableOrganization(ILogger logger, string issuer, string reason);
 }

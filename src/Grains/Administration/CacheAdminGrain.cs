@@ -1,3 +1,4 @@
+using AuthCache.Core.Profiles;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -5,8 +6,9 @@ using Orleans.Concurrency;
 namespace AuthCache.Grains.Administration;
 
 /// <summary>
-/// Fans an operator's question out to the <see cref="ISiloCacheService"/> of every active silo and gathers the
-/// answers. A silo that does not answer in time is listed as unreachable instead of failing the whole call.
+/// Fans an operator's question, or a webhook's profile eviction, out to the <see cref="ISiloCacheService"/> of every
+/// active silo and gathers the answers. A silo that does not answer in time is listed as unreachable instead of
+/// failing the whole call.
 /// </summary>
 [StatelessWorker]
 internal sealed partial class CacheAdminGrain(
@@ -20,6 +22,9 @@ internal sealed partial class CacheAdminGrain(
     // kept, with the confirmation of the API hosts that follows it, under Orleans' 30 s response timeout of the call
     // that asked for it.
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(15);
+
+    // A note in each silo's memory; kept well under the time a webhook sender waits for its answer.
+    private static readonly TimeSpan ProfileEvictionTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<ClusterCacheStatistics> GetStatisticsAsync()
     {
@@ -41,6 +46,18 @@ internal sealed partial class CacheAdminGrain(
             unreachable,
             copies.ConfirmedHosts,
             copies.UnconfirmedHosts);
+    }
+
+    public async Task<ProfileEvictionResult> EvictProfileAsync(string issuer, string subject)
+    {
+        // The profile first: a validation that reads it again once its silo has heard must get the fresh one.
+        var dropped = await GrainFactory.GetGrain<IUserProfileGrain>(UserProfileKey.Create(issuer, subject)).EvictAsync(CacheEvictionScope.All);
+        var (answers, unreachable) = await AskEverySiloAsync(async service =>
+        {
+            await service.ProfileEvictedAsync(issuer, subject);
+            return true;
+        }, ProfileEvictionTimeout);
+        return new ProfileEvictionResult(dropped, answers.Count, unreachable);
     }
 
     private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)

@@ -21,7 +21,8 @@ internal sealed partial class SiloCacheService(
     AuthCacheMetrics metrics,
     AuthCacheClock clock,
     IOptionsMonitor<AuthCacheOptions> options,
-    IGrainFactory grainFactory)
+    IGrainFactory grainFactory,
+    EvictedProfiles evictedProfiles)
     : GrainService(grainId, silo, loggerFactory), ISiloCacheService
 {
     // Evictions run in bounded batches so an emergency clear of a large cache does not flood the silo.
@@ -55,6 +56,12 @@ internal sealed partial class SiloCacheService(
         var profiles = await EvictAsync(registry.Profiles.Select(scope, now), id => grainFactory.GetGrain<IUserProfileGrain>(id).EvictAsync(scope));
         LogEvicted(_logger, scope, tokens, profiles);
         return new SiloCleanupResult(localSilo.SiloAddress.ToParsableString(), tokens, profiles);
+    }
+
+    public Task ProfileEvictedAsync(string issuer, string subject)
+    {
+        evictedProfiles.Evicted(issuer, subject);
+        return Task.CompletedTask;
     }
 
     private async Task<long> EvictAsync(List<GrainId> grains, Func<GrainId, Task<bool>> evict)

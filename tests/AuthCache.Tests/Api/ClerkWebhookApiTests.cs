@@ -120,6 +120,8 @@ public sealed class ClerkWebhookApiTests(RevocationApiFixture fixture)
     [InlineData("{\"type\":\"session.revoked\",\"data\":{\"id\":42}}")]
     [InlineData("{\"type\":\"user.deleted\",\"data\":{\"id\":\"user\\u0007bell\"}}")]
     [InlineData("{\"type\":\"user.deleted\",\"data\":{\"id\":\"\"}}")]
+    [InlineData("{\"type\":\"user.updated\",\"data\":{}}")]
+    [InlineData("{\"type\":\"user.updated\",\"data\":{\"id\":\"user\\u2028line\"}}")]
     public async Task Signed_bodies_that_are_not_usable_clerk_events_get_400(string body)
     {
         var before = Revocations.Count;

@@ -41,6 +41,7 @@ public sealed class RevocationSecretHygieneTests(RevocationApiFixture fixture)
         {
             signer.Delivery(SvixTestSigner.Event("session.ended", "sess_hygiene_webhook")),
             signer.Delivery(SvixTestSigner.Event("user.deleted", "user_hygiene_webhook")),
+            signer.Delivery(SvixTestSigner.Event("user.updated", "user_hygiene_updated")),
             signer.Delivery(SvixTestSigner.Event("user.created", "user_hygiene_created")),
             signer.Delivery(SvixTestSigner.Event("session.revoked", "sess_forged"), signingSecret: otherSecret),
             signer.Delivery(SvixTestSigner.Event("session.revoked", "sess_stale"), age: TimeSpan.FromMinutes(10)),

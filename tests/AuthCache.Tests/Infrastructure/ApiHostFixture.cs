@@ -90,7 +90,8 @@ public sealed class ApiHostInstance : IAsyncDisposable
         string environment,
         IDictionary<string, string?> settings,
         int? httpPort = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        Action<WebApplication>? configureApp = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -121,6 +122,7 @@ public sealed class ApiHostInstance : IAsyncDisposable
 
         var app = builder.Build();
         app.MapApiHost();
+        configureApp?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new ApiHostInstance(app, address, logs);

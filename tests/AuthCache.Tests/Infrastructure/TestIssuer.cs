@@ -35,6 +35,8 @@ public sealed class TestIssuer : IAsyncDisposable
 
     private WebApplication _app = null!;
     private readonly ConcurrentDictionary<string, SecurityKey> _published = new();
+    private readonly ConcurrentDictionary<string, string> _firstNames = new();
+    private readonly ConcurrentDictionary<string, int> _userFetchesById = new();
     private int _jwksFetches;
     private int _userFetches;
 
@@ -70,6 +72,12 @@ public sealed class TestIssuer : IAsyncDisposable
     public int JwksFetches => Volatile.Read(ref _jwksFetches);
 
     public int UserFetches => Volatile.Read(ref _userFetches);
+
+    /// <summary>Requests to the user API for one user (tests of one user are not disturbed by others running meanwhile).</summary>
+    public int UserFetchesOf(string userId) => _userFetchesById.GetValueOrDefault(userId);
+
+    /// <summary>Changes a user's first name in the user API, as an edit in the identity provider would (default: <c>Test</c>).</summary>
+    public void SetFirstName(string userId, string firstName) => _firstNames[userId] = firstName;
 
     public static async Task<TestIssuer> StartAsync()
     {
@@ -188,6 +196,7 @@ public sealed class TestIssuer : IAsyncDisposable
     private async Task<IResult> ServeUser(string id, HttpContext context)
     {
         Interlocked.Increment(ref _userFetches);
+        _userFetchesById.AddOrUpdate(id, 1, (_, count) => count + 1);
         if (UsersHeldUntil is { } held)
         {
             await held.WaitAsync(context.RequestAborted);
@@ -207,7 +216,7 @@ public sealed class TestIssuer : IAsyncDisposable
         {
             id,
             username = id + "_name",
-            first_name = "Test",
+            first_name = _firstNames.GetValueOrDefault(id, "Test"),
             last_name = "User",
             image_url = "https://img.example/" + id,
             primary_email_address_id = "idn_2",

@@ -26,8 +26,8 @@ public sealed class CachedClaimStringsTests
         var first = Token("user_1", "sess_1");
         var second = Token("user_1", "sess_2");
 
-        var a = CachedClaimStrings.From(first.Claims, Issuer, first.Subject);
-        var b = CachedClaimStrings.From(second.Claims, Issuer, second.Subject);
+        var a = CachedClaimStrings.From(first.Claims, Issuer, first.Subject, out _);
+        var b = CachedClaimStrings.From(second.Claims, Issuer, second.Subject, out _);
 
         Assert.Equal(first.Claims.Select(c => (c.Type, c.Value, c.ValueType)), a.Select(c => (c.Type, c.Value, c.ValueType)));
         Assert.Same(Issuer.Issuer, a.Single(c => c.Type == "iss").Value);
