@@ -81,7 +81,7 @@ public sealed class OrganizationClaimsApiTests(RevocationApiFixture fixture)
     {
         var token = fixture.Token(NewId("user_"), extraClaims: Version2("admin", "3,2"));
 
-        foreach (var route in new[] { "/api/v1/me", "/api/v1/me", "/api/v1/legacy/me" })
+        foreach (var route in new[] { "/api/v1/me", "/api/v1/me", "/api/v1/direct/me" })
         {
             var claims = await ClaimsOfAsync(await Http.GetAsync(route, token));
 
