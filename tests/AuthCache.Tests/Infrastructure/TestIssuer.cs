@@ -86,6 +86,9 @@ public sealed class TestIssuer : IAsyncDisposable
         builder.Logging.ClearProviders();
         var issuer = new TestIssuer { _app = builder.Build() };
         issuer._app.MapGet("/.well-known/jwks.json", context => issuer.ServeJwksAsync(context, counted: true));
+
+        // OpenID Connect discovery, for a plain JwtBearer scheme whose Authority is this issuer.
+        issuer._app.MapGet("/.well-known/openid-configuration", () => Results.Json(new { issuer = issuer.Issuer, jwks_uri = issuer.JwksUri }));
         issuer._app.MapGet("/{tenant}/.well-known/jwks.json", context => issuer.ServeJwksAsync(context, counted: false));
         issuer._app.MapGet("/v1/users/{id}", issuer.ServeUser);
         await issuer._app.StartAsync();
