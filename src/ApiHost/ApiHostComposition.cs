@@ -1,11 +1,11 @@
 using AuthCache.ApiHost.Development;
 using AuthCache.ApiHost.Endpoints;
-using AuthCache.ApiHost.Hosting;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Telemetry;
 using AuthCache.AspNetCore.Webhooks;
+using AuthCache.Hosting;
 
 namespace AuthCache.ApiHost;
 
@@ -15,7 +15,7 @@ public static class ApiHostComposition
     public static WebApplicationBuilder AddApiHost(this WebApplicationBuilder builder)
     {
         builder.AddDevelopmentIssuer();
-        builder.AddAuthCacheOrleans();
+        builder.AddAuthCacheCluster();
         builder.AddAuthCacheTelemetry();
         builder.Services.AddAuthentication(AuthCacheDefaults.AuthenticationScheme)
             .AddAuthCache()
