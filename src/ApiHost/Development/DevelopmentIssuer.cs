@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text.Json;
+using AuthCache.Core.Jwks;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -7,9 +9,11 @@ namespace AuthCache.ApiHost.Development;
 
 /// <summary>
 /// A local token issuer for trying the API without an identity provider: its own RSA key (new at every start),
-/// a JWKS and a token endpoint. Registered only in Development when no issuer is configured.
+/// a JWKS and a token endpoint. Registered only in Development when no issuer is configured. As the
+/// <see cref="IJwksSource"/> of its issuer it hands its keys to this host's silo and fallback directly: they are
+/// there before the host listens, so its JWKS endpoint serves only other processes.
 /// </summary>
-public sealed class DevelopmentIssuer : IDisposable
+public sealed class DevelopmentIssuer : IJwksSource, IDisposable
 {
     public const string PathPrefix = "/dev/issuer";
 
@@ -48,7 +52,9 @@ public sealed class DevelopmentIssuer : IDisposable
         });
     }
 
-    public object Jwks()
+    public string GetJwksDocument() => JsonSerializer.Serialize(Jwks());
+
+    private object Jwks()
     {
         var parameters = _rsa.ExportParameters(includePrivateParameters: false);
         return new
