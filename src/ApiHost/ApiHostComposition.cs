@@ -29,6 +29,7 @@ public static class ApiHostComposition
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapHomePage();
         app.MapDevelopmentIssuer();
         app.MapCurrentUser();
         app.MapCacheAdmin();
