@@ -20,17 +20,25 @@ public sealed class DevelopmentIssuer : IJwksSource, IDisposable
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly RsaSecurityKey _signingKey;
     private readonly JsonWebTokenHandler _handler = new();
+    private readonly string _jwksDocument;
 
     public DevelopmentIssuer(string baseUrl)
     {
         BaseUrl = baseUrl.TrimEnd('/');
-        Issuer = BaseUrl + PathPrefix;
+        Issuer = IssuerOf(BaseUrl);
         _signingKey = new RsaSecurityKey(_rsa) { KeyId = "dev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) };
+
+        // Exporting the public key generates the key pair (up to a second of CPU on a busy machine): here, while the
+        // host is composed, and not in the first grain turn that reads the keys.
+        _jwksDocument = JsonSerializer.Serialize(Jwks());
     }
 
     public string BaseUrl { get; }
 
     public string Issuer { get; }
+
+    /// <summary>The <c>iss</c> of the development issuer served at <paramref name="baseUrl"/>.</summary>
+    public static string IssuerOf(string baseUrl) => baseUrl.TrimEnd('/') + PathPrefix;
 
     public string CreateToken(string subject, TimeSpan lifetime, string? role)
     {
@@ -52,7 +60,7 @@ public sealed class DevelopmentIssuer : IJwksSource, IDisposable
         });
     }
 
-    public string GetJwksDocument() => JsonSerializer.Serialize(Jwks());
+    public string GetJwksDocument() => _jwksDocument;
 
     private object Jwks()
     {

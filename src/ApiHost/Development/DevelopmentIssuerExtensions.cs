@@ -28,13 +28,13 @@ public static partial class DevelopmentIssuerExtensions
             return builder;
         }
 
-        var issuer = new DevelopmentIssuer(ListeningBaseUrl(builder.Configuration));
-        if (HasConfiguredIssuer(builder.Configuration) && !ConfiguredIssuers(builder.Configuration).Contains(issuer.Issuer))
+        var baseUrl = ListeningBaseUrl(builder.Configuration);
+        if (HasConfiguredIssuer(builder.Configuration) && !ConfiguredIssuers(builder.Configuration).Contains(DevelopmentIssuer.IssuerOf(baseUrl)))
         {
-            issuer.Dispose();
             return builder;
         }
 
+        var issuer = new DevelopmentIssuer(baseUrl);
         builder.Services.AddSingleton(issuer);
         builder.Services.AddSingleton<IJwksSource>(issuer);
 
