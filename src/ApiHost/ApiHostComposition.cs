@@ -5,6 +5,7 @@ using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Webhooks;
+using AuthCache.Hosting;
 
 namespace AuthCache.ApiHost;
 
@@ -14,7 +15,7 @@ public static class ApiHostComposition
     public static WebApplicationBuilder AddApiHost(this WebApplicationBuilder builder)
     {
         builder.AddDevelopmentIssuer();
-        builder.AddAuthCacheOrleans();
+        builder.AddAuthCacheCluster();
         builder.AddApiHostTelemetry();
         builder.AddApiHostAuthentication();
         builder.Services.AddAuthCacheRevocation();
@@ -26,6 +27,7 @@ public static class ApiHostComposition
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapHomePage();
         app.MapDevelopmentIssuer();
         app.MapCurrentUser();
         app.MapCacheAdmin();

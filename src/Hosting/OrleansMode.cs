@@ -10,8 +10,8 @@ public enum OrleansMode
     Client,
 
     /// <summary>
-    /// The application registers its own Orleans client (<c>IClusterClient</c>) before composing the API host, which
-    /// then adds none: a host that already has a client, or a test cluster's client.
+    /// The application registers its own Orleans client (<c>IClusterClient</c>) before <see cref="AuthCacheClusterExtensions.AddAuthCacheCluster{TBuilder}"/>,
+    /// which then adds none: a host that already has a client, or a test cluster's client.
     /// </summary>
     External,
 }

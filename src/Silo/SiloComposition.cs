@@ -1,7 +1,6 @@
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Endpoints;
 using AuthCache.AspNetCore.Telemetry;
-using AuthCache.Grains;
 using AuthCache.Hosting;
 using AuthCache.Silo.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -26,9 +25,7 @@ public static class SiloComposition
     /// </summary>
     public static WebApplicationBuilder AddStandaloneSilo(this WebApplicationBuilder builder)
     {
-        var orleans = OrleansHostingOptions.Bind(builder.Configuration);
-        builder.UseOrleans(silo => silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains());
-        builder.ConfigureShutdownTimeout();
+        builder.AddAuthCacheSilo();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .AddAuthCacheInstrumentation()

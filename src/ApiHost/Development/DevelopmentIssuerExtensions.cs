@@ -1,6 +1,6 @@
 using AuthCache.AspNetCore.Admin;
+using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
-using AuthCache.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.ApiHost.Development;
@@ -28,20 +28,15 @@ public static partial class DevelopmentIssuerExtensions
             return builder;
         }
 
-        var issuer = new DevelopmentIssuer(ListeningBaseUrl(builder.Configuration));
-        if (HasConfiguredIssuer(builder.Configuration) && !ConfiguredIssuers(builder.Configuration).Contains(issuer.Issuer))
+        var baseUrl = ListeningBaseUrl(builder.Configuration);
+        if (HasConfiguredIssuer(builder.Configuration) && !ConfiguredIssuers(builder.Configuration).Contains(DevelopmentIssuer.IssuerOf(baseUrl)))
         {
-            issuer.Dispose();
             return builder;
         }
 
+        var issuer = new DevelopmentIssuer(baseUrl);
         builder.Services.AddSingleton(issuer);
-        if (OrleansHostingOptions.Bind(builder.Configuration).Mode != OrleansMode.Client)
-        {
-            // A cluster client connects in the background and may not reach a silo during start-up; the
-            // silos of a local cluster fetch these keys themselves (start the API host before them).
-            builder.Services.AddHostedService<DevelopmentIssuerKeyLoader>();
-        }
+        builder.Services.AddSingleton<IJwksSource>(issuer);
 
         builder.Services.PostConfigure<AuthCacheOptions>(options =>
         {
@@ -87,7 +82,7 @@ public static partial class DevelopmentIssuerExtensions
             return app;
         }
 
-        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/jwks.json", () => Results.Json(issuer.Jwks())).AllowAnonymous();
+        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/jwks.json", () => Results.Content(issuer.GetJwksDocument(), "application/json")).AllowAnonymous();
         app.MapMethods("/dev/token", ["GET", "POST"], (string? sub, int? ttl, string? role) =>
             Results.Text(issuer.CreateToken(
                 string.IsNullOrWhiteSpace(sub) ? "user_dev" : sub,

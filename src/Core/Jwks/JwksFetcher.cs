@@ -7,14 +7,21 @@ using Microsoft.Extensions.Logging;
 namespace AuthCache.Core.Jwks;
 
 /// <summary>
-/// Fetches an issuer's JWKS through the named, resilient <see cref="HttpClient"/>. Any failure (network, status,
-/// oversized or invalid body, no usable key) comes back as a failed result, never as an exception, so the
-/// caller can keep its last-known-good keys.
+/// Fetches an issuer's JWKS through the named, resilient <see cref="HttpClient"/>, or takes it from the
+/// <see cref="IJwksSource"/> registered for that issuer in this process. Any failure (network, status, oversized or
+/// invalid body, no usable key) comes back as a failed result, never as an exception, so the caller can keep its
+/// last-known-good keys.
 /// </summary>
-public sealed partial class JwksFetcher(IHttpClientFactory httpClientFactory, AuthCacheMetrics metrics, ILogger<JwksFetcher> logger)
+public sealed partial class JwksFetcher(
+    IHttpClientFactory httpClientFactory,
+    AuthCacheMetrics metrics,
+    ILogger<JwksFetcher> logger,
+    IEnumerable<IJwksSource> sources)
 {
     public const string HttpClientName = "AuthCache.Jwks";
     public const int MaxBodyBytes = 1024 * 1024;
+
+    private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(s => s.Issuer, StringComparer.Ordinal);
 
     public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, CancellationToken cancellationToken = default)
     {
@@ -34,6 +41,11 @@ public sealed partial class JwksFetcher(IHttpClientFactory httpClientFactory, Au
 
     private async Task<JwksFetchResult> FetchCoreAsync(IssuerOptions issuer, CancellationToken cancellationToken)
     {
+        if (_sources.TryGetValue(issuer.Issuer, out var source))
+        {
+            return Read(issuer, source.GetJwksDocument(), maxAge: null);
+        }
+
         var uri = issuer.ResolveJwksUri();
         if (issuer.RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
         {
@@ -56,30 +68,9 @@ public sealed partial class JwksFetcher(IHttpClientFactory httpClientFactory, Au
             }
 
             var body = await ReadBoundedAsync(response.Content, cancellationToken);
-            if (body is null)
-            {
-                return JwksFetchResult.Failed("response larger than 1 MB");
-            }
-
-            IReadOnlyList<GrainInterfaces.SigningKeyMaterial> keys;
-            IReadOnlyList<string> skipped;
-            try
-            {
-                keys = JwksDocumentParser.Parse(body, out skipped);
-            }
-            catch (ArgumentException)
-            {
-                return JwksFetchResult.Failed("response is not a JWKS document");
-            }
-
-            foreach (var reason in skipped)
-            {
-                LogKeySkipped(logger, issuer.Issuer, reason);
-            }
-
-            return keys.Count == 0
-                ? JwksFetchResult.Failed("JWKS contains no usable signing key")
-                : new JwksFetchResult(keys, response.Headers.CacheControl?.MaxAge, null);
+            return body is null
+                ? JwksFetchResult.Failed("response larger than 1 MB")
+                : Read(issuer, body, response.Headers.CacheControl?.MaxAge);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -95,6 +86,29 @@ public sealed partial class JwksFetcher(IHttpClientFactory httpClientFactory, Au
                 _ => ex.GetType().Name,
             });
         }
+    }
+
+    private JwksFetchResult Read(IssuerOptions issuer, string document, TimeSpan? maxAge)
+    {
+        IReadOnlyList<GrainInterfaces.SigningKeyMaterial> keys;
+        IReadOnlyList<string> skipped;
+        try
+        {
+            keys = JwksDocumentParser.Parse(document, out skipped);
+        }
+        catch (ArgumentException)
+        {
+            return JwksFetchResult.Failed("response is not a JWKS document");
+        }
+
+        foreach (var reason in skipped)
+        {
+            LogKeySkipped(logger, issuer.Issuer, reason);
+        }
+
+        return keys.Count == 0
+            ? JwksFetchResult.Failed("JWKS contains no usable signing key")
+            : new JwksFetchResult(keys, maxAge, null);
     }
 
     private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)

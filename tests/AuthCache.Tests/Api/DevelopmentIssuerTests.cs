@@ -24,6 +24,23 @@ public sealed class DevelopmentIssuerTests
     }
 
     [Fact]
+    public async Task The_development_issuers_keys_reach_its_silo_in_process_and_its_key_endpoint_serves_other_processes()
+    {
+        var port = FreePort.Next();
+        await using var host = await ApiHostInstance.StartAsync("Development", new Dictionary<string, string?>(), port);
+        var token = await (await host.Http.GetAsync("/dev/token")).Content.ReadAsStringAsync();
+        var me = await host.Http.GetAsync("/api/v1/me", token);
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal("Cluster", (await me.JsonAsync()).GetProperty("source").GetString());
+        Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("/.well-known/jwks.json", StringComparison.Ordinal));
+
+        var keys = await (await host.Http.GetAsync("/dev/issuer/.well-known/jwks.json")).JsonAsync();
+        var kid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
+        Assert.Equal(kid, Assert.Single(keys.GetProperty("keys").EnumerateArray()).GetProperty("kid").GetString());
+    }
+
+    [Fact]
     public async Task In_development_with_only_its_own_issuer_the_development_admin_key_and_admin_tokens_work()
     {
         var port = FreePort.Next();
