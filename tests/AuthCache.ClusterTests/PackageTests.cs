@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Xml.Linq;
 using AuthCache.ClusterTests.Infrastructure;
+using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.ClusterTests;
 
@@ -15,17 +16,21 @@ public sealed class PackageTests
 
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Packs under a version of its own (NuGet never serves it from its cache of earlier runs), checks the packages,
+    /// then builds the sample from them and calls it, as an adopter would.
+    /// </summary>
     [Fact]
-    public async Task Packing_the_solution_gives_the_five_licensed_documented_packages_with_their_symbols_and_no_warning()
+    public async Task Packing_the_solution_gives_the_five_licensed_documented_packages_with_their_symbols_and_no_warning_and_the_sample_runs_on_them()
     {
         var output = Directory.CreateTempSubdirectory("authcache-packages-");
         try
         {
-            var (exitCode, log) = await PackAsync(RepositoryFiles.PathOf("Orleans.sln"), output.FullName);
+            var version = XDocument.Load(RepositoryFiles.PathOf("Directory.Build.props")).Descendants("VersionPrefix").Single().Value + "-test." + Guid.NewGuid().ToString("N")[..8];
+            var (exitCode, log) = await DotnetAsync(Path.GetDirectoryName(RepositoryFiles.PathOf("Orleans.sln"))!, "pack", RepositoryFiles.PathOf("Orleans.sln"), "-c", "Release", "-o", output.FullName, "-p:Version=" + version);
 
             Assert.True(exitCode == 0, log);
             Assert.DoesNotContain(log.Split('\n'), line => line.Contains("warning", StringComparison.OrdinalIgnoreCase) && line.Trim() != "0 Warning(s)");
-            var version = XDocument.Load(RepositoryFiles.PathOf("Directory.Build.props")).Descendants("VersionPrefix").Single().Value;
             Assert.Equal(
                 PackageIds.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order(StringComparer.Ordinal),
                 output.GetFiles().Select(f => f.Name).Order(StringComparer.Ordinal));
@@ -35,10 +40,53 @@ public sealed class PackageTests
                 using var symbols = ZipFile.OpenRead(Path.Combine(output.FullName, $"{id}.{version}.snupkg"));
                 Assert.Contains(symbols.Entries, e => e.FullName == $"lib/net10.0/{id}.pdb");
             }
+
+            await SampleRunsOnThePackagesAsync(output.FullName, version);
         }
         finally
         {
             output.Delete(recursive: true);
+        }
+    }
+
+    private static async Task SampleRunsOnThePackagesAsync(string feed, string version)
+    {
+        var sample = RepositoryFiles.PathOf("samples/MinimalApi/MinimalApi.csproj");
+        var built = Directory.CreateTempSubdirectory("authcache-sample-");
+        try
+        {
+            var (exitCode, log) = await DotnetAsync(
+                Path.GetDirectoryName(sample)!, "build", sample, "-c", "Release", "-o", built.FullName, "-p:AuthCacheVersion=" + version, "-p:RestoreAdditionalProjectSources=" + feed);
+            Assert.True(exitCode == 0, log);
+            Assert.DoesNotContain("AuthCache.Core.csproj", log, StringComparison.Ordinal);
+
+            await using var issuer = await TestIssuer.StartAsync();
+            await using var app = NodeProcess.Start("sample", Path.Combine(built.FullName, "MinimalApi.dll"), FreePort.Next(), new Dictionary<string, string>
+            {
+                ["AuthCache__Issuers__0__Issuer"] = issuer.Issuer,
+                ["AuthCache__Issuers__0__RequireHttps"] = "false",
+                ["Orleans__SiloPort"] = FreePort.Next().ToString(),
+                ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
+                ["Orleans__ClusterId"] = "sample-" + Guid.NewGuid().ToString("N")[..8],
+            });
+            var token = issuer.CreateToken("user_sample");
+            HttpResponseMessage? answer = null;
+            await Eventually.UntilAsync(
+                Eventually.Probe(async () =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/hello");
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                    answer = await app.Http.SendAsync(request);
+                    return answer.StatusCode == System.Net.HttpStatusCode.OK;
+                }),
+                TimeSpan.FromSeconds(60), "the sample answering a valid token", () => app.Describe());
+
+            Assert.Equal("Hello user_sample", await answer!.Content.ReadAsStringAsync());
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await app.Http.GetAsync("/hello")).StatusCode);
+        }
+        finally
+        {
+            built.Delete(recursive: true);
         }
     }
 
@@ -67,16 +115,20 @@ public sealed class PackageTests
         return XDocument.Load(nuspec);
     }
 
-    private static async Task<(int ExitCode, string Log)> PackAsync(string solution, string outputDirectory)
+    private static async Task<(int ExitCode, string Log)> DotnetAsync(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "pack", solution, "-c", "Release", "-o", outputDirectory, "-nologo", "-tl:off", "-nodeReuse:false" },
-            WorkingDirectory = Path.GetDirectoryName(solution)!,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments.Concat(["-nologo", "-tl:off", "-nodeReuse:false"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         using var process = Process.Start(start)!;
@@ -90,7 +142,7 @@ public sealed class PackageTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet pack did not finish within {PackTimeout}.\n{await stdout}{await stderr}");
+            throw new TimeoutException($"dotnet {arguments[0]} did not finish within {PackTimeout}.\n{await stdout}{await stderr}");
         }
 
         return (process.ExitCode, await stdout + await stderr);
