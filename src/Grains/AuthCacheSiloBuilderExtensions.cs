@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
 
 namespace AuthCache.Grains;
 
@@ -46,6 +47,7 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.AddOptions<GrainCollectionOptions>()
             .Configure<IOptions<AuthCacheOptions>>((collection, options) => ApplyMemoryShedding(collection, options.Value.MemoryShedding));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActiveSilosMetric>();
+        builder.Services.AddSingleton<ITypeConverter, FormerStateTypeNames>();
         return builder.AddAuthCacheDashboard();
     }
 

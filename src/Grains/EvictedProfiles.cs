@@ -14,7 +14,7 @@ namespace AuthCache.Grains;
 /// still hold a copy read before a forgotten one. Past <see cref="MaxRemembered"/> evictions the oldest are forgotten
 /// by taking every copy read before them for stale: a burst of evictions costs extra profile reads, never a stale answer.
 /// </summary>
-public sealed class EvictedProfiles(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock)
+internal sealed class EvictedProfiles(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock)
 {
     public const int MaxRemembered = 10_000;
 

@@ -23,7 +23,7 @@ namespace AuthCache.Grains;
 /// </list>
 /// </summary>
 [Reentrant]
-public sealed partial class JwksGrain(
+internal sealed partial class JwksGrain(
     JwksFetcher fetcher,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
@@ -45,8 +45,9 @@ public sealed partial class JwksGrain(
         _state = new JwksKeyState(Issuer, settings.JwksMaxStaleness);
         if (stored.RecordExists)
         {
-            _state.Restore(stored.State);
-            LogRestored(logger, Issuer, stored.State.Snapshot.Keys.Count);
+            var persisted = stored.State;
+            _state.Restore(persisted.Snapshot, persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
+            LogRestored(logger, Issuer, persisted.Snapshot.Keys.Count);
         }
 
         if (settings.FindIssuer(Issuer) is not null)
@@ -210,7 +211,7 @@ public sealed partial class JwksGrain(
     {
         try
         {
-            stored.State = _state.ToPersisted();
+            stored.State = new JwksPersistedState(_state.LastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
             await stored.WriteStateAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

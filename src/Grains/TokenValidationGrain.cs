@@ -20,7 +20,7 @@ namespace AuthCache.Grains;
 /// without a grain call. The user's profile inside a cached validation is read again from its
 /// <see cref="UserProfileGrain"/> on the first hit after the cluster evicted that profile (<see cref="EvictedProfiles"/>).
 /// </summary>
-public sealed partial class TokenValidationGrain(
+internal sealed partial class TokenValidationGrain(
     TokenValidator validator,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,

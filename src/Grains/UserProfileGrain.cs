@@ -14,7 +14,7 @@ namespace AuthCache.Grains;
 /// failure the last known profile (or none) is served until the backoff passes. A key of any issuer but the one the
 /// secret key reads (<c>AuthCache:UserProfiles:Issuer</c>) gets nothing and fetches nothing.
 /// </summary>
-public sealed class UserProfileGrain(
+internal sealed class UserProfileGrain(
     UserProfileClient client,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,

@@ -137,15 +137,18 @@ public sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
         }
     }
 
-    /// <summary>What survives a deactivation or a cluster restart: the last-known-good keys and the failure streak.</summary>
-    public JwksPersistedState ToPersisted() => new(_snapshot, FetchSuccesses, FetchFailures, ConsecutiveFailures);
+    /// <summary>
+    /// The keys held, also while withheld for staleness, with the last fetch's outcome: with the fetch counters,
+    /// what survives a deactivation or a cluster restart.
+    /// </summary>
+    public JwksSnapshot LastKnownGood => _snapshot;
 
-    public void Restore(JwksPersistedState persisted)
+    public void Restore(JwksSnapshot lastKnownGood, long fetchSuccesses, long fetchFailures, int consecutiveFailures)
     {
-        _snapshot = persisted.Snapshot;
-        FetchSuccesses = persisted.FetchSuccesses;
-        FetchFailures = persisted.FetchFailures;
-        ConsecutiveFailures = persisted.ConsecutiveFailures;
+        _snapshot = lastKnownGood;
+        FetchSuccesses = fetchSuccesses;
+        FetchFailures = fetchFailures;
+        ConsecutiveFailures = consecutiveFailures;
     }
 
     public JwksStatus ToStatus(DateTimeOffset now)

@@ -6,7 +6,7 @@ namespace AuthCache.Grains.Administration;
 /// The cached entries of one kind held by this silo's activations: which grain, until when, roughly how many
 /// bytes. Updated by the grains as they cache and release; read by <see cref="SiloCacheService"/>.
 /// </summary>
-public sealed class CacheEntryTable
+internal sealed class CacheEntryTable
 {
     private readonly ConcurrentDictionary<GrainId, Entry> _entries = new();
     private long _count;

@@ -9,7 +9,7 @@ namespace AuthCache.Grains.Administration;
 /// Reached through <see cref="ISiloCacheServiceClient"/> by silo address.
 /// </summary>
 [Alias("AuthCache.ISiloCacheService")]
-public interface ISiloCacheService : IGrainService
+internal interface ISiloCacheService : IGrainService
 {
     [Alias("GetStatistics")]
     Task<SiloCacheStatistics> GetStatisticsAsync();
@@ -23,4 +23,4 @@ public interface ISiloCacheService : IGrainService
 }
 
 [GenerateSerializer, Immutable, Alias("AuthCache.SiloCleanupResult")]
-public sealed record SiloCleanupResult(string Silo, long TokensRemoved, long ProfilesRemoved);
+internal sealed record SiloCleanupResult(string Silo, long TokensRemoved, long ProfilesRemoved);

@@ -1,7 +1,7 @@
 namespace AuthCache.Grains.Administration;
 
 /// <summary>The cached validations and profiles of this silo (one instance per silo).</summary>
-public sealed class SiloCacheRegistry
+internal sealed class SiloCacheRegistry
 {
     public CacheEntryTable Tokens { get; } = new();
 

@@ -2,7 +2,7 @@ using Orleans.Runtime.Services;
 
 namespace AuthCache.Grains.Administration;
 
-public interface ISiloCacheServiceClient
+internal interface ISiloCacheServiceClient
 {
     /// <summary>The <see cref="ISiloCacheService"/> running on <paramref name="silo"/>.</summary>
     ISiloCacheService On(SiloAddress silo);

@@ -27,7 +27,7 @@ namespace AuthCache.Grains.Revocation;
 /// </list>
 /// </summary>
 [KeepAlive]
-public sealed partial class RevocationListGrain(
+internal sealed partial class RevocationListGrain(
     [PersistentState("revocations", AuthCacheStorage.Name)] IPersistentState<RevocationListState> stored,
     IClusterMembershipService membership,
     IOptionsMonitor<AuthCacheOptions> options,

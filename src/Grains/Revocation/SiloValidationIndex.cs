@@ -15,7 +15,7 @@ namespace AuthCache.Grains.Revocation;
 /// configuration takes its validations with it. Each dropped validation is withdrawn at once (its next hit is
 /// refused) and its activation deactivated; the replica confirms the change to the cluster once they are gone.
 /// </summary>
-public sealed partial class SiloValidationIndex : IRevocationReplicaListener, IDisposable
+internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, IDisposable
 {
     private static readonly TimeSpan DropTimeout = TimeSpan.FromSeconds(5);
 

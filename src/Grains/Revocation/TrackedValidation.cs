@@ -6,7 +6,7 @@ namespace AuthCache.Grains.Revocation;
 /// A cached validation as the silo's <see cref="SiloValidationIndex"/> sees it: the token's revocation facts and the
 /// activation that holds it, so a revocation can drop it. Owned by one <see cref="TokenValidationGrain"/> activation.
 /// </summary>
-public sealed class TrackedValidation : IDisposable
+internal sealed class TrackedValidation : IDisposable
 {
     private readonly SiloValidationIndex _index;
     private readonly RevocationReplica _replica;

@@ -7,7 +7,7 @@ namespace AuthCache.Grains.Webhooks;
 /// Remembers one verified webhook message for the replay window (the activation is the memory: it deactivates
 /// itself when the window ends). A restarted silo forgets; the timestamp tolerance still bounds a replay.
 /// </summary>
-public sealed class WebhookMessageGrain(AuthCacheClock clock) : Grain, IWebhookMessageGrain
+internal sealed class WebhookMessageGrain(AuthCacheClock clock) : Grain, IWebhookMessageGrain
 {
     private DateTimeOffset? _acceptedUntil;
     private IGrainTimer? _forget;
