@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using AuthCache.AspNetCore;
-using AuthCache.AspNetCore.Authentication;
 using AuthCache.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,9 +2,6 @@ using AuthCache.ApiHost.Development;
 using AuthCache.ApiHost.Endpoints;
 using AuthCache.ApiHost.Hosting;
 using AuthCache.AspNetCore;
-using AuthCache.AspNetCore.Endpoints;
-using AuthCache.AspNetCore.Revocation;
-using AuthCache.AspNetCore.Webhooks;
 using AuthCache.Hosting;
 
 namespace AuthCache.ApiHost;
@@ -18,7 +15,6 @@ public static class ApiHostComposition
         builder.AddAuthCacheCluster();
         builder.AddApiHostTelemetry();
         builder.AddApiHostAuthentication();
-        builder.Services.AddAuthCacheRevocation();
         builder.Services.AddOpenApi();
         return builder;
     }

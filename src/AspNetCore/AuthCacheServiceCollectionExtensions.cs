@@ -3,6 +3,7 @@ using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Health;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Statistics;
+using AuthCache.AspNetCore.Webhooks;
 using AuthCache.Core;
 using AuthCache.Core.Options;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -19,7 +20,9 @@ public static class AuthCacheServiceCollectionExtensions
     /// the options (<c>AuthCache</c> section, then <paramref name="configure"/>, validated at start), the request
     /// cache and resolver, the near cache, this host's copy of the revocation list (when it does not host a silo),
     /// the signing keys mirrored from the cluster for the hedge and the fallback, the reporting of this host's counters,
-    /// and the health checks. Needs an <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client.
+    /// the health checks, and what the revoke endpoint and the Clerk webhooks need (the Clerk webhook options:
+    /// <c>AuthCache:Webhooks</c> or <c>CLERK_WEBHOOK_SECRET</c>, validated at start when a secret is set). Needs an
+    /// <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client.
     /// </summary>
     public static IServiceCollection AddAuthCache(this IServiceCollection services, Action<AuthCacheOptions>? configure = null)
     {
@@ -35,8 +38,8 @@ public static class AuthCacheServiceCollectionExtensions
         }
 
         services.AddHttpContextAccessor();
-        services.TryAddScoped<RequestAuthCache>();
-        services.TryAddScoped<AuthCacheTokenResolver>();
+        services.TryAddScoped(_ => new RequestAuthCache());
+        services.TryAddScoped<AuthCacheTokenResolver, TokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
         services.TryAddSingleton<ApiHostIdentity>();
@@ -58,6 +61,17 @@ public static class AuthCacheServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<FailedAuthenticationLimiter>();
         services.AddHealthChecks().AddAuthCacheHealthChecks();
+        AddRevocation(services);
         return services;
+    }
+
+    /// <summary>The revoke endpoint's and the Clerk webhooks' services; the silos apply the revocations.</summary>
+    private static void AddRevocation(IServiceCollection services)
+    {
+        services.TryAddSingleton<Revoker>();
+        services.TryAddSingleton<ClerkWebhookMetrics>();
+        services.AddOptions<ClerkWebhookOptions>().BindConfiguration(ClerkWebhookOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClerkWebhookOptions>, ClerkWebhookOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClerkWebhookOptions>, ClerkWebhookOptionsValidator>());
     }
 }

@@ -5,7 +5,7 @@ namespace AuthCache.Core;
 /// apart from the host's <see cref="System.TimeProvider"/> so tests can drive token lifetimes with a fake clock
 /// without freezing Orleans' own membership and timers.
 /// </summary>
-public sealed class AuthCacheClock(TimeProvider timeProvider)
+internal sealed class AuthCacheClock(TimeProvider timeProvider)
 {
     public static AuthCacheClock System { get; } = new(TimeProvider.System);
 

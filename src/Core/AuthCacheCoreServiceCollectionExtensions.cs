@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.Core;
 
-public static class AuthCacheCoreServiceCollectionExtensions
+internal static class AuthCacheCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Options (bound from <c>AuthCache</c>, validated at start), the validator, the key fetcher, the profile

@@ -5,7 +5,7 @@ namespace AuthCache.Core;
 /// the cluster (the default). A process that hosts a silo keeps its copy of the revocation list through the silo;
 /// a client keeps its own.
 /// </summary>
-public sealed class AuthCacheProcess
+internal sealed class AuthCacheProcess
 {
     private AuthCacheProcess(bool hostsSilo) => HostsSilo = hostsSilo;
 

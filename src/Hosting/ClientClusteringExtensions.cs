@@ -5,7 +5,7 @@ using Orleans.Configuration;
 
 namespace AuthCache.Hosting;
 
-public static class ClientClusteringExtensions
+internal static class ClientClusteringExtensions
 {
     /// <summary>
     /// An Orleans client of the silos listed in the Redis membership table. It connects in the background and

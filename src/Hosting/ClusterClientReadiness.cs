@@ -1,4 +1,4 @@
-using AuthCache.AspNetCore.Health;
+using AuthCache.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -13,7 +13,7 @@ internal static class ClusterClientReadiness
     public static void KeepReadyWithoutCluster(IServiceCollection services) =>
         services.PostConfigure<HealthCheckServiceOptions>(options =>
         {
-            foreach (var registration in options.Registrations.Where(r => r.Name is AuthCacheHealthChecks.ClusterCheckName or AuthCacheHealthChecks.JwksCheckName))
+            foreach (var registration in options.Registrations.Where(r => r.Name is AuthCacheDefaults.ClusterHealthCheckName or AuthCacheDefaults.JwksHealthCheckName))
             {
                 registration.FailureStatus = HealthStatus.Degraded;
             }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace AuthCache.Hosting;
 
-public static class HostShutdownExtensions
+internal static class HostShutdownExtensions
 {
     public const string ShutdownTimeoutKey = "HostOptions:ShutdownTimeout";
 

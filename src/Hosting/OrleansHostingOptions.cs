@@ -9,7 +9,7 @@ namespace AuthCache.Hosting;
 /// <see cref="RedisOptions.ConnectionString"/> everything stays on localhost clustering (one machine, no
 /// external service); with it, silos and clients meet in the Redis membership table.
 /// </summary>
-public sealed class OrleansHostingOptions
+internal sealed class OrleansHostingOptions
 {
     public const string SectionName = "Orleans";
 

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace AuthCache.Hosting;
 
 /// <summary>Every problem of the <c>Orleans</c> section at once, without echoing the Redis connection string (it may hold a password).</summary>
-public sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansHostingOptions>
+internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansHostingOptions>
 {
     public ValidateOptionsResult Validate(string? name, OrleansHostingOptions options)
     {

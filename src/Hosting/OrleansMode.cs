@@ -1,7 +1,7 @@
 namespace AuthCache.Hosting;
 
 /// <summary>How an API host reaches the grains (<c>Orleans:Mode</c>).</summary>
-public enum OrleansMode
+internal enum OrleansMode
 {
     /// <summary>The API host co-hosts a silo: one process runs the whole cache (the default).</summary>
     Embedded,

@@ -5,7 +5,7 @@ using Orleans.Configuration;
 
 namespace AuthCache.Hosting;
 
-public static class SiloClusteringExtensions
+internal static class SiloClusteringExtensions
 {
     /// <summary>
     /// Joins the cluster the <c>Orleans</c> section describes. With a Redis connection string: Redis membership,

@@ -1,6 +1,4 @@
 using AuthCache.AspNetCore;
-using AuthCache.AspNetCore.Endpoints;
-using AuthCache.AspNetCore.Telemetry;
 using AuthCache.Hosting;
 using AuthCache.Silo.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

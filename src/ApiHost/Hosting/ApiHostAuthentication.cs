@@ -1,5 +1,4 @@
 using AuthCache.AspNetCore;
-using AuthCache.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace AuthCache.ApiHost.Hosting;

@@ -1,4 +1,4 @@
-using AuthCache.AspNetCore.Telemetry;
+using AuthCache.AspNetCore;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

@@ -8,7 +8,7 @@ namespace AuthCache.AspNetCore.Admin;
 /// The audit trail of admin actions: who (<c>admin-key</c>, or the admin token's <c>sub@iss</c>), what, and the
 /// outcome, under stable event ids so log pipelines can route them. Never a key, a token or a password.
 /// </summary>
-public sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
+internal sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
 {
     public const int ActionEventId = 6001;
     public const int DeniedEventId = 6002;

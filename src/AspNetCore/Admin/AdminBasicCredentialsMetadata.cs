@@ -4,7 +4,7 @@ namespace AuthCache.AspNetCore.Admin;
 /// Endpoint metadata: the admin key may arrive as the password of HTTP Basic credentials on this endpoint's GET and
 /// HEAD requests, so a browser can open it after its login prompt. Only the dashboard carries it.
 /// </summary>
-public sealed class AdminBasicCredentialsMetadata
+internal sealed class AdminBasicCredentialsMetadata
 {
     public static readonly AdminBasicCredentialsMetadata Instance = new();
 

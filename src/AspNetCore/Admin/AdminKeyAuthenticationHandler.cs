@@ -17,7 +17,7 @@ namespace AuthCache.AspNetCore.Admin;
 /// site, including one another website makes it send, so they count only for a GET or HEAD of an endpoint marked
 /// with <see cref="AdminBasicCredentialsMetadata"/> (the dashboard), and only there does the challenge ask for them.
 /// </summary>
-public sealed class AdminKeyAuthenticationHandler(
+internal sealed class AdminKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     IOptionsMonitor<AuthCacheAdminOptions> adminOptions,
     ILoggerFactory logger,

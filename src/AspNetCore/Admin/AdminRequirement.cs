@@ -8,7 +8,7 @@ namespace AuthCache.AspNetCore.Admin;
 /// Met by a valid admin key, or by a validated token of an admin issuer (<c>AuthCache:Admin:Issuers</c>) carrying
 /// the configured admin role. No role configured: only the key.
 /// </summary>
-public sealed class AdminRequirement : IAuthorizationRequirement;
+internal sealed class AdminRequirement : IAuthorizationRequirement;
 
 internal sealed class AdminRequirementHandler(
     IOptionsMonitor<AuthCacheAdminOptions> options,

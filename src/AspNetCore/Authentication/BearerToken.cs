@@ -3,7 +3,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace AuthCache.AspNetCore.Authentication;
 
-public static class BearerToken
+internal static class BearerToken
 {
     /// <summary>The token of an <c>Authorization: Bearer …</c> header, or null when there is no bearer credential.</summary>
     public static string? From(HttpRequest request)

@@ -10,7 +10,7 @@ namespace AuthCache.AspNetCore.Authentication;
 /// refused by it, however much garbage its address sent. Behind a proxy, enable forwarded headers so the
 /// address is the client's.
 /// </summary>
-public sealed class FailedAuthenticationLimiter : IDisposable
+internal sealed class FailedAuthenticationLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<IPAddress> _limiter;
 

@@ -10,14 +10,20 @@ public sealed class RequestAuthCache
     private Dictionary<string, TokenResolution>? _cluster;
     private Dictionary<string, TokenResolution>? _direct;
 
+    internal RequestAuthCache()
+    {
+    }
+
+    /// <summary>The resolutions this request asked for.</summary>
     public int Lookups { get; private set; }
 
+    /// <summary>The resolutions this request got from its cache.</summary>
     public int Hits { get; private set; }
 
     /// <summary>Resolutions of this request that went past the request cache (to a grain or a local validation).</summary>
     public int Resolutions { get; private set; }
 
-    public bool TryGet(string token, bool direct, out TokenResolution resolution)
+    internal bool TryGet(string token, bool direct, out TokenResolution resolution)
     {
         Lookups++;
         var entries = direct ? _direct : _cluster;
@@ -31,7 +37,7 @@ public sealed class RequestAuthCache
         return false;
     }
 
-    public void Add(string token, bool direct, TokenResolution resolution)
+    internal void Add(string token, bool direct, TokenResolution resolution)
     {
         Resolutions++;
         ref var entries = ref direct ? ref _direct : ref _cluster;

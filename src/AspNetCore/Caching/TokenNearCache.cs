@@ -22,7 +22,7 @@ namespace AuthCache.AspNetCore.Caching;
 /// <see cref="NearCacheOptions.MaxAge"/>.</item>
 /// </list>
 /// </summary>
-public sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
+internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
 {
     // A full cache is swept for expired copies at most this often, so a cache full of live copies costs no scan per miss.
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);

@@ -9,18 +9,12 @@ using Orleans.Dashboard;
 
 namespace AuthCache.AspNetCore.Endpoints;
 
-public static class AuthCacheDashboardEndpoints
+internal static class AuthCacheDashboardEndpoints
 {
     public const string DefaultRoutePrefix = "/dashboard";
 
-    /// <summary>
-    /// The Orleans Dashboard of this host's silo at <paramref name="routePrefix"/>, behind the admin policy
-    /// (<c>X-Admin-Key</c>, HTTP Basic with the admin key as password, or an admin token); an anonymous
-    /// browser gets a Basic challenge. It is the one place Basic credentials count, and it only reads (GET and
-    /// HEAD). Opening the dashboard is audited. Nothing is mapped when
-    /// <c>AuthCache:Dashboard:Enabled</c> is false. Needs a silo with the dashboard (<c>AddAuthCacheGrains</c>).
-    /// </summary>
-    public static IEndpointRouteBuilder MapAuthCacheDashboard(this IEndpointRouteBuilder endpoints, string routePrefix = DefaultRoutePrefix)
+    /// <summary>The Orleans Dashboard at <paramref name="routePrefix"/>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheDashboard"/>.</summary>
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string routePrefix)
     {
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
         var options = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>() ?? new();

@@ -5,20 +5,16 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AuthCache.AspNetCore.Endpoints;
 
-public static class AuthCacheHealthEndpoints
+internal static class AuthCacheHealthEndpoints
 {
     public const string DefaultPrefix = "/health";
 
-    /// <summary>
-    /// The Kubernetes probes under <paramref name="prefix"/>: <c>live</c> (the process answers; no dependency is
-    /// checked) and <c>ready</c> (the AuthCache checks tagged <see cref="AuthCacheHealthChecks.ReadyTag"/>), both
-    /// anonymous and answering the status alone.
-    /// </summary>
-    public static IEndpointRouteBuilder MapAuthCacheHealthChecks(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
+    /// <summary>The probes under <paramref name="prefix"/>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheHealthChecks"/>.</summary>
+    public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         endpoints.MapHealthChecks(prefix + "/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteStatusOnly })
             .AllowAnonymous();
-        endpoints.MapHealthChecks(prefix + "/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(AuthCacheHealthChecks.ReadyTag), ResponseWriter = HealthResponseWriter.WriteStatusOnly })
+        endpoints.MapHealthChecks(prefix + "/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(AuthCacheDefaults.HealthReadyTag), ResponseWriter = HealthResponseWriter.WriteStatusOnly })
             .AllowAnonymous();
         return endpoints;
     }

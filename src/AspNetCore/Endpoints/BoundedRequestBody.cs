@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace AuthCache.AspNetCore.Endpoints;
 
 /// <summary>Reads a request body only up to a limit, so an endpoint never buffers more than it will accept.</summary>
-public static class BoundedRequestBody
+internal static class BoundedRequestBody
 {
     /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes.</summary>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

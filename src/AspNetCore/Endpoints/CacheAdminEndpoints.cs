@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore.Endpoints;
 
-public static class CacheAdminEndpoints
+internal static class CacheAdminEndpoints
 {
     // Above the admin grain's per-silo timeouts (10 s for stats, 25 s for a cleanup), so a slow silo shows up as
     // unreachable rather than as a 503.
@@ -29,14 +29,8 @@ public static class CacheAdminEndpoints
 
     public const string DefaultPrefix = "/api/v1/cache";
 
-    /// <summary>
-    /// The admin routes under <paramref name="prefix"/> (<c>/api/v1/cache</c> by default): <c>GET stats</c>,
-    /// <c>POST cleanup</c> and <c>POST jwks/refresh</c> (admin policy), and <c>GET health</c> (anonymous status;
-    /// details for admins). Returns their group, so the application can add its own conventions. The probes
-    /// (<see cref="AuthCacheHealthEndpoints.MapAuthCacheHealthChecks"/>) and the revoke endpoint
-    /// (<see cref="Revocation.CacheRevocationEndpoints.MapCacheRevocation"/>) are mapped by calls of their own.
-    /// </summary>
-    public static RouteGroupBuilder MapCacheAdmin(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
+    /// <summary>The admin routes under <paramref name="prefix"/>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.</summary>
+    public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);
         var cache = endpoints.MapGroup(prefix).WithTags("AuthCache");

@@ -1,16 +1,16 @@
 namespace AuthCache.AspNetCore.Endpoints;
 
 /// <summary>A refused admin request: a stable reason code and a sentence for people.</summary>
-public sealed record AdminError(string Error, string Detail);
+internal sealed record AdminError(string Error, string Detail);
 
-public sealed record JwksRefreshResponse(IReadOnlyList<IssuerRefresh> Issuers);
+internal sealed record JwksRefreshResponse(IReadOnlyList<IssuerRefresh> Issuers);
 
 /// <summary>
 /// One issuer after a forced refresh: the key ids now in use, the error when the fetch failed, and the keys the issuer
 /// no longer lists, retired across the cluster: the cached validations they dropped on the silos, and whether every
 /// silo and API host confirmed.
 /// </summary>
-public sealed record IssuerRefresh(
+internal sealed record IssuerRefresh(
     string Issuer,
     bool Refreshed,
     IReadOnlyList<string> KeyIds,
@@ -20,4 +20,4 @@ public sealed record IssuerRefresh(
     int DroppedCachedValidations,
     bool RetirementConfirmed);
 
-public sealed record CacheCleanupResponse(string Scope, long TokensRemoved, long ProfilesRemoved, int Silos, IReadOnlyList<string> UnreachableSilos, int ApiHosts, IReadOnlyList<string> UnconfirmedApiHosts);
+internal sealed record CacheCleanupResponse(string Scope, long TokensRemoved, long ProfilesRemoved, int Silos, IReadOnlyList<string> UnreachableSilos, int ApiHosts, IReadOnlyList<string> UnconfirmedApiHosts);

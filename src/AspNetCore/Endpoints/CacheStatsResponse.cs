@@ -3,7 +3,7 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.AspNetCore.Endpoints;
 
 /// <summary>The cluster-wide answer of <c>GET /api/v1/cache/stats</c>: totals first, then the parts they sum.</summary>
-public sealed record CacheStatsResponse(
+internal sealed record CacheStatsResponse(
     string Scope,
     DateTimeOffset GeneratedAt,
     SiloCoverage Cluster,
@@ -58,24 +58,24 @@ public sealed record CacheStatsResponse(
 }
 
 /// <summary>How many active silos the numbers cover; an unreachable silo's entries are missing from the totals.</summary>
-public sealed record SiloCoverage(int ActiveSilos, int AnsweredSilos, IReadOnlyList<string> UnreachableSilos);
+internal sealed record SiloCoverage(int ActiveSilos, int AnsweredSilos, IReadOnlyList<string> UnreachableSilos);
 
 /// <summary><see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were answered but not cached at the bound.</summary>
-public sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long ApproximateBytes, int MaxEntriesPerSilo, long UncachedBecauseFull);
+internal sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long ApproximateBytes, int MaxEntriesPerSilo, long UncachedBecauseFull);
 
 /// <summary><see cref="Fetches"/> are the profile lookups that went to the identity provider (the misses).</summary>
-public sealed record UserProfileCacheStats(long Hits, long Fetches, double HitRate, long ActiveEntries, long ApproximateBytes);
+internal sealed record UserProfileCacheStats(long Hits, long Fetches, double HitRate, long ActiveEntries, long ApproximateBytes);
 
 /// <summary>Per-request cache hits summed over the <see cref="ApiHosts"/> API hosts that report.</summary>
-public sealed record RequestCacheStats(long Hits, int ApiHosts);
+internal sealed record RequestCacheStats(long Hits, int ApiHosts);
 
 /// <summary>
 /// Answers the API hosts gave from their copies of their grains' answers (no grain call; not counted in the token
 /// cache's hits), the lookups they could not answer, and the copies they hold now.
 /// </summary>
-public sealed record NearCacheStats(long Hits, long Misses, double HitRate, long Entries);
+internal sealed record NearCacheStats(long Hits, long Misses, double HitRate, long Entries);
 
-public sealed record IssuerKeyStats(
+internal sealed record IssuerKeyStats(
     string Issuer,
     IReadOnlyList<string> KeyIds,
     DateTimeOffset? LastRefresh,

@@ -6,7 +6,7 @@ namespace AuthCache.AspNetCore.Endpoints;
 /// An <c>application/problem+json</c> answer carrying a machine-readable <c>reason</c> code, the way rejected tokens
 /// carry theirs in <c>WWW-Authenticate</c>.
 /// </summary>
-public static class ReasonProblem
+internal static class ReasonProblem
 {
     public static IResult Create(int statusCode, string reason, string title, IDictionary<string, object?>? extensions = null)
     {

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace AuthCache.AspNetCore.Revocation;
 
-public static class CacheRevocationEndpoints
+internal static class CacheRevocationEndpoints
 {
     public const string Route = CacheAdminEndpoints.DefaultPrefix + RelativeRoute;
 
@@ -21,14 +21,8 @@ public static class CacheRevocationEndpoints
     /// <summary>Admin parameters are a few short identifiers: anything longer is not a revocation request.</summary>
     private const int MaxFormBytes = 16 * 1024;
 
-    /// <summary>
-    /// <c>POST {prefix}/revoke</c> (<c>/api/v1/cache/revoke</c> by default; admin policy) with exactly one of <c>sid</c>, <c>sub</c> or <c>tokenHash</c>
-    /// in the query string or a form body. 200 once every active silo and every subscribed API host applied it, 202
-    /// when some have not confirmed yet (named in the answer; they catch up within seconds, and a host stops answering
-    /// from its copies meanwhile), 400/413/415 with a reason code for bad input, 503 when the cluster could not record
-    /// or persist it.
-    /// </summary>
-    public static RouteHandlerBuilder MapCacheRevocation(this IEndpointRouteBuilder endpoints, string prefix = CacheAdminEndpoints.DefaultPrefix)
+    /// <summary><c>POST {prefix}/revoke</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheRevocation"/>.</summary>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);
         return endpoints.MapPost(prefix + RelativeRoute, RevokeAsync)

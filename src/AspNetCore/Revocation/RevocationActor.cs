@@ -4,7 +4,7 @@ using AuthCache.AspNetCore.Admin;
 namespace AuthCache.AspNetCore.Revocation;
 
 /// <summary>Who asked for a revocation, as the audit log names them (never a credential).</summary>
-public static class RevocationActor
+internal static class RevocationActor
 {
     public const string AdminKey = "admin-key";
     public const string ClerkWebhook = "clerk-webhook";

@@ -11,7 +11,7 @@ namespace AuthCache.AspNetCore.Revocation;
 /// <c>issuer</c> whose session or subject it is, one of <c>AuthCache:Issuers</c>, which may be left out when only one
 /// issuer is trusted.
 /// </summary>
-public static class RevocationRequest
+internal static class RevocationRequest
 {
     public const string MissingTarget = "missing_target";
     public const string MultipleTargets = "multiple_targets";

@@ -4,7 +4,7 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.AspNetCore.Revocation;
 
 /// <summary>The answer to a revocation: what was revoked, until when, and what it did across the cluster.</summary>
-public sealed record RevocationResponse(
+internal sealed record RevocationResponse(
     RevokedTarget Revoked,
     DateTimeOffset RevokedAt,
     DateTimeOffset RetainedUntil,
@@ -30,4 +30,4 @@ public sealed record RevocationResponse(
 }
 
 /// <summary>The session or subject of <see cref="Issuer"/>, or the token hash (no issuer).</summary>
-public sealed record RevokedTarget(string Kind, string Value, string? Issuer);
+internal sealed record RevokedTarget(string Kind, string Value, string? Issuer);

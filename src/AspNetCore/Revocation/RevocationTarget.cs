@@ -6,7 +6,7 @@ namespace AuthCache.AspNetCore.Revocation;
 /// What to revoke, already checked: a session or a subject of <see cref="Issuer"/>, or one token by its hash
 /// (<see cref="Issuer"/> null: a hash names one token whatever its issuer).
 /// </summary>
-public sealed record RevocationTarget(RevocationKind Kind, string Value, string? Issuer)
+internal sealed record RevocationTarget(RevocationKind Kind, string Value, string? Issuer)
 {
     /// <summary>
     /// How the target appears in logs: sessions and subjects as they are, with their issuer; a token hash by its first

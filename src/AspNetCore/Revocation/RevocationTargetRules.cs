@@ -8,7 +8,7 @@ namespace AuthCache.AspNetCore.Revocation;
 /// The checks every revocation target passes before any grain call, whether an admin or a webhook named it.
 /// Identifiers are short printable strings; anything else is refused with a reason code.
 /// </summary>
-public static class RevocationTargetRules
+internal static class RevocationTargetRules
 {
     /// <summary>Far above Clerk's identifiers (about 30 characters), far below anything that costs memory.</summary>
     public const int MaxValueLength = 256;

@@ -9,7 +9,7 @@ namespace AuthCache.AspNetCore.Revocation;
 /// The one path every revocation takes (admin endpoint, identity-provider webhooks): the cluster's revocation
 /// list, an audit log line with a stable event id, and the revocation counter.
 /// </summary>
-public sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetrics metrics, ILogger<Revoker> logger)
+internal sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetrics metrics, ILogger<Revoker> logger)
 {
     public const string AdminSource = "admin";
     public const string ClerkWebhookSource = "clerk-webhook";

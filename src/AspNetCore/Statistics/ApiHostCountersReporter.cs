@@ -11,7 +11,7 @@ namespace AuthCache.AspNetCore.Statistics;
 /// every <see cref="Interval"/>, so the stats endpoint of any host shows the sum over all hosts. A failed
 /// report (cluster unreachable) is simply retried at the next tick: the totals it carries are cumulative.
 /// </summary>
-public sealed partial class ApiHostCountersReporter(
+internal sealed partial class ApiHostCountersReporter(
     IGrainFactory grainFactory,
     ApiHostIdentity identity,
     AuthCacheMetrics metrics,

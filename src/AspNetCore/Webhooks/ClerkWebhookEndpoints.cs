@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore.Webhooks;
 
-public static partial class ClerkWebhookEndpoints
+internal static partial class ClerkWebhookEndpoints
 {
     public const string Route = "/api/v1/webhooks/clerk";
 
@@ -22,13 +22,8 @@ public static partial class ClerkWebhookEndpoints
     /// <summary>A message id is remembered while its timestamp could still pass: the tolerance on either side.</summary>
     public static readonly TimeSpan ReplayWindow = SvixSignatureVerifier.Tolerance * 2;
 
-    /// <summary>
-    /// <c>POST {pattern}</c> (<c>/api/v1/webhooks/clerk</c> by default): anonymous, but only a delivery signed with
-    /// the configured Svix secret, timestamped within 5 minutes and not seen before is acted on. Session and
-    /// user-deletion events revoke through the same path as the admin endpoint; user updates and deletions evict the
-    /// user's cached profile across the cluster; other events are acknowledged and ignored.
-    /// </summary>
-    public static RouteHandlerBuilder MapClerkWebhooks(this IEndpointRouteBuilder endpoints, string pattern = Route) =>
+    /// <summary><c>POST {pattern}</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapClerkWebhooks"/>.</summary>
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string pattern) =>
         endpoints.MapPost(pattern, ReceiveAsync)
             .AllowAnonymous()
             .WithTags("AuthCache")

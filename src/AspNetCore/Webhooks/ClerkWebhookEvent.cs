@@ -10,7 +10,7 @@ namespace AuthCache.AspNetCore.Webhooks;
 /// session; <c>user.deleted</c> (<c>data.id</c> is the user) revokes the subject and evicts the user's cached profile;
 /// <c>user.updated</c> evicts the profile; other types are ignored.
 /// </summary>
-public sealed record ClerkWebhookEvent(string Type, string? DataId)
+internal sealed record ClerkWebhookEvent(string Type, string? DataId)
 {
     public const string MalformedPayload = "malformed_payload";
 

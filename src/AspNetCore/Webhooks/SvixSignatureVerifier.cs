@@ -12,7 +12,7 @@ namespace AuthCache.AspNetCore.Webhooks;
 /// secret rotation), any one of which may match; comparisons are constant-time. Timestamps more than
 /// <see cref="Tolerance"/> away from now are refused, which bounds replays.
 /// </summary>
-public sealed class SvixSignatureVerifier
+internal sealed class SvixSignatureVerifier
 {
     public const string IdHeader = "svix-id";
     public const string TimestampHeader = "svix-timestamp";

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace AuthCache.AspNetCore.Webhooks;
 
 /// <summary>The verdict on one webhook delivery: verified, or refused with a status code and a reason code.</summary>
-public sealed record SvixVerification(bool Verified, int StatusCode, string? Reason)
+internal sealed record SvixVerification(bool Verified, int StatusCode, string? Reason)
 {
     public const string MissingHeaders = "missing_signature_headers";
     public const string MalformedMessageId = "malformed_message_id";

@@ -6,7 +6,7 @@ namespace AuthCache.Core.Diagnostics;
 /// The <c>AuthCache</c> activity source: spans for token validations, grain calls of the API hosts, JWKS fetches and
 /// profile fetches. Tags carry issuers and outcomes only: never tokens, hashes or subjects.
 /// </summary>
-public static class AuthCacheActivities
+internal static class AuthCacheActivities
 {
     public const string SourceName = "AuthCache";
 

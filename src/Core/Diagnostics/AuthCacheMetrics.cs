@@ -7,7 +7,7 @@ namespace AuthCache.Core.Diagnostics;
 /// The <c>AuthCache</c> meter (exported through OpenTelemetry) and the running totals behind the stats endpoint.
 /// Tags carry outcomes and issuer URLs only: never tokens, hashes or subjects.
 /// </summary>
-public sealed class AuthCacheMetrics
+internal sealed class AuthCacheMetrics
 {
     public const string MeterName = "AuthCache";
 
@@ -159,7 +159,7 @@ public sealed class AuthCacheMetrics
 }
 
 /// <summary>Running totals of one process since it started.</summary>
-public sealed record AuthCacheCounters(
+internal sealed record AuthCacheCounters(
     long TokenCacheHits,
     long TokenCacheMisses,
     long Validations,

@@ -9,7 +9,7 @@ namespace AuthCache.Core.Diagnostics;
 /// meter, reported by the silo whose <c>JwksGrain</c> activation holds them (one silo per issuer at a time; while an
 /// activation moves two may report for a moment, so aggregate with <c>max</c>). Tagged with the issuer URL only.
 /// </summary>
-public sealed class JwksFreshnessMetrics
+internal sealed class JwksFreshnessMetrics
 {
     private readonly ConcurrentDictionary<string, JwksStatus> _issuers = new(StringComparer.Ordinal);
     private readonly AuthCacheClock _clock;

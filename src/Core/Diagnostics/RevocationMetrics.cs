@@ -8,7 +8,7 @@ namespace AuthCache.Core.Diagnostics;
 /// Revocation instruments on the <see cref="AuthCacheMetrics.MeterName"/> meter. Tags are kinds, sources and
 /// paths only: never a session, subject, hash or token.
 /// </summary>
-public sealed class RevocationMetrics
+internal sealed class RevocationMetrics
 {
     private readonly Counter<long> _revocations;
     private readonly Counter<long> _rejections;

@@ -7,7 +7,7 @@ namespace AuthCache.Core.Jwks;
 /// Reads a JWKS document with IdentityModel's <see cref="JsonWebKeySet"/> and keeps only keys we can verify
 /// with: RSA (2048 bits or more) and EC P-256, <c>use</c> absent or <c>sig</c>, with a <c>kid</c>.
 /// </summary>
-public static class JwksDocumentParser
+internal static class JwksDocumentParser
 {
     private const int MinimumRsaModulusBytes = 256;
     private const int P256CoordinateBytes = 32;

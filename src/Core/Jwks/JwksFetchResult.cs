@@ -3,7 +3,7 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.Core.Jwks;
 
 /// <summary>One attempt to fetch an issuer's keys: the usable keys, or the error that makes the attempt a failure.</summary>
-public sealed record JwksFetchResult(IReadOnlyList<SigningKeyMaterial> Keys, TimeSpan? MaxAge, string? Error)
+internal sealed record JwksFetchResult(IReadOnlyList<SigningKeyMaterial> Keys, TimeSpan? MaxAge, string? Error)
 {
     public bool Succeeded => Error is null;
 

@@ -12,7 +12,7 @@ namespace AuthCache.Core.Jwks;
 /// invalid body, no usable key) comes back as a failed result, never as an exception, so the caller can keep its
 /// last-known-good keys.
 /// </summary>
-public sealed partial class JwksFetcher(
+internal sealed partial class JwksFetcher(
     IHttpClientFactory httpClientFactory,
     AuthCacheMetrics metrics,
     ILogger<JwksFetcher> logger,

@@ -7,7 +7,7 @@ namespace AuthCache.Core.Jwks;
 /// cache: when a fetch is due, when the background refresh is due, when an unknown <c>kid</c> may trigger a
 /// fetch, that a failed fetch never replaces good keys (last-known-good), and how long stale keys may serve.
 /// </summary>
-public sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
+internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 {
     /// <summary>An issuer's <c>Cache-Control: max-age</c> shorter than the refresh interval is honoured, but never below this.</summary>
     public static readonly TimeSpan MinimumMaxAge = TimeSpan.FromMinutes(1);

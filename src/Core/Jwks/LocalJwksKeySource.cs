@@ -14,7 +14,7 @@ namespace AuthCache.Core.Jwks;
 /// only when due here, with the same freshness and cooldown rules as the JwksGrain. Keys the cluster announces as
 /// retired are dropped at once.
 /// </summary>
-public sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplicaListener, IDisposable
+internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplicaListener, IDisposable
 {
     private readonly ConcurrentDictionary<string, IssuerKeys> _issuers = new(StringComparer.Ordinal);
     private readonly JwksFetcher _fetcher;

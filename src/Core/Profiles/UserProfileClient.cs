@@ -12,7 +12,7 @@ namespace AuthCache.Core.Profiles;
 /// Reads one user from Clerk's Backend API (<c>GET {BaseUrl}/v1/users/{id}</c>, bearer secret key). Failures
 /// return null: a profile is an enrichment, never a reason to fail authentication.
 /// </summary>
-public sealed partial class UserProfileClient(
+internal sealed partial class UserProfileClient(
     IHttpClientFactory httpClientFactory,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,

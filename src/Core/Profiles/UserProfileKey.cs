@@ -7,7 +7,7 @@ namespace AuthCache.Core.Profiles;
 /// issuer. Written <c>{issuer length}:{issuer}:{subject}</c>, so no issuer or subject spelling can pass for another
 /// pair. Never holds a token.
 /// </summary>
-public static class UserProfileKey
+internal static class UserProfileKey
 {
     public static string Create(string issuer, string subject) =>
         string.Create(CultureInfo.InvariantCulture, $"{issuer.Length}:{issuer}:{subject}");

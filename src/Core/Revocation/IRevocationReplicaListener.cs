@@ -5,7 +5,7 @@ namespace AuthCache.Core.Revocation;
 /// cached validations, an API host's near cache, the local signing keys). Subscribed with
 /// <see cref="RevocationReplica.Subscribe"/>; a change is confirmed to the cluster only once every listener applied it.
 /// </summary>
-public interface IRevocationReplicaListener
+internal interface IRevocationReplicaListener
 {
     /// <returns>How many cached validations (token grain activations) the change dropped.</returns>
     ValueTask<int> OnReplicaChangedAsync(ReplicaChange change);

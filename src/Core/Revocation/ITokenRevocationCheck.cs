@@ -1,7 +1,7 @@
 namespace AuthCache.Core.Revocation;
 
 /// <summary>The revocations known to this process: its <see cref="RevocationReplica"/>, in silos and API hosts alike.</summary>
-public interface ITokenRevocationCheck
+internal interface ITokenRevocationCheck
 {
     bool IsRevoked(RevocationCandidate candidate);
 }

@@ -3,4 +3,4 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.Core.Revocation;
 
 /// <summary>A cluster-wide invalidation (retired keys, a cleanup) delivered to this process.</summary>
-public sealed record InvalidationReceived(CacheInvalidation Invalidation) : ReplicaChange;
+internal sealed record InvalidationReceived(CacheInvalidation Invalidation) : ReplicaChange;

@@ -4,4 +4,4 @@ namespace AuthCache.Core.Revocation;
 /// A change to this process's <see cref="RevocationReplica"/> that can take back answers cached in this process:
 /// <see cref="RevocationsLearned"/>, <see cref="InvalidationReceived"/> or <see cref="ReplicaResynchronised"/>.
 /// </summary>
-public abstract record ReplicaChange;
+internal abstract record ReplicaChange;

@@ -4,7 +4,7 @@ namespace AuthCache.Core.Revocation;
 /// The replica was behind the list and pulled it whole: invalidations delivered meanwhile may have been missed,
 /// so every copy of an answer made before is suspect.
 /// </summary>
-public sealed record ReplicaResynchronised : ReplicaChange
+internal sealed record ReplicaResynchronised : ReplicaChange
 {
     public static ReplicaResynchronised Instance { get; } = new();
 }

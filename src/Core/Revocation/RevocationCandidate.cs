@@ -7,7 +7,7 @@ namespace AuthCache.Core.Revocation;
 /// What revocations and key retirements look at in a validated token: its hash, sessions (<c>sid</c>), subject,
 /// <c>iat</c>, and the issuer and key that verified it.
 /// </summary>
-public sealed class RevocationCandidate(
+internal sealed class RevocationCandidate(
     string tokenHash,
     IReadOnlyList<string> sessionIds,
     string? subject,

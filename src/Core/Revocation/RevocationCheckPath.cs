@@ -1,7 +1,7 @@
 namespace AuthCache.Core.Revocation;
 
 /// <summary>Where a token was found revoked (the <c>path</c> tag of the rejection counter).</summary>
-public static class RevocationCheckPath
+internal static class RevocationCheckPath
 {
     /// <summary>A cached validation answered a hit.</summary>
     public const string CacheHit = "cache_hit";

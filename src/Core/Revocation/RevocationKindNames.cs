@@ -3,7 +3,7 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.Core.Revocation;
 
 /// <summary>The public names of revocation kinds: the parameters of the revoke endpoint, its answers and metric tags.</summary>
-public static class RevocationKindNames
+internal static class RevocationKindNames
 {
     public const string Session = "sid";
     public const string Subject = "sub";

@@ -19,7 +19,7 @@ namespace AuthCache.Core.Revocation;
 /// be used to answer from copies of answers: a revocation it missed is refused by the grains.</item>
 /// </list>
 /// </summary>
-public sealed partial class RevocationReplica : ITokenRevocationCheck
+internal sealed partial class RevocationReplica : ITokenRevocationCheck
 {
     /// <summary>
     /// How long a synchronisation vouches for the copy. Not longer than the time a revocation waits for its

@@ -15,7 +15,7 @@ namespace AuthCache.Core.Revocation;
 /// Sessions and subjects are names an issuer gives: another issuer's <c>user_X</c> is someone else.
 /// Lookups are dictionary reads: cheap enough for every cache hit.
 /// </summary>
-public sealed class RevocationSet
+internal sealed class RevocationSet
 {
     private readonly ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> _sessions = new();
     private readonly ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> _subjects = new();

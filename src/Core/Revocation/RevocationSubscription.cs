@@ -13,7 +13,7 @@ namespace AuthCache.Core.Revocation;
 /// synchronisation. When the list lost revocations this copy still holds (storage that died with its silo), it
 /// gives them back.
 /// </summary>
-public sealed partial class RevocationSubscription(
+internal sealed partial class RevocationSubscription(
     IGrainFactory grainFactory,
     RevocationReplica replica,
     RevocationSubscriber identity,

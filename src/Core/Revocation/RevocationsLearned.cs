@@ -3,4 +3,4 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.Core.Revocation;
 
 /// <summary>Revocations this replica did not have before (each rejects from now on).</summary>
-public sealed record RevocationsLearned(IReadOnlyList<RevocationRecord> Records) : ReplicaChange;
+internal sealed record RevocationsLearned(IReadOnlyList<RevocationRecord> Records) : ReplicaChange;

@@ -3,7 +3,7 @@ using AuthCache.GrainInterfaces;
 namespace AuthCache.Core.Validation;
 
 /// <summary>Where <see cref="TokenValidator"/> gets an issuer's keys: the cluster's JwksGrain, or a local cache.</summary>
-public interface ISigningKeySource
+internal interface ISigningKeySource
 {
     Task<JwksSnapshot> GetKeysAsync(string issuer);
 

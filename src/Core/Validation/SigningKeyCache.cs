@@ -8,7 +8,7 @@ namespace AuthCache.Core.Validation;
 /// Parsed <see cref="SecurityKey"/> objects per issuer, rebuilt only when the key set changes. Reusing the same
 /// key instances lets IdentityModel reuse its cached signature providers instead of importing keys per token.
 /// </summary>
-public sealed class SigningKeyCache
+internal sealed class SigningKeyCache
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 

@@ -6,7 +6,7 @@ using System.Text;
 namespace AuthCache.Core.Validation;
 
 /// <summary>The cache key of a token: the base64url SHA-256 of its bytes (43 characters, the full hash).</summary>
-public static class TokenHash
+internal static class TokenHash
 {
     public static string Compute(string token)
     {

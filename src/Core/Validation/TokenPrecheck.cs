@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace AuthCache.Core.Validation;
 
 /// <summary>The outcome of <see cref="TokenPrecheck.Inspect"/>: a failure reason, or the parsed token and its issuer.</summary>
-public readonly record struct PrecheckResult(string? FailureReason, JsonWebToken? Token, IssuerOptions? Issuer)
+internal readonly record struct PrecheckResult(string? FailureReason, JsonWebToken? Token, IssuerOptions? Issuer)
 {
     public bool Passed => FailureReason is null;
 
@@ -18,7 +18,7 @@ public readonly record struct PrecheckResult(string? FailureReason, JsonWebToken
 /// shape, header, algorithm, issuer and lifetime (<c>exp</c>, <c>nbf</c>, and an <c>iat</c> in the future).
 /// Signatures and the strict JSON rules are checked later by <see cref="TokenValidator"/>.
 /// </summary>
-public static class TokenPrecheck
+internal static class TokenPrecheck
 {
     public const int MaxKeyIdLength = 256;
 

@@ -14,7 +14,7 @@ namespace AuthCache.Core.Validation;
 /// (<see cref="StrictTokenJson"/>), the issuer's keys (one refresh when the <c>kid</c> is unknown), signature,
 /// lifetime with clock skew, audience and Clerk's <c>azp</c>. Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
 /// </summary>
-public sealed partial class TokenValidator(
+internal sealed partial class TokenValidator(
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     SigningKeyCache signingKeys,

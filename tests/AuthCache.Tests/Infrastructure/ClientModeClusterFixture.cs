@@ -72,7 +72,7 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
         Issuer.CreateToken(subject, lifetime, sid: sid, now: Time.GetUtcNow().UtcDateTime);
 
     /// <summary>What each silo's own process counted, read straight from its services (the ground truth).</summary>
-    public IReadOnlyDictionary<string, (AuthCacheCounters Counters, long TokenEntries, long ProfileEntries)> SiloTruth() =>
+    internal IReadOnlyDictionary<string, (AuthCacheCounters Counters, long TokenEntries, long ProfileEntries)> SiloTruth() =>
         Cluster.Silos.ToDictionary(
             s => s.SiloAddress.ToParsableString(),
             s =>

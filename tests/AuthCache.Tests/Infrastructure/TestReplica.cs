@@ -11,7 +11,7 @@ namespace AuthCache.Tests.Infrastructure;
 /// A real <see cref="RevocationReplica"/> outside any cluster, for unit tests of what uses it: revocation times follow
 /// <c>clock</c> (the cache's clock), its trust window follows <c>wallTime</c> (real time in production).
 /// </summary>
-public static class TestReplica
+internal static class TestReplica
 {
     public static IMeterFactory Meters { get; } = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
 

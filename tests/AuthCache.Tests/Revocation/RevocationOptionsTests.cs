@@ -13,7 +13,7 @@ public sealed class RevocationOptionsTests
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        services.AddAuthCacheRevocation();
+        services.AddAuthCache();
         return services.BuildServiceProvider();
     }
 

@@ -1,6 +1,7 @@
+using AuthCache.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
-namespace AuthCache.AspNetCore.Authentication;
+namespace AuthCache.AspNetCore;
 
 public static class AuthCacheJwtBearerExtensions
 {

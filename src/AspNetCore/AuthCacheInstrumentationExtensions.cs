@@ -3,12 +3,12 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace AuthCache.AspNetCore.Telemetry;
+namespace AuthCache.AspNetCore;
 
 public static class AuthCacheInstrumentationExtensions
 {
     /// <summary>Orleans' own meter (grain calls, activations, messaging, membership).</summary>
-    public const string OrleansMeterName = "Microsoft.Orleans";
+    private const string OrleansMeterName = "Microsoft.Orleans";
 
     /// <summary>
     /// AuthCache's meter and Orleans' (metrics) and AuthCache's activity source (traces of validations, grain calls,

@@ -1,0 +1,206 @@
+using AuthCache.Core;
+using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Jwks;
+using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
+using AuthCache.Core.Validation;
+using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Options;
+
+namespace AuthCache.AspNetCore.Caching;
+
+/// <summary>
+/// Resolves a bearer token for the current request: the request cache first, then the shape check, then the near
+/// cache of this process's grain answers, then the full precheck, then the token's grain. A grain that has not
+/// answered within <see cref="AuthCacheOptions.FallbackAfter"/> is hedged: the token is validated here
+/// with the signing keys this process already holds (never fetching them), and the grain's answer, if it comes
+/// within <see cref="AuthCacheOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
+/// or times out falls back to a full validation here. The direct scheme always validates here. Every answer, on
+/// every path, is checked against this process's <see cref="RevocationReplica"/>.
+/// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
+/// </summary>
+internal sealed class TokenResolver(
+    RequestAuthCache requestCache,
+    IGrainFactory grainFactory,
+    TokenValidator validator,
+    LocalJwksKeySource localKeys,
+    ClusterAvailability cluster,
+    IOptionsMonitor<AuthCacheOptions> options,
+    AuthCacheClock clock,
+    TimeProvider time,
+    AuthCacheMetrics metrics,
+    RevocationMetrics revocationMetrics,
+    TokenNearCache nearCache,
+    RevocationReplica revocations) : AuthCacheTokenResolver
+{
+    public override RequestAuthCache RequestCache => requestCache;
+
+    public override ValueTask<TokenResolution> ResolveAsync(string token) => ResolveAsync(token, direct: false);
+
+    public override ValueTask<TokenResolution> ResolveDirectAsync(string token) => ResolveAsync(token, direct: true);
+
+    private async ValueTask<TokenResolution> ResolveAsync(string token, bool direct)
+    {
+        if (requestCache.TryGet(token, direct, out var known))
+        {
+            metrics.RequestCacheHit();
+            return known;
+        }
+
+        var resolution = await ResolveUncachedAsync(token, direct);
+        requestCache.Add(token, direct, resolution);
+        return resolution;
+    }
+
+    private async ValueTask<TokenResolution> ResolveUncachedAsync(string token, bool direct)
+    {
+        if (TokenPrecheck.CheckShape(token) is { } shapeFailure)
+        {
+            return Rejected(shapeFailure);
+        }
+
+        var useNearCache = !direct && nearCache.Enabled;
+        string? hash = null;
+        if (useNearCache)
+        {
+            if (nearCache.TryGet(hash = TokenHash.Compute(token), out var copied))
+            {
+                metrics.NearCacheHit();
+                return new TokenResolution(copied, TokenResolutionSource.NearCache);
+            }
+
+            metrics.NearCacheMiss();
+        }
+
+        var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
+        if (!precheck.Passed)
+        {
+            return Rejected(precheck.FailureReason!);
+        }
+
+        hash ??= TokenHash.Compute(token);
+        if (direct)
+        {
+            return new TokenResolution(CheckRevocations(await validator.ValidateAsync(token, localKeys), hash), TokenResolutionSource.Direct);
+        }
+
+        return await ResolveThroughClusterAsync(token, hash, useNearCache);
+    }
+
+    private TokenResolution Rejected(string reason)
+    {
+        metrics.Validated(reason);
+        return new TokenResolution(TokenValidationOutcome.Failure(reason), TokenResolutionSource.Precheck);
+    }
+
+    private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash, bool useNearCache)
+    {
+        var scheme = options.CurrentValue;
+        var generation = nearCache.Generation;
+        var call = CallGrain(token, hash);
+        TokenValidationOutcome answer;
+        try
+        {
+            answer = await call.WaitAsync(scheme.FallbackAfter, time);
+        }
+        catch (TimeoutException)
+        {
+            var remaining = scheme.GrainCallTimeout - scheme.FallbackAfter;
+            if (await ValidateWithHeldKeysAsync(token, hash) is { } hedged)
+            {
+                metrics.Hedged();
+                _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, generation);
+                return new TokenResolution(hedged, TokenResolutionSource.Hedged);
+            }
+
+            // The keys this process holds cannot decide (none yet, or the token names a key they lack): the grain
+            // gets the rest of its time, so a cold host does not fetch keys the cluster is already fetching.
+            try
+            {
+                answer = await call.WaitAsync(remaining, time);
+            }
+            catch (Exception ex) when (IsClusterFailure(ex))
+            {
+                return await FallBackAsync(token, hash, ex);
+            }
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            return await FallBackAsync(token, hash, ex);
+        }
+
+        cluster.Succeeded();
+        return new TokenResolution(Copy(answer, hash, useNearCache, generation), TokenResolutionSource.Cluster);
+    }
+
+    /// <summary>The grain call as a task, also when the client fails it before sending (not connected yet).</summary>
+    private Task<TokenValidationOutcome> CallGrain(string token, string hash)
+    {
+        try
+        {
+            return grainFactory.GetGrain<ITokenValidationGrain>(hash).ValidateAsync(token);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            return Task.FromException<TokenValidationOutcome>(ex);
+        }
+    }
+
+    /// <summary>A grain's answer, checked against this process's revocations and copied into the near cache.</summary>
+    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long generation)
+    {
+        var checkedAnswer = CheckRevocations(answer, hash);
+        if (useNearCache && checkedAnswer.IsValid)
+        {
+            nearCache.Add(hash, checkedAnswer, generation);
+        }
+
+        return checkedAnswer;
+    }
+
+    /// <summary>The hedge: a conclusive answer from the keys already held here, or null when they cannot decide.</summary>
+    private async Task<TokenValidationOutcome?> ValidateWithHeldKeysAsync(string token, string hash)
+    {
+        var result = await validator.ValidateAsync(token, localKeys.HeldKeys);
+        return result.IsValid || (result.FailureReason is not AuthFailureReason.UnknownKey and not AuthFailureReason.KeysUnavailable)
+            ? CheckRevocations(result, hash)
+            : null;
+    }
+
+    /// <summary>After a hedge: the grain's late answer still fills the near cache, and tells whether the cluster is there.</summary>
+    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, long generation)
+    {
+        try
+        {
+            var answer = await call.WaitAsync(remaining, time);
+            cluster.Succeeded();
+            Copy(answer, hash, useNearCache, generation);
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            cluster.Failed(ex);
+        }
+    }
+
+    /// <summary>Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.</summary>
+    private async Task<TokenResolution> FallBackAsync(string token, string hash, Exception failure)
+    {
+        cluster.Failed(failure);
+        metrics.Fallback();
+        return new TokenResolution(CheckRevocations(await validator.ValidateAsync(token, localKeys), hash), TokenResolutionSource.Fallback);
+    }
+
+    private static bool IsClusterFailure(Exception ex) =>
+        ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };
+
+    private TokenValidationOutcome CheckRevocations(TokenValidationOutcome result, string hash)
+    {
+        if (!result.IsValid || !revocations.IsRevoked(RevocationCandidate.From(hash, result)))
+        {
+            return result;
+        }
+
+        revocationMetrics.Rejected(RevocationCheckPath.Local);
+        return TokenValidationOutcome.Failure(AuthFailureReason.Revoked);
+    }
+}
