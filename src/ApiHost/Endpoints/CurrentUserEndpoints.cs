@@ -32,7 +32,7 @@ public static class CurrentUserEndpoints
         }
 
         var resolution = await resolve(token);
-        var result = resolution.Result;
+        var result = resolution.Outcome;
         return Results.Ok(new
         {
             subject = result.Subject,

@@ -28,7 +28,7 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         var services = _services ?? throw new InvalidOperationException("UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
         var started = Stopwatch.GetTimestamp();
         var resolution = await services.ResolveAsync(token, settings.ValidateInProcess);
-        var answer = resolution.Result;
+        var answer = resolution.Outcome;
         if (!answer.IsValid)
         {
             services.Metrics.AuthenticationCompleted(started, Failed);

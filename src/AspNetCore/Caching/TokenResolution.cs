@@ -27,4 +27,4 @@ public enum TokenResolutionSource
     Hedged,
 }
 
-public sealed record TokenResolution(TokenValidationOutcome Result, TokenResolutionSource Source);
+public sealed record TokenResolution(TokenValidationOutcome Outcome, TokenResolutionSource Source);

@@ -6,7 +6,7 @@ public sealed class AuthCacheOptions
     public const string SectionName = "AuthCache";
 
     /// <summary>Tokens larger than this are rejected before any hashing or grain call.</summary>
-    public const int MaxTokenBytes = 8 * 1024;
+    internal const int MaxTokenBytes = 8 * 1024;
 
     public List<IssuerOptions> Issuers { get; set; } = [];
 

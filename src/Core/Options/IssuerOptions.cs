@@ -18,6 +18,6 @@ public sealed class IssuerOptions
     /// <summary>Refuse plain-HTTP issuers and key endpoints. Only a local development issuer turns this off.</summary>
     public bool RequireHttps { get; set; } = true;
 
-    public Uri ResolveJwksUri() =>
+    internal Uri ResolveJwksUri() =>
         new(string.IsNullOrWhiteSpace(JwksUri) ? Issuer.TrimEnd('/') + "/.well-known/jwks.json" : JwksUri);
 }

@@ -19,9 +19,9 @@ public sealed class UserProfileOptions
     /// <summary>How long a failed fetch is remembered, so a broken upstream is not asked on every token.</summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
+    internal bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
 
     /// <summary>The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of <paramref name="trusted"/>; null when neither says.</summary>
-    public string? ResolveIssuer(IReadOnlyList<IssuerOptions> trusted) =>
+    internal string? ResolveIssuer(IReadOnlyList<IssuerOptions> trusted) =>
         !string.IsNullOrWhiteSpace(Issuer) ? Issuer : trusted.Count == 1 ? trusted[0].Issuer : null;
 }
