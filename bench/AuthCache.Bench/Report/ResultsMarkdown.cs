@@ -69,6 +69,13 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine();
+        md.AppendLine("Answer bodies checked (the first answers of each connection, then one in a thousand; warm-up included), and those an API host validated itself because the grain's answer was late (`Hedged`, after `AuthCache:FallbackAfter`) or the cluster unreachable (`Fallback`): such an answer names the caller but carries no profile.").AppendLine();
+        foreach (var o in report.Renewing.Where(o => o.Measured && o.Load!.CheckedAnswers > 0))
+        {
+            md.AppendLine($"- {o.System}: {o.Load!.CheckedAnswers:N0} checked, {o.Load.ValidatedByHostWithoutProfile:N0} validated by the API host without the profile");
+        }
+
+        md.AppendLine();
         md.AppendLine($"## All hits: {s.HitUsers} long-lived tokens, warmed before the window").AppendLine();
         md.AppendLine("The workload the CPU goal is stated for: no validation and no upstream call is needed after the warm-up. " +
             "`×jwtbearer` of req/s is against one `jwtbearer` process, and against `2 × jwtbearer` for the systems with 2 API hosts; " +
