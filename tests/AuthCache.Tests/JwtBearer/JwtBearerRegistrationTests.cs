@@ -1,6 +1,7 @@
 using System.Net;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Authentication;
+using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Endpoints;
 using AuthCache.Core.Options;
 using AuthCache.Grains;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -65,6 +67,34 @@ public sealed class JwtBearerRegistrationTests
             mapAdmin: true));
 
         Assert.Contains("before calling AddAuthCacheAdmin()", error.Message);
+    }
+
+    [Fact]
+    public async Task A_silo_host_without_authentication_starts_and_resolves_tokens_through_the_cache()
+    {
+        await using var issuer = await TestIssuer.StartAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", Args = [] });
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "no-authentication-" + Guid.NewGuid().ToString("N"))
+            .AddAuthCacheLocalPersistence()
+            .AddAuthCacheGrains());
+        builder.Services.AddAuthCache(options => options.Issuers.Add(new IssuerOptions { Issuer = issuer.Issuer, RequireHttps = false }));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        try
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var resolution = await scope.ServiceProvider.GetRequiredService<AuthCacheTokenResolver>().ResolveAsync(issuer.CreateToken("user_no_authentication"));
+
+            Assert.True(resolution.Outcome.IsValid);
+            Assert.Equal("user_no_authentication", resolution.Outcome.Subject);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     private static async Task<WebApplication> StartAsync(
