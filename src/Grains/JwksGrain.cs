@@ -100,7 +100,18 @@ internal sealed partial class JwksGrain(
         return KeysOf(FetchOnceAsync());
     }
 
-    public Task<JwksRefresh> ForceRefreshAsync() => FetchOnceAsync();
+    public async Task<JwksRefresh> ForceRefreshAsync()
+    {
+        // A fetch already running may have read the issuer's keys before the change the admin is acting on (a key
+        // removed after a compromise): joining it would answer that nothing was retired. A forced refresh waits for it,
+        // then fetches again, so its answer reflects the issuer as it was when the refresh was asked for.
+        if (_fetch is { } running)
+        {
+            await running;
+        }
+
+        return await FetchOnceAsync();
+    }
 
     public Task<JwksStatus> GetStatusAsync() => Task.FromResult(_state.ToStatus(clock.UtcNow));
 

@@ -177,6 +177,39 @@ public sealed class JwksRefreshTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_forced_refresh_during_a_fetch_that_read_the_old_keys_still_retires_a_key_removed_before_it()
+    {
+        var compromised = TestIssuer.CreateRsaKey("compromised-" + Guid.NewGuid().ToString("N")[..8]);
+        fixture.Issuer.Publish(compromised);
+        Assert.True((await Grain.ForceRefreshAsync()).Keys.ContainsKey(compromised.KeyId));
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heldBefore = fixture.Issuer.HeldJwksRequests;
+        fixture.Issuer.JwksHold = hold;
+        try
+        {
+            var earlier = Grain.ForceRefreshAsync();
+            await Poll.UntilAsync(() => Task.FromResult(fixture.Issuer.HeldJwksRequests > heldBefore), TimeSpan.FromSeconds(10), "the first fetch reading the keys");
+            fixture.Issuer.Unpublish(compromised.KeyId);
+            var forced = Grain.ForceRefreshAsync();
+            // The second call reaches the grain while the first fetch is still held: neither can answer yet.
+            await Task.WhenAny(earlier, forced, Task.Delay(TimeSpan.FromMilliseconds(200)));
+            Assert.False(earlier.IsCompleted || forced.IsCompleted);
+            fixture.Issuer.JwksHold = null;
+            hold.SetResult();
+
+            Assert.Empty((await earlier).RetiredKeyIds);
+            var refresh = await forced;
+            Assert.Equal([compromised.KeyId], refresh.RetiredKeyIds);
+            Assert.False(refresh.Keys.ContainsKey(compromised.KeyId));
+        }
+        finally
+        {
+            fixture.Issuer.JwksHold = null;
+            hold.TrySetResult();
+        }
+    }
+
+    [Fact]
     public async Task Keys_removed_by_the_issuer_are_dropped_at_the_next_successful_refresh()
     {
         var temporary = TestIssuer.CreateEcKey("temporary-" + Guid.NewGuid().ToString("N")[..8]);

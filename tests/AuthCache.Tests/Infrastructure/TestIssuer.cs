@@ -38,6 +38,7 @@ public sealed class TestIssuer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _firstNames = new();
     private readonly ConcurrentDictionary<string, int> _userFetchesById = new();
     private int _jwksFetches;
+    private int _heldJwksRequests;
     private int _userFetches;
 
     private TestIssuer()
@@ -59,6 +60,14 @@ public sealed class TestIssuer : IAsyncDisposable
     public ECDsaSecurityKey Ec { get; }
 
     public JwksMode Mode { get; set; } = JwksMode.Normal;
+
+    /// <summary>
+    /// While set, a JWKS request reads the keys published when it arrives and answers them only once this completes:
+    /// a fetch that started before the issuer changed its keys. <see cref="HeldJwksRequests"/> counts those held.
+    /// </summary>
+    public TaskCompletionSource? JwksHold { get; set; }
+
+    public int HeldJwksRequests => Volatile.Read(ref _heldJwksRequests);
 
     /// <summary>When set, JWKS responses carry <c>Cache-Control: max-age</c>.</summary>
     public TimeSpan? MaxAge { get; set; }
@@ -187,6 +196,12 @@ public sealed class TestIssuer : IAsyncDisposable
         }
 
         var keys = _published.Values.Select(ToJwk).ToArray();
+        if (JwksHold is { } hold)
+        {
+            Interlocked.Increment(ref _heldJwksRequests);
+            await hold.Task.WaitAsync(context.RequestAborted);
+        }
+
         context.Response.ContentType = "application/json";
         if (MaxAge is { } maxAge)
         {
