@@ -35,8 +35,9 @@ internal sealed class AdminRequirementHandler(
         }
 
         var issuers = admin.AdminTokenIssuers(cacheOptions.CurrentValue);
+        var roleTypes = AdminTokenClaims.TypesOf(admin.RoleClaim);
         return context.User.HasClaim(c =>
-            string.Equals(c.Type, admin.RoleClaim, StringComparison.Ordinal)
+            roleTypes.Contains(c.Type, StringComparer.Ordinal)
             && string.Equals(c.Value, admin.Role, StringComparison.Ordinal)
             && issuers.Contains(c.Issuer, StringComparer.Ordinal));
     }

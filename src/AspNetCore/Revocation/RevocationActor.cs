@@ -9,7 +9,7 @@ internal static class RevocationActor
     public const string AdminKey = "admin-key";
     public const string ClerkWebhook = "clerk-webhook";
 
-    /// <summary><c>admin-key</c>, or <c>token:{sub}</c> for an admin-role token.</summary>
+    /// <summary><c>admin-key</c>, or <c>token:{sub}@{iss}</c> for an admin-role token: a subject is unique only within its issuer.</summary>
     public static string From(ClaimsPrincipal user)
     {
         if (AdminKeyAuthenticationHandler.IsAdminKey(user))
@@ -17,9 +17,9 @@ internal static class RevocationActor
             return AdminKey;
         }
 
-        var subject = user.FindFirst("sub")?.Value;
-        return subject is { Length: <= RevocationTargetRules.MaxValueLength } && RevocationTargetRules.IsPrintable(subject)
-            ? "token:" + subject
+        var claim = AdminTokenClaims.Subject(user);
+        return claim?.Value is { Length: <= RevocationTargetRules.MaxValueLength } subject && RevocationTargetRules.IsPrintable(subject)
+            ? "token:" + subject + "@" + claim.Issuer
             : "token:(unnamed)";
     }
 }

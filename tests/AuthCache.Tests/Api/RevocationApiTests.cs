@@ -175,7 +175,7 @@ public sealed class RevocationApiTests(RevocationApiFixture fixture)
 
         var audit = fixture.Host.Logs.Lines.Where(l => l.Contains("[3201]", StringComparison.Ordinal) || l.Contains("[3203]", StringComparison.Ordinal)).ToArray();
         Assert.Contains(audit, l => l.Contains("[3201]") && l.Contains("admin-key revoked sid " + sid, StringComparison.Ordinal));
-        Assert.Contains(audit, l => l.Contains("[3201]") && l.Contains($"token:{adminSubject} revoked tokenHash {hash[..8]}…", StringComparison.Ordinal));
+        Assert.Contains(audit, l => l.Contains("[3201]") && l.Contains($"token:{adminSubject}@{fixture.Issuer.Issuer} revoked tokenHash {hash[..8]}…", StringComparison.Ordinal));
         Assert.Contains(audit, l => l.Contains("[3203]") && l.Contains("invalid_characters", StringComparison.Ordinal));
         Assert.DoesNotContain(fixture.Host.Logs.Lines, l => l.Contains(hash, StringComparison.Ordinal) && l.Contains("[3201]"));
         Assert.DoesNotContain(fixture.Host.Logs.Lines, l => l.Contains(adminToken.Split('.')[2], StringComparison.Ordinal) || l.Contains(RevocationApiFixture.AdminKey, StringComparison.Ordinal));

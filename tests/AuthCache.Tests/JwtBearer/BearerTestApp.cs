@@ -38,16 +38,25 @@ public sealed class BearerTestApp : IAsyncDisposable
     public ConcurrentDictionary<string, ConcurrentQueue<string>> Events { get; } = new();
 
     /// <param name="otherSchemes">More JwtBearer schemes, each using AuthCache, served at <c>/schemes/{name}/claims</c>.</param>
+    /// <param name="adminRole">With AuthCache: the admin routes mapped under <c>/api/v1/cache</c>, and tokens holding this role admins.</param>
+    /// <param name="logs">Where the application's log lines go, for tests that read the audit trail.</param>
     public static async Task<BearerTestApp> StartAsync(
         TestIssuer issuer,
         bool useAuthCache,
         Action<JwtBearerOptions>? configure = null,
         Action<AuthCacheBearerOptions>? authCache = null,
-        IReadOnlyDictionary<string, Action<JwtBearerOptions>>? otherSchemes = null)
+        IReadOnlyDictionary<string, Action<JwtBearerOptions>>? otherSchemes = null,
+        string? adminRole = null,
+        LogCapture? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         BearerTestApp? created = null;
         if (useAuthCache)
         {
@@ -80,6 +89,12 @@ public sealed class BearerTestApp : IAsyncDisposable
             });
         }
 
+        if (useAuthCache && adminRole is not null)
+        {
+            builder.Configuration["AuthCache:Admin:Role"] = adminRole;
+            authentication.AddAuthCacheAdmin();
+        }
+
         builder.Services.AddAuthorization();
 
         var app = builder.Build();
@@ -88,6 +103,12 @@ public sealed class BearerTestApp : IAsyncDisposable
         app.MapGet("/claims", (HttpContext context) => context.User.Claims.Select(c => new[] { c.Type, c.Value })).RequireAuthorization();
         app.MapGet("/admins", () => "admin").RequireAuthorization(policy => policy.RequireRole("admin"));
         app.MapGet("/saved-token", async (HttpContext context) => await context.GetTokenAsync("access_token") ?? "(none)").RequireAuthorization();
+        if (useAuthCache && adminRole is not null)
+        {
+            app.MapCacheAdmin();
+            app.MapCacheRevocation();
+        }
+
         foreach (var name in otherSchemes?.Keys ?? [])
         {
             app.MapGet($"/schemes/{name}/claims", (HttpContext context) => context.User.Claims.Select(c => new[] { c.Type, c.Value }))

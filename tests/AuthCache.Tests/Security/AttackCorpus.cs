@@ -28,9 +28,7 @@ public static partial class AttackCorpus
             .. WrongClaimTypes(context),
             .. CrossSiteAdminRequests(context),
             .. WebhookForgeries(context),
-            // Retired keys on every path (token grain, near cache, direct scheme, fallback) belong here as a
-            // RetiredKeys(context) section: cases whose Prepare unpublishes a key and forces POST jwks/refresh, then
-            // send tokens signed with it, each expected 401 unknown_key.
+            .. RetiredKeys(context),
         ];
     }
 

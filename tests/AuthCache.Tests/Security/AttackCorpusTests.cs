@@ -7,8 +7,8 @@ namespace AuthCache.Tests.Security;
 
 /// <summary>
 /// Sends every case of the <see cref="AttackCorpus"/> to the real API host over HTTP and judges the run as a whole:
-/// no forgery accepted, no 5xx, no request left hanging, every case answered as expected, nothing fetched from the
-/// URLs the tokens name, and no token or secret in any log line.
+/// no forgery accepted, no 5xx, no request left hanging, every case answered as expected, nothing left behind that a
+/// case must not leave, nothing fetched from the URLs the tokens name, and no token or secret in any log line.
 /// </summary>
 [Collection(SecurityApiCollection.Name)]
 public sealed class AttackCorpusTests(SecurityApiFixture fixture)
@@ -26,6 +26,7 @@ public sealed class AttackCorpusTests(SecurityApiFixture fixture)
         var serverErrors = new List<string>();
         var hangs = new List<string>();
         var unexpected = new List<string>();
+        var leftBehind = new List<string>();
         foreach (var attack in corpus)
         {
             if (attack.Prepare is not null)
@@ -54,12 +55,18 @@ public sealed class AttackCorpusTests(SecurityApiFixture fixture)
             {
                 unexpected.Add($"{attack}: {code} {reason ?? "(no reason)"} in {elapsed.TotalMilliseconds:F0} ms, expected {attack.ExpectedStatus} {attack.ExpectedReason ?? "(no reason)"}");
             }
+
+            if (attack.LeftBehind is not null && await attack.LeftBehind(fixture.Http) is { } left)
+            {
+                leftBehind.Add($"{attack}: {left}");
+            }
         }
 
         Assert.True(accepted.Count == 0, "forgeries accepted:\n" + string.Join('\n', accepted));
         Assert.True(serverErrors.Count == 0, "5xx answers:\n" + string.Join('\n', serverErrors));
         Assert.True(hangs.Count == 0, "hangs:\n" + string.Join('\n', hangs));
         Assert.True(unexpected.Count == 0, $"{unexpected.Count} of {corpus.Count} cases answered otherwise than expected:\n" + string.Join('\n', unexpected));
+        Assert.True(leftBehind.Count == 0, "left behind:\n" + string.Join('\n', leftBehind));
         Assert.True(fixture.Trap.Requests.Count == 0, "the host fetched URLs named by hostile tokens:\n" + string.Join('\n', fixture.Trap.Requests));
         AssertNoSecretInTheLogs(corpus);
     }
