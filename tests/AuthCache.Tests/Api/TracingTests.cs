@@ -6,7 +6,9 @@ using System.Text;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Validation;
 using AuthCache.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
+using OpenTelemetry.Trace;
 
 namespace AuthCache.Tests.Api;
 
@@ -71,6 +73,21 @@ public sealed class TracingTests(ApiHostFixture fixture) : IDisposable
         Assert.Equal("success", fetchProfile.GetTagItem(AuthCacheActivities.OutcomeTag));
         Assert.Equal("2xx", fetchProfile.GetTagItem(AuthCacheActivities.StatusClassTag));
         Assert.All(spans.Where(s => s.Source.Name == AuthCacheActivities.SourceName), span => Assert.Equal(ActivityKind.Internal, span.Kind));
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("http://127.0.0.1:4317", true)]
+    public async Task The_API_host_records_traces_only_when_an_OTLP_endpoint_is_configured(string? endpoint, bool traced)
+    {
+        await using var host = await ApiHostInstance.StartAsync("Production", new Dictionary<string, string?>
+        {
+            ["AuthCache:Issuers:0:Issuer"] = fixture.Issuer.Issuer,
+            ["AuthCache:Issuers:0:RequireHttps"] = "false",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint,
+        });
+
+        Assert.Equal(traced, host.App.Services.GetService<TracerProvider>() is not null);
     }
 
     [Fact]
