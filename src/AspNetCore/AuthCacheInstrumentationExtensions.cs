@@ -16,6 +16,17 @@ public static class AuthCacheInstrumentationExtensions
     /// .AddAuthCacheInstrumentation()</c>, then the exporters the application chooses.
     /// </summary>
     public static IOpenTelemetryBuilder AddAuthCacheInstrumentation(this IOpenTelemetryBuilder builder) => builder
-        .WithMetrics(metrics => metrics.AddMeter(AuthCacheMetrics.MeterName, OrleansMeterName))
-        .WithTracing(tracing => tracing.AddSource(AuthCacheActivities.SourceName));
+        .WithMetrics(metrics => metrics.AddAuthCacheInstrumentation())
+        .WithTracing(tracing => tracing.AddAuthCacheInstrumentation());
+
+    /// <summary>AuthCache's meter and Orleans': for a setup that exports metrics only.</summary>
+    public static MeterProviderBuilder AddAuthCacheInstrumentation(this MeterProviderBuilder builder) =>
+        builder.AddMeter(AuthCacheMetrics.MeterName, OrleansMeterName);
+
+    /// <summary>
+    /// AuthCache's activity source. A span is started only while a tracer provider listens, so add it where traces
+    /// are exported: a listener without an exporter costs a span on every resolution for nothing.
+    /// </summary>
+    public static TracerProviderBuilder AddAuthCacheInstrumentation(this TracerProviderBuilder builder) =>
+        builder.AddSource(AuthCacheActivities.SourceName);
 }

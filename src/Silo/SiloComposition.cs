@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace AuthCache.Silo;
 
@@ -24,10 +25,16 @@ public static class SiloComposition
     public static WebApplicationBuilder AddStandaloneSilo(this WebApplicationBuilder builder)
     {
         builder.AddAuthCacheSilo();
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .AddAuthCacheInstrumentation()
-            .WithMetrics(metrics => metrics.AddMeter(RuntimeMeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            .WithMetrics(metrics => metrics.AddAuthCacheInstrumentation().AddMeter(RuntimeMeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+
+        // Traces only where they go somewhere: a listener without an exporter would start a span per validation for nothing.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.WithTracing(tracing => tracing.AddAuthCacheInstrumentation().AddOtlpExporter());
+        }
+
         builder.Services.AddAuthentication(AuthCacheDefaults.AdminKeyScheme).AddAuthCacheAdmin();
         builder.Services.AddHealthChecks().AddCheck<SiloMembershipHealthCheck>("silo-membership", tags: [ReadyTag]);
         return builder;

@@ -47,8 +47,11 @@ internal sealed class TokenResolver(
             return known;
         }
 
+        // Current while the grain is called, so the grain's own spans join this request's trace.
+        using var activity = AuthCacheActivities.Start(AuthCacheActivities.ResolveActivity);
         var resolution = await ResolveUncachedAsync(token, direct);
         requestCache.Add(token, direct, resolution);
+        activity?.SetResolution(resolution);
         return resolution;
     }
 

@@ -25,8 +25,16 @@ internal sealed partial class JwksFetcher(
 
     public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, CancellationToken cancellationToken = default)
     {
+        using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchJwksActivity);
+        activity?.SetTag(AuthCacheActivities.IssuerTag, issuer.Issuer);
         var result = await FetchCoreAsync(issuer, cancellationToken);
         metrics.JwksFetched(issuer.Issuer, result.Succeeded);
+        if (activity is not null)
+        {
+            activity.SetTag(AuthCacheActivities.KeyCountTag, result.Keys.Count);
+            activity.SetOutcome(result.Succeeded ? AuthCacheActivities.Success : AuthCacheActivities.Failure, !result.Succeeded, result.Error);
+        }
+
         if (result.Succeeded)
         {
             LogFetched(logger, issuer.Issuer, result.Keys.Count);

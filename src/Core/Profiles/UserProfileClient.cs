@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AuthCache.Core.Diagnostics;
@@ -21,6 +22,7 @@ internal sealed partial class UserProfileClient(
 {
     public const string HttpClientName = "AuthCache.UserProfiles";
     private const int MaxBodyBytes = 256 * 1024;
+    private const string InvalidOutcome = "invalid";
 
     public async Task<UserProfile?> FetchAsync(string subject, CancellationToken cancellationToken = default)
     {
@@ -30,45 +32,50 @@ internal sealed partial class UserProfileClient(
             return null;
         }
 
+        using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchProfileActivity);
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(settings.BaseUrl.TrimEnd('/') + "/"), "v1/users/" + Uri.EscapeDataString(subject)));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.SecretKey);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            activity?.SetTag(AuthCacheActivities.StatusClassTag, AuthCacheActivities.StatusClass((int)response.StatusCode));
             if (!response.IsSuccessStatusCode)
             {
-                return Failed($"HTTP {(int)response.StatusCode}");
+                return Failed($"HTTP {(int)response.StatusCode}", activity);
             }
 
             if (response.Content.Headers.ContentLength > MaxBodyBytes)
             {
-                return Failed("response too large");
+                return Failed("response too large", activity);
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
             var profile = Read(document.RootElement, subject, clock.UtcNow);
-            metrics.ProfileFetched(profile is null ? "invalid" : "success");
+            var outcome = profile is null ? InvalidOutcome : AuthCacheActivities.Success;
+            metrics.ProfileFetched(outcome);
+            activity?.SetOutcome(outcome, failed: profile is null);
             return profile;
         }
         catch (JsonException)
         {
-            return Failed("response is not JSON");
+            return Failed("response is not JSON", activity);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed("timed out");
+            return Failed("timed out", activity);
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException)
         {
-            return Failed(ex.GetType().Name);
+            return Failed(ex.GetType().Name, activity);
         }
     }
 
-    private UserProfile? Failed(string error)
+    private UserProfile? Failed(string error, Activity? activity)
     {
-        metrics.ProfileFetched("failure");
+        metrics.ProfileFetched(AuthCacheActivities.Failure);
+        activity?.SetOutcome(AuthCacheActivities.Failure, failed: true, error);
         LogFetchFailed(logger, error);
         return null;
     }

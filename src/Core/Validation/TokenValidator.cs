@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
@@ -28,20 +29,21 @@ internal sealed partial class TokenValidator(
 
     public async Task<CacheResult> ValidateAsync(string token, ISigningKeySource keySource)
     {
+        using var activity = AuthCacheActivities.Start(AuthCacheActivities.ValidateTokenActivity);
         var settings = options.CurrentValue;
         var precheck = TokenPrecheck.Inspect(token, settings, clock.UtcNow);
         if (!precheck.Passed)
         {
-            return Rejected(precheck.FailureReason!);
-        }
-
-        if (!StrictTokenJson.IsStrict(token))
-        {
-            return Rejected(AuthFailureReason.Malformed);
+            return Rejected(precheck.FailureReason!, activity);
         }
 
         var jwt = precheck.Token!;
         var issuer = precheck.Issuer!;
+        activity?.SetTag(AuthCacheActivities.IssuerTag, issuer.Issuer);
+        if (!StrictTokenJson.IsStrict(token))
+        {
+            return Rejected(AuthFailureReason.Malformed, activity);
+        }
 
         JwksSnapshot snapshot;
         try
@@ -52,19 +54,19 @@ internal sealed partial class TokenValidator(
                 snapshot = await keySource.RefreshForUnknownKeyAsync(issuer.Issuer, jwt.Kid);
                 if (!snapshot.ContainsKey(jwt.Kid))
                 {
-                    return Rejected(snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable);
+                    return Rejected(snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable, activity);
                 }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogKeysUnavailable(logger, issuer.Issuer, ex.GetType().Name);
-            return Rejected(AuthFailureReason.KeysUnavailable);
+            return Rejected(AuthFailureReason.KeysUnavailable, activity);
         }
 
         if (!snapshot.HasKeys)
         {
-            return Rejected(AuthFailureReason.KeysUnavailable);
+            return Rejected(AuthFailureReason.KeysUnavailable, activity);
         }
 
         var result = await Handler.ValidateTokenAsync(jwt, CreateParameters(issuer, settings, signingKeys.GetKeys(snapshot)));
@@ -76,15 +78,16 @@ internal sealed partial class TokenValidator(
                 LogUnexpectedValidationFailure(logger, issuer.Issuer, result.Exception?.GetType().Name ?? "unknown");
             }
 
-            return Rejected(reason);
+            return Rejected(reason, activity);
         }
 
         if (!IsAuthorizedParty(jwt, issuer))
         {
-            return Rejected(AuthFailureReason.InvalidAuthorizedParty);
+            return Rejected(AuthFailureReason.InvalidAuthorizedParty, activity);
         }
 
         metrics.Validated(ValidOutcome);
+        activity?.SetOutcome(ValidOutcome, failed: false);
         var subject = string.IsNullOrEmpty(jwt.Subject) ? null : jwt.Subject;
         var claims = CachedClaimStrings.From(jwt.Claims, issuer, subject, out var unreadableOrganization);
         if (unreadableOrganization is not null)
@@ -105,9 +108,10 @@ internal sealed partial class TokenValidator(
             KeyId: jwt.SigningKey?.KeyId ?? jwt.Kid);
     }
 
-    private CacheResult Rejected(string reason)
+    private CacheResult Rejected(string reason, Activity? activity)
     {
         metrics.Validated(reason);
+        activity?.SetOutcome(reason, failed: true);
         return CacheResult.Failure(reason);
     }
 
