@@ -9,4 +9,7 @@ public enum CacheInvalidationKind
 
     /// <summary>An operator's cleanup.</summary>
     CacheCleared = 1,
+
+    /// <summary>A user's profile changed at the identity provider (a Clerk <c>user.updated</c> or <c>user.deleted</c> webhook).</summary>
+    ProfileEvicted = 2,
 }

@@ -124,6 +124,9 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
             case InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.CacheCleared, Scope: CacheEvictionScope.Expired } }:
                 SweepExpired(_clock.UtcNow);
                 break;
+            case InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.ProfileEvicted } evicted }:
+                DropCopiesOf(evicted);
+                break;
             case InvalidationReceived or ReplicaResynchronised:
                 Invalidate();
                 break;
@@ -137,6 +140,21 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     {
         _optionsChange?.Dispose();
         _replicaChange.Dispose();
+    }
+
+    /// <summary>
+    /// The copies that carry the user's evicted profile: the next request of those tokens asks the grain, which reads
+    /// the profile again. Other users' copies stay, so a busy stream of profile webhooks does not empty the cache.
+    /// </summary>
+    private void DropCopiesOf(CacheInvalidation evicted)
+    {
+        foreach (var (hash, entry) in _entries)
+        {
+            if (evicted.EvictsProfileOf(entry.Candidate.Issuer, entry.Candidate.Subject))
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(hash, entry));
+            }
+        }
     }
 
     /// <summary>Below <paramref name="maxEntries"/>, after sweeping a full cache (at most once per <see cref="SweepInterval"/>).</summary>

@@ -57,7 +57,11 @@ internal sealed partial class CacheAdminGrain(
             await service.ProfileEvictedAsync(issuer, subject);
             return true;
         }, ProfileEvictionTimeout);
-        return new ProfileEvictionResult(dropped, answers.Count, unreachable);
+
+        // Then the API hosts' copies of the user's answers, which carry the profile too: a host that drops them asks
+        // a silo that has already heard.
+        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.ProfileEvicted(issuer, subject));
+        return new ProfileEvictionResult(dropped, answers.Count, unreachable, copies.ConfirmedHosts, copies.UnconfirmedHosts);
     }
 
     private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)
