@@ -1,9 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
@@ -34,14 +32,11 @@ public sealed class ClientModeProfileWebhookTests : IAsyncLifetime
             ["AuthCache:UserProfiles:BaseUrl"] = _issuer.BaseUrl,
             ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
         };
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await OneSiloCluster.DeployAsync(settings);
 
-        _receiving = await StartClientHostAsync(settings);
-        _other = await StartClientHostAsync(settings);
+        settings["AuthCache:Webhooks:ClerkSigningSecret"] = _webhookSecret;
+        _receiving = await ApiHostInstance.StartClientOfAsync(_cluster, settings);
+        _other = await ApiHostInstance.StartClientOfAsync(_cluster, settings);
     }
 
     public async Task DisposeAsync()
@@ -74,24 +69,6 @@ public sealed class ClientModeProfileWebhookTests : IAsyncLifetime
         Assert.Equal("Renamed", after.GetProperty("profile").GetProperty("firstName").GetString());
         Assert.Equal("Cluster", after.GetProperty("source").GetString());
         Assert.Equal("NearCache", (await MeAsync(_other, bystanderToken)).GetProperty("source").GetString());
-    }
-
-    private async Task<ApiHostInstance> StartClientHostAsync(Dictionary<string, string?> settings)
-    {
-        var client = _cluster.Client;
-        var host = await ApiHostInstance.StartAsync(
-            "Production",
-            new Dictionary<string, string?>(settings)
-            {
-                ["Orleans:Mode"] = "External",
-                ["AuthCache:Webhooks:ClerkSigningSecret"] = _webhookSecret,
-            },
-            configureServices: services =>
-            {
-                services.AddSingleton(client);
-                services.AddSingleton<IGrainFactory>(client);
-            });
-        return host;
     }
 
     private static async Task<JsonElement> MeAsync(ApiHostInstance host, string token)

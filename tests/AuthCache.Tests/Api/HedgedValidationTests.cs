@@ -1,9 +1,7 @@
 using System.Net;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
-using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
@@ -35,27 +33,16 @@ public sealed class HedgedValidationTests : IAsyncLifetime
             ["AuthCache:UserProfiles:BaseUrl"] = _issuer.BaseUrl,
             ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
         };
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await OneSiloCluster.DeployAsync(settings);
 
-        var client = _cluster.Client;
-        _host = await ApiHostInstance.StartAsync(
-            "Production",
+        _host = await ApiHostInstance.StartClientOfAsync(
+            _cluster,
             new Dictionary<string, string?>(settings)
             {
-                ["Orleans:Mode"] = "External",
                 ["AuthCache:FallbackAfter"] = FallbackAfter.ToString("c"),
                 ["AuthCache:GrainCallTimeout"] = "00:00:10",
             },
-            configureServices: services =>
-            {
-                services.AddSingleton(client);
-                services.AddSingleton<IGrainFactory>(client);
-                services.AddSingleton<TimeProvider>(_hostTime);
-            });
+            services => services.AddSingleton<TimeProvider>(_hostTime));
 
         // The host holds the issuer's keys once it has mirrored them from the cluster.
         var keys = _host.App.Services.GetRequiredService<LocalJwksKeySource>();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.TestingHost;
 
 namespace AuthCache.Tests.Infrastructure;
 
@@ -126,6 +127,27 @@ public sealed class ApiHostInstance : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new ApiHostInstance(app, address, logs);
+    }
+
+    /// <summary>
+    /// The real API host in front of <paramref name="cluster"/> as an Orleans client of it (<c>Orleans:Mode=External</c>
+    /// with the cluster's own client), in Production.
+    /// </summary>
+    public static Task<ApiHostInstance> StartClientOfAsync(
+        InProcessTestCluster cluster,
+        IDictionary<string, string?> settings,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var client = cluster.Client;
+        return StartAsync(
+            "Production",
+            new Dictionary<string, string?>(settings) { ["Orleans:Mode"] = "External" },
+            configureServices: services =>
+            {
+                services.AddSingleton(client);
+                services.AddSingleton<IGrainFactory>(client);
+                configureServices?.Invoke(services);
+            });
     }
 
     public async ValueTask DisposeAsync()

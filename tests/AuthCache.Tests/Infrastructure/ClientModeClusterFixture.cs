@@ -55,16 +55,7 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
-        var client = Cluster.Client;
-        Host = await ApiHostInstance.StartAsync(
-            "Production",
-            new Dictionary<string, string?>(settings) { ["Orleans:Mode"] = "External" },
-            configureServices: services =>
-            {
-                services.AddSingleton(client);
-                services.AddSingleton<IGrainFactory>(client);
-                services.AddSingleton(new AuthCacheClock(Time));
-            });
+        Host = await ApiHostInstance.StartClientOfAsync(Cluster, settings, services => services.AddSingleton(new AuthCacheClock(Time)));
     }
 
     /// <summary>A token minted at the fake clock's now, so its lifetime is measured on the same clock.</summary>

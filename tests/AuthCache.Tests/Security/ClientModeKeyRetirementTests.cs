@@ -3,10 +3,8 @@ using AuthCache.AspNetCore.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.GrainInterfaces;
-using AuthCache.Grains;
 using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
 namespace AuthCache.Tests.Security;
@@ -36,25 +34,9 @@ public sealed class ClientModeKeyRetirementTests : IAsyncLifetime
             ["AuthCache:Issuers:0:Issuer"] = _issuer.Issuer,
             ["AuthCache:Issuers:0:RequireHttps"] = "false",
         };
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await OneSiloCluster.DeployAsync(settings);
 
-        var client = _cluster.Client;
-        _host = await ApiHostInstance.StartAsync(
-            "Production",
-            new Dictionary<string, string?>(settings)
-            {
-                ["Orleans:Mode"] = "External",
-                ["AuthCache:Admin:ApiKey"] = AdminKey,
-            },
-            configureServices: services =>
-            {
-                services.AddSingleton(client);
-                services.AddSingleton<IGrainFactory>(client);
-            });
+        _host = await ApiHostInstance.StartClientOfAsync(_cluster, new Dictionary<string, string?>(settings) { ["AuthCache:Admin:ApiKey"] = AdminKey });
 
         // The cluster's first fetch is over once the host has mirrored its keys: a forced refresh does not join it.
         var keys = _host.App.Services.GetRequiredService<LocalJwksKeySource>();
