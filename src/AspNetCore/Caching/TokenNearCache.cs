@@ -108,13 +108,7 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     {
         Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
         var generation = Generation;
-        foreach (var (hash, entry) in _entries)
-        {
-            if (now >= entry.Until || entry.Generation != generation)
-            {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(hash, entry));
-            }
-        }
+        RemoveWhere(entry => now >= entry.Until || entry.Generation != generation);
     }
 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)
@@ -146,11 +140,15 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     /// The copies that carry the user's evicted profile: the next request of those tokens asks the grain, which reads
     /// the profile again. Other users' copies stay, so a busy stream of profile webhooks does not empty the cache.
     /// </summary>
-    private void DropCopiesOf(CacheInvalidation evicted)
+    private void DropCopiesOf(CacheInvalidation evicted) =>
+        RemoveWhere(entry => evicted.EvictsProfileOf(entry.Candidate.Issuer, entry.Candidate.Subject));
+
+    /// <summary>Removes the matching copies; one replaced meanwhile by a newer copy of the same token stays.</summary>
+    private void RemoveWhere(Func<Entry, bool> match)
     {
         foreach (var (hash, entry) in _entries)
         {
-            if (evicted.EvictsProfileOf(entry.Candidate.Issuer, entry.Candidate.Subject))
+            if (match(entry))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(hash, entry));
             }
