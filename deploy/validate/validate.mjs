@@ -82,6 +82,7 @@ const AUTHCACHE_INSTRUMENTS = {
   "authcache.hedged_validations": "counter",
   "authcache.near_cache.misses": "counter",
   "authcache.near_cache.entries": "gauge",
+  "authcache.near_cache.refreshes": "counter",
   "authcache.revocations.unconfirmed": "counter",
   "authcache.revocation_replica.in_sync": "gauge",
 };

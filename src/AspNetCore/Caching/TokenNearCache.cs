@@ -18,8 +18,12 @@ namespace AuthCache.AspNetCore.Caching;
 /// not changed), and while the replica is not confirmed in sync with the cluster no copy answers at all;</item>
 /// <item>retired signing keys, a cleanup, a resynchronisation of the replica after a gap, new options: every copy is
 /// dropped (rare events; the next request of each token asks its grain again);</item>
+/// <item>a profile eviction: that user's copies are dropped, and answers asked for before it are not copied;</item>
 /// <item>time: a copy lives at most until the grain's <see cref="TokenValidationOutcome.CachedUntil"/> and
-/// <see cref="NearCacheOptions.MaxAge"/>.</item>
+/// <see cref="NearCacheOptions.MaxAge"/>. A copy in use past <see cref="NearCacheOptions.EagerRefreshThreshold"/> of
+/// its age is asked of its grain again by one of its hits, in the background; the grain's answer replaces it (or
+/// drops it when the grain no longer finds the token valid), so no copy is older than MaxAge and a busy token does
+/// not wait for its grain each time its copy ends.</item>
 /// </list>
 /// </summary>
 internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
@@ -34,6 +38,7 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     private readonly IDisposable? _optionsChange;
     private readonly IDisposable _replicaChange;
     private long _generation;
+    private long _version;
     private long _lastSweepTicks;
 
     public TokenNearCache(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, RevocationReplica revocations, IMeterFactory meterFactory)
@@ -49,20 +54,29 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
             description: "Copies of grain answers this API host's near cache holds.");
     }
 
-    /// <summary>Advances with every <see cref="Invalidate"/>; read before asking a grain, handed back to <see cref="Add"/>.</summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    /// <summary>
+    /// Advances with every <see cref="Invalidate"/> and every drop of a user's copies; read before asking a grain,
+    /// handed back to <see cref="Add"/>.
+    /// </summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public int Count => _entries.Count;
 
     public bool Enabled => _options.CurrentValue.NearCache.Enabled;
 
-    /// <summary>A valid, unrevoked copy; none while the revocation replica is not confirmed in sync.</summary>
-    public bool TryGet(string tokenHash, out TokenValidationOutcome result)
+    /// <summary>
+    /// A valid, unrevoked copy; none while the revocation replica is not confirmed in sync. <paramref name="refresh"/>
+    /// is true for the one hit that should ask the grain again in the background (the copy is near its end).
+    /// </summary>
+    public bool TryGet(string tokenHash, out TokenValidationOutcome result, out bool refresh)
     {
+        refresh = false;
         if (_revocations.IsCurrent && _entries.TryGetValue(tokenHash, out var entry))
         {
-            if (entry.Generation == Generation && _clock.UtcNow < entry.Until && !_revocations.IsRevoked(entry.Candidate, ref entry.CheckedVersion))
+            var now = _clock.UtcNow;
+            if (entry.Generation == Interlocked.Read(ref _generation) && now < entry.Until && !_revocations.IsRevoked(entry.Candidate, ref entry.CheckedVersion))
             {
+                refresh = now >= entry.RefreshAt && Interlocked.Exchange(ref entry.RefreshClaimed, 1) == 0;
                 result = entry.Result;
                 return true;
             }
@@ -75,30 +89,47 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     }
 
     /// <summary>
-    /// Copies a grain's cached answer. <paramref name="generation"/> is <see cref="Generation"/> as read before the
-    /// grain was asked: an invalidation since then means the answer may already be stale, so it is not copied.
+    /// Copies a grain's cached answer, replacing an older copy of the token. <paramref name="version"/> is
+    /// <see cref="Version"/> as read before the grain was asked: an invalidation or a profile eviction since then
+    /// means the answer may already be stale, so it is not copied.
     /// </summary>
-    public void Add(string tokenHash, TokenValidationOutcome result, long generation)
+    public void Add(string tokenHash, TokenValidationOutcome result, long version)
     {
         var settings = _options.CurrentValue.NearCache;
-        if (!settings.Enabled || !result.IsValid || result.CachedUntil is not { } cachedUntil || generation != Generation)
+        var generation = Interlocked.Read(ref _generation);
+        if (!settings.Enabled || !result.IsValid || result.CachedUntil is not { } cachedUntil || version != Version)
         {
             return;
         }
 
         var now = _clock.UtcNow;
-        var until = cachedUntil < now + settings.MaxAge ? cachedUntil : now + settings.MaxAge;
+        var oldest = now + settings.MaxAge;
+        var until = cachedUntil < oldest ? cachedUntil : oldest;
         if (until <= now || !HasRoom(now, settings.MaxEntries))
         {
             return;
         }
 
-        _entries[tokenHash] = new Entry(result.FromCache ? result : result with { FromCache = true }, RevocationCandidate.From(tokenHash, result), until, generation);
+        var refreshAt = cachedUntil > oldest && settings.EagerRefreshThreshold is { } threshold
+            ? now + settings.MaxAge * threshold
+            : DateTimeOffset.MaxValue;
+        var entry = new Entry(result.FromCache ? result : result with { FromCache = true }, RevocationCandidate.From(tokenHash, result), until, refreshAt, generation);
+        _entries[tokenHash] = entry;
+
+        // An eviction between the check above and the insert has not seen this copy.
+        if (version != Version)
+        {
+            _entries.TryRemove(new KeyValuePair<string, Entry>(tokenHash, entry));
+        }
     }
+
+    /// <summary>Drops the token's copy: its grain no longer finds the token valid.</summary>
+    public void Remove(string tokenHash) => _entries.TryRemove(tokenHash, out _);
 
     /// <summary>Drops every copy; copies being added from answers obtained before this call are refused.</summary>
     public void Invalidate()
     {
+        Interlocked.Increment(ref _version);
         Interlocked.Increment(ref _generation);
         _entries.Clear();
     }
@@ -107,7 +138,7 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     public void SweepExpired(DateTimeOffset now)
     {
         Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
-        var generation = Generation;
+        var generation = Interlocked.Read(ref _generation);
         RemoveWhere(entry => now >= entry.Until || entry.Generation != generation);
     }
 
@@ -140,8 +171,11 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     /// The copies that carry the user's evicted profile: the next request of those tokens asks the grain, which reads
     /// the profile again. Other users' copies stay, so a busy stream of profile webhooks does not empty the cache.
     /// </summary>
-    private void DropCopiesOf(CacheInvalidation evicted) =>
+    private void DropCopiesOf(CacheInvalidation evicted)
+    {
+        Interlocked.Increment(ref _version);
         RemoveWhere(entry => evicted.EvictsProfileOf(entry.Candidate.Issuer, entry.Candidate.Subject));
+    }
 
     /// <summary>Removes the matching copies; one replaced meanwhile by a newer copy of the same token stays.</summary>
     private void RemoveWhere(Func<Entry, bool> match)
@@ -171,16 +205,22 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
         return _entries.Count < maxEntries;
     }
 
-    private sealed class Entry(TokenValidationOutcome result, RevocationCandidate candidate, DateTimeOffset until, long generation)
+    private sealed class Entry(TokenValidationOutcome result, RevocationCandidate candidate, DateTimeOffset until, DateTimeOffset refreshAt, long generation)
     {
         /// <summary>The replica version this copy was last found unrevoked at.</summary>
         public long CheckedVersion = -1;
+
+        /// <summary>1 once a hit has been told to refresh this copy; a copy is refreshed at most once.</summary>
+        public int RefreshClaimed;
 
         public TokenValidationOutcome Result { get; } = result;
 
         public RevocationCandidate Candidate { get; } = candidate;
 
         public DateTimeOffset Until { get; } = until;
+
+        /// <summary>From when a hit asks the grain again; <see cref="DateTimeOffset.MaxValue"/> for a copy that ends with its grain's.</summary>
+        public DateTimeOffset RefreshAt { get; } = refreshAt;
 
         public long Generation { get; } = generation;
     }

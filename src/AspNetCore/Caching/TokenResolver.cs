@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
@@ -66,9 +67,14 @@ internal sealed class TokenResolver(
         string? hash = null;
         if (useNearCache)
         {
-            if (nearCache.TryGet(hash = TokenHash.Compute(token), out var copied))
+            if (nearCache.TryGet(hash = TokenHash.Compute(token), out var copied, out var refresh))
             {
                 metrics.NearCacheHit();
+                if (refresh)
+                {
+                    _ = RefreshCopyAsync(token, hash);
+                }
+
                 return new TokenResolution(copied, TokenResolutionSource.NearCache);
             }
 
@@ -99,7 +105,7 @@ internal sealed class TokenResolver(
     private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash, bool useNearCache)
     {
         var scheme = options.CurrentValue;
-        var generation = nearCache.Generation;
+        var version = nearCache.Version;
         var call = CallGrain(token, hash);
         TokenValidationOutcome answer;
         try
@@ -112,7 +118,7 @@ internal sealed class TokenResolver(
             if (await ValidateWithHeldKeysAsync(token, hash) is { } hedged)
             {
                 metrics.Hedged();
-                _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, generation);
+                _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, version);
                 return new TokenResolution(hedged, TokenResolutionSource.Hedged);
             }
 
@@ -133,7 +139,7 @@ internal sealed class TokenResolver(
         }
 
         cluster.Succeeded();
-        return new TokenResolution(Copy(answer, hash, useNearCache, generation), TokenResolutionSource.Cluster);
+        return new TokenResolution(Copy(answer, hash, useNearCache, version), TokenResolutionSource.Cluster);
     }
 
     /// <summary>The grain call as a task, also when the client fails it before sending (not connected yet).</summary>
@@ -150,12 +156,12 @@ internal sealed class TokenResolver(
     }
 
     /// <summary>A grain's answer, checked against this process's revocations and copied into the near cache.</summary>
-    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long generation)
+    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long version)
     {
         var checkedAnswer = CheckRevocations(answer, hash);
         if (useNearCache && checkedAnswer.IsValid)
         {
-            nearCache.Add(hash, checkedAnswer, generation);
+            nearCache.Add(hash, checkedAnswer, version);
         }
 
         return checkedAnswer;
@@ -171,17 +177,48 @@ internal sealed class TokenResolver(
     }
 
     /// <summary>After a hedge: the grain's late answer still fills the near cache, and tells whether the cluster is there.</summary>
-    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, long generation)
+    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, long version)
     {
         try
         {
             var answer = await call.WaitAsync(remaining, time);
             cluster.Succeeded();
-            Copy(answer, hash, useNearCache, generation);
+            Copy(answer, hash, useNearCache, version);
         }
         catch (Exception ex) when (IsClusterFailure(ex))
         {
             cluster.Failed(ex);
+        }
+    }
+
+    /// <summary>
+    /// Asks the grain again for a near-cache copy near the end of its life, while the copy goes on answering: the
+    /// grain's answer replaces it, or drops it when the grain no longer finds the token valid. A failed call leaves
+    /// the copy to end at its time, and the next request goes through the grain (hedge and fallback included).
+    /// </summary>
+    private async Task RefreshCopyAsync(string token, string hash)
+    {
+        // Not part of the request that happened to trigger it, which may be answered long before the grain is.
+        Activity.Current = null;
+        var version = nearCache.Version;
+        try
+        {
+            var answer = await CallGrain(token, hash).WaitAsync(options.CurrentValue.GrainCallTimeout, time);
+            cluster.Succeeded();
+            if (Copy(answer, hash, useNearCache: true, version).IsValid)
+            {
+                metrics.NearCacheRefreshed("valid");
+            }
+            else
+            {
+                nearCache.Remove(hash);
+                metrics.NearCacheRefreshed("dropped");
+            }
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            cluster.Failed(ex);
+            metrics.NearCacheRefreshed("failed");
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class AuthCacheMetrics
     private readonly Counter<long> _requestCacheHits;
     private readonly Counter<long> _nearCacheHits;
     private readonly Counter<long> _nearCacheMisses;
+    private readonly Counter<long> _nearCacheRefreshes;
     private readonly Histogram<double> _authenticationDuration;
     private readonly UpDownCounter<long> _activeEntries;
 
@@ -37,6 +38,7 @@ internal sealed class AuthCacheMetrics
     private long _nearCacheMissCount;
     private long _fallbackCount;
     private long _hedgedCount;
+    private long _nearCacheRefreshCount;
     private long _profileFetchCount;
     private long _profileHitCount;
     private long _uncachedCount;
@@ -53,6 +55,7 @@ internal sealed class AuthCacheMetrics
         _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
         _nearCacheHits = meter.CreateCounter<long>("authcache.near_cache.hits", description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain call.");
         _nearCacheMisses = meter.CreateCounter<long>("authcache.near_cache.misses", description: "Token resolutions the API host's near cache could not answer (no copy, or its revocation copy not in sync).");
+        _nearCacheRefreshes = meter.CreateCounter<long>("authcache.near_cache.refreshes", description: "Near-cache copies asked of their grain again in the background before they expired, by outcome (valid: the copy is replaced; dropped: the grain no longer finds the token valid; failed: the copy ends at its time).");
 
         // The counters alerts watch are observed from the running totals, so they are exported (at 0) before their
         // first event and an alert on their increase sees that first event.
@@ -136,6 +139,12 @@ internal sealed class AuthCacheMetrics
         _nearCacheMisses.Add(1);
     }
 
+    public void NearCacheRefreshed(string outcome)
+    {
+        Interlocked.Increment(ref _nearCacheRefreshCount);
+        _nearCacheRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
     public void Hedged() => Interlocked.Increment(ref _hedgedCount);
 
     public void Fallback() => Interlocked.Increment(ref _fallbackCount);
@@ -155,7 +164,8 @@ internal sealed class AuthCacheMetrics
         Interlocked.Read(ref _profileHitCount),
         Interlocked.Read(ref _uncachedCount),
         Interlocked.Read(ref _nearCacheMissCount),
-        Interlocked.Read(ref _hedgedCount));
+        Interlocked.Read(ref _hedgedCount),
+        Interlocked.Read(ref _nearCacheRefreshCount));
 }
 
 /// <summary>Running totals of one process since it started.</summary>
@@ -171,4 +181,5 @@ internal sealed record AuthCacheCounters(
     long ProfileCacheHits,
     long UncachedBecauseFull,
     long NearCacheMisses,
-    long HedgedValidations);
+    long HedgedValidations,
+    long NearCacheRefreshes);

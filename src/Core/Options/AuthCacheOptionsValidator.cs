@@ -26,6 +26,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             failures.Add("AuthCache:NearCache:MaxEntries must be at least 1.");
         }
 
+        if (options.NearCache.EagerRefreshThreshold is { } threshold && !(threshold > 0 && threshold < 1))
+        {
+            failures.Add("AuthCache:NearCache:EagerRefreshThreshold must be above 0 and below 1, or empty to turn eager refresh off.");
+        }
+
         if (options.DirectoryCacheSize < 1_000)
         {
             failures.Add("AuthCache:DirectoryCacheSize must be at least 1000.");

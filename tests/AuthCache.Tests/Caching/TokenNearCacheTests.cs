@@ -29,12 +29,12 @@ public sealed class TokenNearCacheTests
     public void A_copy_is_answered_as_from_the_cache_until_the_grain_would_have_dropped_it()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromSeconds(20)), cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromSeconds(20)), cache.Version);
 
-        Assert.True(cache.TryGet(Hash, out var copy));
+        Assert.True(cache.TryGet(Hash, out var copy, out _));
         Assert.True(copy.FromCache);
         _time.Advance(TimeSpan.FromSeconds(20));
-        Assert.False(cache.TryGet(Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
         Assert.Equal(0, cache.Count);
     }
 
@@ -43,26 +43,26 @@ public sealed class TokenNearCacheTests
     {
         _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
         _time.Advance(TimeSpan.FromSeconds(29));
-        Assert.True(cache.TryGet(Hash, out _));
+        Assert.True(cache.TryGet(Hash, out _, out _));
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(cache.TryGet(Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
     }
 
     [Fact]
     public void Invalidation_drops_every_copy_and_refuses_answers_obtained_before_it()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
-        var askedBefore = cache.Generation;
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+        var askedBefore = cache.Version;
 
         cache.Invalidate();
         cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)), askedBefore);
 
-        Assert.False(cache.TryGet(Hash, out _));
-        Assert.False(cache.TryGet("other-" + Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.False(cache.TryGet("other-" + Hash, out _, out _));
         Assert.Equal(0, cache.Count);
     }
 
@@ -70,11 +70,11 @@ public sealed class TokenNearCacheTests
     public void Failures_and_uncached_answers_are_never_copied()
     {
         using var cache = NewCache();
-        cache.Add(Hash, TokenValidationOutcome.Failure(AuthFailureReason.BadSignature), cache.Generation);
-        cache.Add("uncached-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { CachedUntil = null }, cache.Generation);
+        cache.Add(Hash, TokenValidationOutcome.Failure(AuthFailureReason.BadSignature), cache.Version);
+        cache.Add("uncached-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { CachedUntil = null }, cache.Version);
 
-        Assert.False(cache.TryGet(Hash, out _));
-        Assert.False(cache.TryGet("uncached-" + Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.False(cache.TryGet("uncached-" + Hash, out _, out _));
     }
 
     [Fact]
@@ -82,17 +82,17 @@ public sealed class TokenNearCacheTests
     {
         _options.CurrentValue.NearCache.MaxEntries = 2;
         using var cache = NewCache();
-        cache.Add("a", Valid(TimeSpan.FromSeconds(5)), cache.Generation);
-        cache.Add("b", Valid(TimeSpan.FromMinutes(5)), cache.Generation);
-        cache.Add("c", Valid(TimeSpan.FromMinutes(5)), cache.Generation);
-        Assert.False(cache.TryGet("c", out _));
+        cache.Add("a", Valid(TimeSpan.FromSeconds(5)), cache.Version);
+        cache.Add("b", Valid(TimeSpan.FromMinutes(5)), cache.Version);
+        cache.Add("c", Valid(TimeSpan.FromMinutes(5)), cache.Version);
+        Assert.False(cache.TryGet("c", out _, out _));
 
         _time.Advance(TimeSpan.FromSeconds(5));
-        cache.Add("c", Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add("c", Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
-        Assert.False(cache.TryGet("a", out _));
-        Assert.True(cache.TryGet("b", out _));
-        Assert.True(cache.TryGet("c", out _));
+        Assert.False(cache.TryGet("a", out _, out _));
+        Assert.True(cache.TryGet("b", out _, out _));
+        Assert.True(cache.TryGet("c", out _, out _));
     }
 
     [Fact]
@@ -100,48 +100,48 @@ public sealed class TokenNearCacheTests
     {
         _options.CurrentValue.NearCache.Enabled = false;
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
-        Assert.False(cache.TryGet(Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
     }
 
     [Fact]
     public void No_copy_answers_while_the_revocation_replica_is_not_confirmed_in_sync()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
         _replica.MarkBehind();
-        Assert.False(cache.TryGet(Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
 
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
         _replica.MarkSynchronised(_wallTime.GetTimestamp());
-        Assert.True(cache.TryGet(Hash, out _));
+        Assert.True(cache.TryGet(Hash, out _, out _));
     }
 
     [Fact]
     public void The_replica_vouches_for_copies_only_within_its_trust_window_after_a_synchronisation()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
         _wallTime.Advance(RevocationReplica.TrustWindow - TimeSpan.FromMilliseconds(1));
-        Assert.True(cache.TryGet(Hash, out _));
+        Assert.True(cache.TryGet(Hash, out _, out _));
         _wallTime.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(cache.TryGet(Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
     }
 
     [Fact]
     public async Task A_copy_of_a_revoked_session_is_refused_on_its_next_hit()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")] }, cache.Generation);
-        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sid", "sess_2", "s")] }, cache.Generation);
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")] }, cache.Version);
+        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sid", "sess_2", "s")] }, cache.Version);
 
         await _replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _time.GetUtcNow(), "https://issuer.example")]);
 
-        Assert.False(cache.TryGet(Hash, out _));
-        Assert.True(cache.TryGet("other-" + Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.True(cache.TryGet("other-" + Hash, out _, out _));
     }
 
     [Theory]
@@ -152,8 +152,8 @@ public sealed class TokenNearCacheTests
     public async Task Every_copy_is_dropped_when_trust_may_have_been_taken_back(string change)
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Generation);
-        var askedBefore = cache.Generation;
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+        var askedBefore = cache.Version;
 
         switch (change)
         {
@@ -172,8 +172,8 @@ public sealed class TokenNearCacheTests
         }
 
         cache.Add("late-" + Hash, Valid(TimeSpan.FromMinutes(5)), askedBefore);
-        Assert.False(cache.TryGet(Hash, out _));
-        Assert.False(cache.TryGet("late-" + Hash, out _));
+        Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.False(cache.TryGet("late-" + Hash, out _, out _));
         Assert.Equal(0, cache.Count);
     }
 
@@ -181,13 +181,80 @@ public sealed class TokenNearCacheTests
     public async Task A_cleanup_of_expired_entries_keeps_the_live_copies()
     {
         using var cache = NewCache();
-        cache.Add("short", Valid(TimeSpan.FromSeconds(5)), cache.Generation);
-        cache.Add("long", Valid(TimeSpan.FromMinutes(5)), cache.Generation);
+        cache.Add("short", Valid(TimeSpan.FromSeconds(5)), cache.Version);
+        cache.Add("long", Valid(TimeSpan.FromMinutes(5)), cache.Version);
         _time.Advance(TimeSpan.FromSeconds(5));
 
         await _replica.ApplyAsync(CacheInvalidation.Cleared(CacheEvictionScope.Expired));
 
         Assert.Equal(1, cache.Count);
-        Assert.True(cache.TryGet("long", out _));
+        Assert.True(cache.TryGet("long", out _, out _));
+    }
+
+    [Fact]
+    public void A_copy_in_use_past_the_refresh_threshold_asks_its_grain_once_and_goes_on_answering()
+    {
+        _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
+        _options.CurrentValue.NearCache.EagerRefreshThreshold = 0.8;
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+
+        _time.Advance(TimeSpan.FromSeconds(23));
+        Assert.True(cache.TryGet(Hash, out _, out var early));
+        Assert.False(early);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(cache.TryGet(Hash, out _, out var due));
+        Assert.True(due);
+        Assert.True(cache.TryGet(Hash, out _, out var again));
+        Assert.False(again);
+
+        // The grain's answer replaces the copy, which then lives its own MaxAge.
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+        _time.Advance(TimeSpan.FromSeconds(7));
+        Assert.True(cache.TryGet(Hash, out _, out var fresh));
+        Assert.False(fresh);
+    }
+
+    [Fact]
+    public void A_copy_that_ends_with_its_grains_answer_is_never_refreshed()
+    {
+        _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromSeconds(20)), cache.Version);
+
+        _time.Advance(TimeSpan.FromSeconds(19));
+        Assert.True(cache.TryGet(Hash, out _, out var refresh));
+        Assert.False(refresh);
+    }
+
+    [Fact]
+    public void Without_eager_refresh_a_copy_ends_at_its_max_age_unrefreshed()
+    {
+        _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
+        _options.CurrentValue.NearCache.EagerRefreshThreshold = null;
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.True(cache.TryGet(Hash, out _, out var refresh));
+        Assert.False(refresh);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(cache.TryGet(Hash, out _, out _));
+    }
+
+    [Fact]
+    public async Task A_profile_eviction_refuses_answers_asked_for_before_it_and_keeps_other_users_copies()
+    {
+        using var cache = NewCache();
+        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }, cache.Version);
+        var askedBefore = cache.Version;
+
+        await _replica.ApplyAsync(CacheInvalidation.ProfileEvicted("https://issuer.example", "user_1"));
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), askedBefore);
+
+        Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.True(cache.TryGet("other-" + Hash, out _, out _));
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+        Assert.True(cache.TryGet(Hash, out _, out _));
     }
 }

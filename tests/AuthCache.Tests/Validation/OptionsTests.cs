@@ -31,6 +31,7 @@ public sealed class OptionsTests
         Assert.True(options.NearCache.Enabled);
         Assert.Equal(50_000, options.NearCache.MaxEntries);
         Assert.Equal(TimeSpan.FromSeconds(30), options.NearCache.MaxAge);
+        Assert.Equal(0.8, options.NearCache.EagerRefreshThreshold);
     }
 
     [Fact]
@@ -106,6 +107,8 @@ public sealed class OptionsTests
     [InlineData("AuthCache:DirectoryCacheSize", "10", "DirectoryCacheSize")]
     [InlineData("AuthCache:NearCache:MaxEntries", "0", "NearCache:MaxEntries")]
     [InlineData("AuthCache:NearCache:MaxAge", "00:00:00", "NearCache:MaxAge")]
+    [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "1", "NearCache:EagerRefreshThreshold")]
+    [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "0", "NearCache:EagerRefreshThreshold")]
     public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
     {
         var builder = Host.CreateApplicationBuilder();
