@@ -65,10 +65,14 @@ public static class BenchRun
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
-        foreach (var system in fixedRateSystems.Where(s => Selected(settings, s)))
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        for (var round = 1; round <= settings.FixedRateRounds; round++)
         {
-            fixedRateOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context));
+            foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && (round == 1 || FixedRateRounds.Repeats(s.Name))))
+            {
+                var outcome = await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context);
+                fixedRateOutcomes.Add(outcome with { Round = round });
+            }
         }
 
         SiloLossOutcome? siloLoss = null;

@@ -44,7 +44,7 @@ public class HitPathBenchmarks
 
         _options = _silo.Services.GetRequiredService<IOptionsMonitor<AuthCacheOptions>>().CurrentValue;
         _nearCache = _silo.Services.GetRequiredService<TokenNearCache>();
-        _nearCache.Add(_hash, second, _nearCache.Generation);
+        _nearCache.Add(_hash, second, _nearCache.Version);
         _requestCache = new RequestAuthCache();
         _requestCache.Add(_token, direct: false, new TokenResolution(second, TokenResolutionSource.Cluster));
     }
@@ -70,7 +70,7 @@ public class HitPathBenchmarks
     }
 
     [Benchmark(Description = "near cache hit (TokenNearCache.TryGet, hash known)")]
-    public bool NearCacheHit() => _nearCache.TryGet(_hash, out _);
+    public bool NearCacheHit() => _nearCache.TryGet(_hash, out _, out _);
 
     [Benchmark(Description = "precheck (JsonWebToken parse, issuer, lifetime)")]
     public bool Precheck() => TokenPrecheck.Inspect(_token, _options, AuthCacheClock.System.UtcNow).Passed;
