@@ -25,13 +25,7 @@ public sealed class ClientModeProfileWebhookTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _issuer = await TestIssuer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["AuthCache:Issuers:0:Issuer"] = _issuer.Issuer,
-            ["AuthCache:Issuers:0:RequireHttps"] = "false",
-            ["AuthCache:UserProfiles:BaseUrl"] = _issuer.BaseUrl,
-            ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
-        };
+        var settings = _issuer.Settings();
         _cluster = await OneSiloCluster.DeployAsync(settings);
 
         settings["AuthCache:Webhooks:ClerkSigningSecret"] = _webhookSecret;

@@ -26,13 +26,7 @@ public sealed class HedgedValidationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _issuer = await TestIssuer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["AuthCache:Issuers:0:Issuer"] = _issuer.Issuer,
-            ["AuthCache:Issuers:0:RequireHttps"] = "false",
-            ["AuthCache:UserProfiles:BaseUrl"] = _issuer.BaseUrl,
-            ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
-        };
+        var settings = _issuer.Settings();
         _cluster = await OneSiloCluster.DeployAsync(settings);
 
         _host = await ApiHostInstance.StartClientOfAsync(

@@ -30,14 +30,8 @@ public sealed class ClientModeClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Issuer = await TestIssuer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["AuthCache:Issuers:0:Issuer"] = Issuer.Issuer,
-            ["AuthCache:Issuers:0:RequireHttps"] = "false",
-            ["AuthCache:UserProfiles:BaseUrl"] = Issuer.BaseUrl,
-            ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
-            ["AuthCache:Admin:ApiKey"] = AdminKey,
-        };
+        var settings = Issuer.Settings();
+        settings["AuthCache:Admin:ApiKey"] = AdminKey;
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureHost(host =>

@@ -53,6 +53,15 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public string Issuer => BaseUrl;
 
+    /// <summary>The settings that point AuthCache at this issuer: its signing keys (over plain HTTP) and its user API.</summary>
+    public Dictionary<string, string?> Settings() => new()
+    {
+        ["AuthCache:Issuers:0:Issuer"] = Issuer,
+        ["AuthCache:Issuers:0:RequireHttps"] = "false",
+        ["AuthCache:UserProfiles:BaseUrl"] = BaseUrl,
+        ["AuthCache:UserProfiles:SecretKey"] = ClerkSecretKey,
+    };
+
     public string JwksUri => BaseUrl + "/.well-known/jwks.json";
 
     public RsaSecurityKey Rsa { get; }
