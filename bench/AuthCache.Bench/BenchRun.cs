@@ -48,16 +48,20 @@ public static class BenchRun
         Console.WriteLine($"Renewing workload: {settings.Users} users, {settings.TokenLifetime.TotalSeconds:0} s tokens");
         await using var renewing = new RenewingTokenPool(factory, settings.Users, settings.TokenLifetime, settings.RenewBefore);
         var renewingOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache), new JwtBearerSystem(instances: 2)];
-        foreach (var system in renewingSystems.Where(s => Selected(settings, s)))
+        ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache), new JwtBearerSystem(instances: 2)];
+        for (var round = 1; round <= settings.Rounds; round++)
         {
-            renewingOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.Renewing, renewing, plan, context));
+            foreach (var system in renewingSystems.Where(s => Selected(settings, s) && (round == 1 || Rounds.RepeatsRenewing(s.Name))))
+            {
+                var outcome = await SystemMeasurement.MeasureAsync(system, Workload.Renewing, renewing, plan, context);
+                renewingOutcomes.Add(outcome with { Round = round });
+            }
         }
 
         Console.WriteLine($"All-hits workload: {settings.HitUsers} long-lived tokens");
         var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
         var hitOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
         foreach (var system in hitSystems.Where(s => Selected(settings, s)))
         {
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
@@ -65,10 +69,10 @@ public static class BenchRun
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), new AuthCacheClusterSystem(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
-        for (var round = 1; round <= settings.FixedRateRounds; round++)
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        for (var round = 1; round <= settings.Rounds; round++)
         {
-            foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && (round == 1 || FixedRateRounds.Repeats(s.Name))))
+            foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && (round == 1 || Rounds.RepeatsFixedRate(s.Name))))
             {
                 var outcome = await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context);
                 fixedRateOutcomes.Add(outcome with { Round = round });

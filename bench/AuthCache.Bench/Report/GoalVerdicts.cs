@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuthCache.Bench.Runs;
+using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
 
@@ -12,15 +13,15 @@ public static class GoalVerdicts
 
     public static IReadOnlyList<GoalVerdict> Evaluate(BenchReport report)
     {
-        var baseline = report.Find(report.Renewing, "baseline");
-        var embedded = report.Find(report.Renewing, "authcache-embedded");
-        var cluster = report.Find(report.Renewing, "authcache-cluster");
-        var twoJwtBearer = report.Find(report.Renewing, "2 × jwtbearer");
-        var hitEmbedded = report.Find(report.AllHits, "authcache-embedded");
-        var hitJwtBearer = report.Find(report.AllHits, "jwtbearer");
-        var hitCluster = report.Find(report.AllHits, "authcache-cluster");
-        var fixedRateCluster = report.Find(report.AllHitsAtFixedRate, "authcache-cluster");
-        var clusterSkipped = report.Renewing.FirstOrDefault(o => o.System == "authcache-cluster")?.Unavailable;
+        var baseline = report.Find(report.Renewing, SystemNames.Baseline);
+        var embedded = report.Find(report.Renewing, SystemNames.Embedded);
+        var cluster = report.Find(report.Renewing, SystemNames.Cluster);
+        var twoJwtBearer = report.Find(report.Renewing, SystemNames.TwoJwtBearer);
+        var hitEmbedded = report.Find(report.AllHits, SystemNames.Embedded);
+        var hitJwtBearer = report.Find(report.AllHits, SystemNames.JwtBearer);
+        var hitCluster = report.Find(report.AllHits, SystemNames.Cluster);
+        var fixedRateCluster = report.Find(report.AllHitsAtFixedRate, SystemNames.Cluster);
+        var clusterSkipped = report.Renewing.FirstOrDefault(o => o.System == SystemNames.Cluster)?.Unavailable;
 
         var verdicts = new List<GoalVerdict>();
 

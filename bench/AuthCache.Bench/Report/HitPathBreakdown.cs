@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
 
@@ -13,8 +14,8 @@ public static class HitPathBreakdown
 
     public static string Describe(BenchReport report)
     {
-        var embedded = report.Find(report.AllHits, "authcache-embedded");
-        var jwtBearer = report.Find(report.AllHits, "jwtbearer");
+        var embedded = report.Find(report.AllHits, SystemNames.Embedded);
+        var jwtBearer = report.Find(report.AllHits, SystemNames.JwtBearer);
         var resolver = report.FindMicro("resolver: a near-cache hit");
         var grainResolver = report.FindMicro("resolver: a grain hit");
         var nearCache = report.FindMicro("near cache hit");

@@ -3,6 +3,7 @@ using System.Text;
 using AuthCache.Bench.Flood;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
 
@@ -34,21 +35,27 @@ public static class ResultsMarkdown
 
         md.AppendLine("## Renewing workload: Clerk-like tokens, Zipf popularity").AppendLine();
         md.AppendLine("Ratios: req/s and upstream calls against `baseline`; req/s and CPU against `jwtbearer` (`2 × jwtbearer` for the systems with 2 API hosts, `authcache-cluster` and `authcache-cohosted`). p50 \"1/N\" = N times lower than baseline's.").AppendLine();
-        md.AppendLine("| system | procs | req/s | ×baseline | ×jwtbearer | p50 ms | p50 vs baseline | p95 ms | p99 ms | non-2xx | JWKS calls window / run | discovery run | user calls window / run | upstream per 1k req | vs baseline | CPU s per 1k req | ×jwtbearer | peak WS MB |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var baseline = report.Find(report.Renewing, "baseline");
-        foreach (var o in report.Renewing)
+        if (s.Rounds > 1)
+        {
+            md.AppendLine($"`2 × jwtbearer` and `authcache-cluster` are measured in {s.Rounds} rounds, in turn (each round starts them afresh); the others once. Their requests/s in one window moves by 10% or more here, so the renewing goal below reads the median of the rounds' ratios; a ratio in this table is against its comparator's figure of the same round.").AppendLine();
+        }
+
+        md.AppendLine("| system | round | procs | req/s | ×baseline | ×jwtbearer | p50 ms | p50 vs baseline | p95 ms | p99 ms | non-2xx | JWKS calls window / run | discovery run | user calls window / run | upstream per 1k req | vs baseline | CPU s per 1k req | ×jwtbearer | peak WS MB |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var baseline = report.Find(report.Renewing, SystemNames.Baseline);
+        foreach (var o in report.Renewing.OrderBy(o => o.Round))
         {
             if (!o.Measured)
             {
-                md.AppendLine(UnmeasuredRow(o, 18));
+                md.AppendLine(UnmeasuredRow(o, 19));
                 continue;
             }
 
-            var comparator = report.Find(report.Renewing, Comparator(o));
+            var comparator = report.Renewing.FirstOrDefault(c => c.System == Comparator(o) && c.Round == o.Round && c.Measured) ?? report.Find(report.Renewing, Comparator(o));
             var l = o.Load!;
             md.AppendLine(string.Join(" | ",
                 "| " + o.System,
+                o.Round.ToString(Invariant),
                 o.Processes.ToString(Invariant),
                 l.RequestsPerSecond.ToString("N0", Invariant),
                 Ratio(l.RequestsPerSecond, baseline?.Load!.RequestsPerSecond),
@@ -84,7 +91,7 @@ public static class ResultsMarkdown
             "Near cache: the `AuthCache:NearCache:Enabled` the system ran with, and the share of the run's requests (warm-up included) its API hosts answered from it (`authcache_near_cache_hits_total`).").AppendLine();
         md.AppendLine("| system | procs | API hosts | req/s | ×jwtbearer | req/s per API host | per API host ×jwtbearer | p50 ms | p95 ms | p99 ms | non-2xx | upstream calls in window | near cache | CPU µs per request | ×jwtbearer | runner CPU µs per request | peak WS MB |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var hitJwt = report.Find(report.AllHits, "jwtbearer");
+        var hitJwt = report.Find(report.AllHits, SystemNames.JwtBearer);
         foreach (var o in report.AllHits)
         {
             if (!o.Measured)
@@ -118,9 +125,9 @@ public static class ResultsMarkdown
         md.AppendLine();
         md.AppendLine($"## All hits at a fixed rate: {s.FixedRate:N0} requests/s offered").AppendLine();
         md.AppendLine($"The same warm tokens, but the {s.Connections} connections together send {s.FixedRate:N0} requests per second on a fixed schedule instead of as fast as they are answered, so the machine is not saturated and a latency is the request's own (a request sent late because the answer before it on its connection was late counts from when it was due).").AppendLine();
-        if (s.FixedRateRounds > 1)
+        if (s.Rounds > 1)
         {
-            md.AppendLine($"`jwtbearer`, `2 × jwtbearer` and `authcache-cluster` are measured in {s.FixedRateRounds} rounds, in turn (each round starts them afresh); the others once. A p99 of one window moves by about a millisecond from run to run here, so the goal below reads the median over the rounds.").AppendLine();
+            md.AppendLine($"`jwtbearer`, `2 × jwtbearer`, `authcache-cluster` and `authcache-client` are measured in {s.Rounds} rounds, in turn (each round starts them afresh); the others once. A p99 of one window moves by about a millisecond from run to run here, so the goal below reads the median over the rounds.").AppendLine();
         }
 
         md.AppendLine("| system | round | procs | offered req/s | answered req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | near cache | CPU µs per request | peak WS MB |");
@@ -151,18 +158,15 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine();
-        var clusterExcess = FixedRateRounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, FixedRateRounds.Cluster);
-        if (clusterExcess.Count > 0)
+        var excesses = new[] { SystemNames.Cluster, SystemNames.Client, SystemNames.TwoJwtBearer }
+            .Select(system => (System: system, Excess: Rounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, system)))
+            .Where(e => e.Excess.Count > 0)
+            .Select(e => $"`{e.System}` {Rounds.Signed(Rounds.Median(e.Excess))} (p99 {Rounds.P99s(report.AllHitsAtFixedRate, e.System)})")
+            .ToList();
+        if (excesses.Count > 0)
         {
-            var line = $"p99 against `jwtbearer`'s of the same round, median over {clusterExcess.Count} round(s): `authcache-cluster` {FixedRateRounds.Signed(FixedRateRounds.Median(clusterExcess))} " +
-                $"(p99 {FixedRateRounds.P99s(report.AllHitsAtFixedRate, FixedRateRounds.Cluster)}, `jwtbearer` {FixedRateRounds.P99s(report.AllHitsAtFixedRate, FixedRateRounds.JwtBearer)})";
-            var twoProcesses = FixedRateRounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, FixedRateRounds.TwoJwtBearer);
-            if (twoProcesses.Count > 0)
-            {
-                line += $"; `2 × jwtbearer` {FixedRateRounds.Signed(FixedRateRounds.Median(twoProcesses))} (p99 {FixedRateRounds.P99s(report.AllHitsAtFixedRate, FixedRateRounds.TwoJwtBearer)}), what a second API host process on the same 2 cores costs without any cache";
-            }
-
-            md.AppendLine(line + ".");
+            md.AppendLine($"p99 against `jwtbearer`'s of the same round (p99 {Rounds.P99s(report.AllHitsAtFixedRate, SystemNames.JwtBearer)}), median over the rounds: {string.Join("; ", excesses)}. " +
+                "`2 × jwtbearer` is what a second API host process on the same 2 cores costs without any cache.");
             md.AppendLine();
         }
 
@@ -206,7 +210,9 @@ public static class ResultsMarkdown
         AppendVerdicts(md, verdicts, s.Quick);
 
         md.AppendLine("## Goals of issue 10: the client-mode cluster against JwtBearer").AppendLine();
-        md.AppendLine("From this run's tables above. `authcache-cluster` is 2 silo processes, 2 API hosts in `Orleans:Mode=Client` and Redis; **per API host** means its total requests/s divided by its 2 API hosts, set against one `jwtbearer` process (the total against `2 × jwtbearer` is given beside it); its CPU per request counts all its processes. The silo-loss goals are read from the section \"A silo killed under load\".").AppendLine();
+        md.AppendLine("From this run's tables above. `authcache-cluster` is 2 silo processes, 2 API hosts in `Orleans:Mode=Client` and Redis; `authcache-client` is 1 silo process, 1 API host in `Orleans:Mode=Client` and Redis. " +
+            "**Per API host** is read two ways: the requests/s of `authcache-client`'s one API host, which has the machine to itself as `jwtbearer` has; and `authcache-cluster`'s total divided by its 2 API hosts, which share the 2 cores with each other and with 2 silos (its total against `2 × jwtbearer` is given beside it). " +
+            "CPU per request counts all of a system's processes. The silo-loss goals are read from the section \"A silo killed under load\".").AppendLine();
         AppendVerdicts(md, clusterVerdicts, s.Quick);
 
         md.AppendLine("## Where the microseconds of a hit go").AppendLine();
@@ -249,7 +255,7 @@ public static class ResultsMarkdown
     }
 
     /// <summary>What a system is compared with: as many jwtbearer processes as it has API hosts (one or two).</summary>
-    private static string Comparator(SystemOutcome o) => o.ApiHosts > 1 && o.NearCache is not null ? "2 × jwtbearer" : "jwtbearer";
+    private static string Comparator(SystemOutcome o) => o.ApiHosts > 1 && o.NearCache is not null ? SystemNames.TwoJwtBearer : SystemNames.JwtBearer;
 
     /// <summary>The near cache a system ran with and the share of its requests the near cache answered.</summary>
     private static string NearCache(SystemOutcome o) => o.NearCache switch

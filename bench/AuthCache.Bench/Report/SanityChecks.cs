@@ -2,6 +2,7 @@ using AuthCache.Bench.Flood;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
 
@@ -89,7 +90,7 @@ public static class SanityChecks
             return;
         }
 
-        if (outcome.System == "baseline")
+        if (outcome.System == SystemNames.Baseline)
         {
             // One JWKS and one user call per request; requests cut by the window's edges allow a margin.
             var margin = 2 * settings.Connections + load.Requests / 100;

@@ -6,7 +6,7 @@ namespace AuthCache.Bench.Runs;
 /// <summary>One system under one workload: its figures, or why it was skipped or failed.</summary>
 public sealed record SystemOutcome(string System, string Description, Workload Workload)
 {
-    /// <summary>Which round of a repeated workload this is (the fixed-rate run repeats the systems its goal compares).</summary>
+    /// <summary>Which round of a repeated workload this is (the renewing and fixed-rate runs repeat the systems their goals compare).</summary>
     public int Round { get; init; } = 1;
 
     /// <summary>Set when the system cannot run here; not a harness failure.</summary>

@@ -24,7 +24,7 @@ public static class SiloLossPhase
 
     public static async Task<SiloLossOutcome> RunAsync(BenchSettings settings, ITokenSource hits, SystemContext context)
     {
-        var system = new AuthCacheClusterSystem(settings.NearCache);
+        var system = AuthCacheClusterSystem.Cluster(settings.NearCache);
         var outcome = new SiloLossOutcome(system.Name, settings.FixedRate, settings.Connections, settings.Warmup, settings.SiloLossWindow, settings.KillAfter) { NearCache = system.NearCache };
         var logDirectory = Path.Combine(context.LogDirectory, Name);
         Directory.CreateDirectory(logDirectory);

@@ -3,30 +3,49 @@ using AuthCache.Bench.Processes;
 namespace AuthCache.Bench.Systems;
 
 /// <summary>
-/// Cluster mode: 2 silo processes (src/Silo) and 2 API hosts as Orleans clients, sharing Redis membership.
+/// Cluster mode: silo processes (src/Silo) and API hosts as Orleans clients, sharing Redis membership. As
+/// <c>authcache-cluster</c>, 2 silos and 2 API hosts the load is split over; as <c>authcache-client</c>, one silo and
+/// one API host, the set-up a team tries first, which reads an API host's own throughput without a second host on
+/// the same cores.
 /// Started with the keys of cluster mode (<c>Orleans:Mode=Client</c>, <c>Orleans:Redis:ConnectionString</c>,
 /// <c>Orleans:ClusterId</c>, <c>Orleans:ServiceId</c>, <c>Orleans:SiloPort</c>, <c>Orleans:GatewayPort</c>); the
 /// start-up itself probes that the binaries honour them, and the system is skipped, never faked, when they do not.
 /// </summary>
-public sealed class AuthCacheClusterSystem(bool nearCache) : ISystemUnderTest
+public sealed class AuthCacheClusterSystem : ISystemUnderTest
 {
-    private const int Silos = 2;
-    private const int ApiHosts = 2;
+    private readonly bool nearCache;
+    private readonly int silos;
+    private readonly int apiHosts;
 
-    public string Name => "authcache-cluster";
+    private AuthCacheClusterSystem(bool nearCache, int silos, int apiHosts)
+    {
+        this.nearCache = nearCache;
+        this.silos = silos;
+        this.apiHosts = apiHosts;
+    }
 
-    public string Description => $"{Silos} silo processes + {ApiHosts} API hosts in client mode, Redis membership, load split over the API hosts";
+    public string Name => apiHosts == 1 ? SystemNames.Client : SystemNames.Cluster;
+
+    public string Description => apiHosts == 1
+        ? $"{silos} silo process + 1 API host in client mode, Redis membership"
+        : $"{silos} silo processes + {apiHosts} API hosts in client mode, Redis membership, load split over the API hosts";
 
     public bool? NearCache => nearCache;
+
+    /// <summary>2 silos and 2 API hosts: <c>authcache-cluster</c>.</summary>
+    public static AuthCacheClusterSystem Cluster(bool nearCache) => new(nearCache, silos: 2, apiHosts: 2);
+
+    /// <summary>1 silo and 1 API host: <c>authcache-client</c>.</summary>
+    public static AuthCacheClusterSystem Client(bool nearCache) => new(nearCache, silos: 1, apiHosts: 1);
 
     public async Task<RunningSystem> StartAsync(SystemContext context)
     {
         RedisCluster? cluster = null;
-        var silos = new List<SiloProcess>();
+        var siloProcesses = new List<SiloProcess>();
         var running = await RunningSystem.StartAsync(async started =>
         {
             cluster = await RedisCluster.StartAsync(context, started);
-            for (var i = 1; i <= Silos; i++)
+            for (var i = 1; i <= silos; i++)
             {
                 var port = FreePort.Next();
                 var siloPort = FreePort.Next();
@@ -37,7 +56,7 @@ public sealed class AuthCacheClusterSystem(bool nearCache) : ISystemUnderTest
                     SystemContext.ProductionEnvironment,
                     context.LogDirectory);
                 started.Add(silo);
-                silos.Add(new SiloProcess(silo, siloPort));
+                siloProcesses.Add(new SiloProcess(silo, siloPort));
                 await silo.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{port}/health/live"), TimeSpan.FromSeconds(90));
                 if (i == 1)
                 {
@@ -45,9 +64,9 @@ public sealed class AuthCacheClusterSystem(bool nearCache) : ISystemUnderTest
                 }
             }
 
-            await cluster.RequireActiveAsync(Silos);
+            await cluster.RequireActiveAsync(silos);
             var endpoints = new List<Uri>();
-            for (var i = 1; i <= ApiHosts; i++)
+            for (var i = 1; i <= apiHosts; i++)
             {
                 var port = FreePort.Next();
                 var unusedSiloPort = FreePort.Next();
@@ -73,6 +92,6 @@ public sealed class AuthCacheClusterSystem(bool nearCache) : ISystemUnderTest
 
             return endpoints;
         });
-        return running.AsCluster(silos, cluster!.Membership);
+        return running.AsCluster(siloProcesses, cluster!.Membership);
     }
 }

@@ -12,7 +12,7 @@ public sealed class AuthCacheCoHostedSystem(bool nearCache) : ISystemUnderTest
 {
     private const int ApiHosts = 2;
 
-    public string Name => "authcache-cohosted";
+    public string Name => SystemNames.CoHosted;
 
     public string Description => $"{ApiHosts} API hosts that each embed a silo, one cluster on Redis membership, load split over the API hosts";
 

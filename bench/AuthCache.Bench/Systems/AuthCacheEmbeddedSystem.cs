@@ -5,7 +5,7 @@ namespace AuthCache.Bench.Systems;
 /// <summary>Our API host (src/ApiHost) with its embedded silo, configured through the README's keys.</summary>
 public sealed class AuthCacheEmbeddedSystem(bool nearCache) : ISystemUnderTest
 {
-    public string Name => "authcache-embedded";
+    public string Name => SystemNames.Embedded;
 
     public string Description => "src/ApiHost with its embedded silo (request cache + token/user/JWKS grains)";
 

@@ -6,7 +6,7 @@ namespace AuthCache.Bench.Systems;
 /// <summary>The seed's "before": JWKS and user fetched on every request, the token validated every time.</summary>
 public sealed class BaselineSystem : ISystemUnderTest
 {
-    public string Name => "baseline";
+    public string Name => SystemNames.Baseline;
 
     public string Description => "uncached: JWKS + user fetched and token validated on every request (JsonWebTokenHandler)";
 

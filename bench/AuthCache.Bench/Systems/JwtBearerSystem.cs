@@ -8,7 +8,7 @@ namespace AuthCache.Bench.Systems;
 /// </summary>
 public sealed class JwtBearerSystem(int instances = 1) : ISystemUnderTest
 {
-    public string Name => instances == 1 ? "jwtbearer" : $"{instances} × jwtbearer";
+    public string Name => instances switch { 1 => SystemNames.JwtBearer, 2 => SystemNames.TwoJwtBearer, _ => $"{instances} × jwtbearer" };
 
     public string Description => instances == 1
         ? "AddJwtBearer (ConfigurationManager key cache) + IMemoryCache of users (5 min), one process"
