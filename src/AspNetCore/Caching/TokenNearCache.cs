@@ -25,6 +25,9 @@ namespace AuthCache.AspNetCore.Caching;
 /// drops it when the grain no longer finds the token valid), so no copy is older than MaxAge and a busy token does
 /// not wait for its grain each time its copy ends.</item>
 /// </list>
+/// Beside the copies it keeps the profile each user's latest copy carried, for as long as that copy may live, so an
+/// answer this host gives itself (a hedge, a fallback) names the same profile the grain would have, instead of none.
+/// A profile copy answers to the same invalidations as the copies, its user's profile eviction included.
 /// </summary>
 internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
 {
@@ -32,6 +35,7 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<UserKey, ProfileCopy> _profiles = new();
     private readonly IOptionsMonitor<AuthCacheOptions> _options;
     private readonly AuthCacheClock _clock;
     private readonly RevocationReplica _revocations;
@@ -115,12 +119,34 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
             : DateTimeOffset.MaxValue;
         var entry = new Entry(result.FromCache ? result : result with { FromCache = true }, RevocationCandidate.From(tokenHash, result), until, refreshAt, generation);
         _entries[tokenHash] = entry;
+        var profile = AddProfile(result, until, generation, settings.MaxEntries);
 
         // An eviction between the check above and the insert has not seen this copy.
         if (version != Version)
         {
             _entries.TryRemove(new KeyValuePair<string, Entry>(tokenHash, entry));
+            if (profile is not null)
+            {
+                _profiles.TryRemove(new KeyValuePair<UserKey, ProfileCopy>(profile.Value.Key, profile.Value.Copy));
+            }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="answer"/> with the profile of its user's latest copy, when the answer has none and this cache
+    /// holds one that is still current: an answer validated here names the profile its grain would have.
+    /// </summary>
+    public TokenValidationOutcome WithHeldProfile(TokenValidationOutcome answer)
+    {
+        if (!answer.IsValid || answer.Profile is not null || answer.Issuer is null || answer.Subject is null
+            || !_profiles.TryGetValue(new UserKey(answer.Issuer, answer.Subject), out var copy))
+        {
+            return answer;
+        }
+
+        return copy.Generation == Interlocked.Read(ref _generation) && _clock.UtcNow < copy.Until
+            ? answer with { Profile = copy.Profile }
+            : answer;
     }
 
     /// <summary>Drops the token's copy: its grain no longer finds the token valid.</summary>
@@ -132,6 +158,7 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
         Interlocked.Increment(ref _version);
         Interlocked.Increment(ref _generation);
         _entries.Clear();
+        _profiles.Clear();
     }
 
     /// <summary>Drops the copies that have expired or were invalidated.</summary>
@@ -140,6 +167,7 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
         Interlocked.Exchange(ref _lastSweepTicks, now.UtcTicks);
         var generation = Interlocked.Read(ref _generation);
         RemoveWhere(entry => now >= entry.Until || entry.Generation != generation);
+        RemoveProfilesWhere((_, copy) => now >= copy.Until || copy.Generation != generation);
     }
 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)
@@ -175,6 +203,40 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     {
         Interlocked.Increment(ref _version);
         RemoveWhere(entry => evicted.EvictsProfileOf(entry.Candidate.Issuer, entry.Candidate.Subject));
+        RemoveProfilesWhere((user, _) => evicted.EvictsProfileOf(user.Issuer, user.Subject));
+    }
+
+    /// <summary>
+    /// Keeps the answer's profile as its user's, until <paramref name="until"/> (that of the copy carrying it), within
+    /// the cache's bound; returns what it stored so a refused copy can take it back.
+    /// </summary>
+    private (UserKey Key, ProfileCopy Copy)? AddProfile(TokenValidationOutcome answer, DateTimeOffset until, long generation, int maxEntries)
+    {
+        if (answer.Profile is not { } profile || answer.Issuer is null || answer.Subject is null)
+        {
+            return null;
+        }
+
+        var key = new UserKey(answer.Issuer, answer.Subject);
+        if (_profiles.Count >= maxEntries && !_profiles.ContainsKey(key))
+        {
+            return null;
+        }
+
+        var copy = new ProfileCopy(profile, until, generation);
+        _profiles[key] = copy;
+        return (key, copy);
+    }
+
+    private void RemoveProfilesWhere(Func<UserKey, ProfileCopy, bool> match)
+    {
+        foreach (var (user, copy) in _profiles)
+        {
+            if (match(user, copy))
+            {
+                _profiles.TryRemove(new KeyValuePair<UserKey, ProfileCopy>(user, copy));
+            }
+        }
     }
 
     /// <summary>Removes the matching copies; one replaced meanwhile by a newer copy of the same token stays.</summary>
@@ -204,6 +266,10 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
 
         return _entries.Count < maxEntries;
     }
+
+    private readonly record struct UserKey(string Issuer, string Subject);
+
+    private sealed record ProfileCopy(UserProfile Profile, DateTimeOffset Until, long Generation);
 
     private sealed class Entry(TokenValidationOutcome result, RevocationCandidate candidate, DateTimeOffset until, DateTimeOffset refreshAt, long generation)
     {

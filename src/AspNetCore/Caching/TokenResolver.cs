@@ -17,7 +17,8 @@ namespace AuthCache.AspNetCore.Caching;
 /// with the signing keys this process already holds (never fetching them), and the grain's answer, if it comes
 /// within <see cref="AuthCacheOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
 /// or times out falls back to a full validation here. The direct scheme always validates here. Every answer, on
-/// every path, is checked against this process's <see cref="RevocationReplica"/>.
+/// every path, is checked against this process's <see cref="RevocationReplica"/>; a hedged or fallback answer
+/// carries the user's profile when the near cache holds a current one (a renewed token of a user seen recently).
 /// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
 /// </summary>
 internal sealed class TokenResolver(
@@ -119,7 +120,7 @@ internal sealed class TokenResolver(
             {
                 metrics.Hedged();
                 _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, version);
-                return new TokenResolution(hedged, TokenResolutionSource.Hedged);
+                return new TokenResolution(WithHeldProfile(hedged, useNearCache), TokenResolutionSource.Hedged);
             }
 
             // The keys this process holds cannot decide (none yet, or the token names a key they lack): the grain
@@ -130,12 +131,12 @@ internal sealed class TokenResolver(
             }
             catch (Exception ex) when (IsClusterFailure(ex))
             {
-                return await FallBackAsync(token, hash, ex);
+                return await FallBackAsync(token, hash, ex, useNearCache);
             }
         }
         catch (Exception ex) when (IsClusterFailure(ex))
         {
-            return await FallBackAsync(token, hash, ex);
+            return await FallBackAsync(token, hash, ex, useNearCache);
         }
 
         cluster.Succeeded();
@@ -223,12 +224,17 @@ internal sealed class TokenResolver(
     }
 
     /// <summary>Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.</summary>
-    private async Task<TokenResolution> FallBackAsync(string token, string hash, Exception failure)
+    private async Task<TokenResolution> FallBackAsync(string token, string hash, Exception failure, bool useNearCache)
     {
         cluster.Failed(failure);
         metrics.Fallback();
-        return new TokenResolution(CheckRevocations(await validator.ValidateAsync(token, localKeys), hash), TokenResolutionSource.Fallback);
+        var answer = CheckRevocations(await validator.ValidateAsync(token, localKeys), hash);
+        return new TokenResolution(WithHeldProfile(answer, useNearCache), TokenResolutionSource.Fallback);
     }
+
+    /// <summary>An answer validated here, with the user's profile when the near cache holds a current one.</summary>
+    private TokenValidationOutcome WithHeldProfile(TokenValidationOutcome answer, bool useNearCache) =>
+        useNearCache ? nearCache.WithHeldProfile(answer) : answer;
 
     private static bool IsClusterFailure(Exception ex) =>
         ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };

@@ -1,6 +1,8 @@
 using System.Net;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
+using AuthCache.Core.Profiles;
+using AuthCache.GrainInterfaces;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -102,6 +104,30 @@ public sealed class HedgedValidationTests : IAsyncLifetime
 
         // One fetch, by the issuer's JwksGrain for the unknown key: the host fetched nothing itself.
         Assert.Equal(fetchesBefore + 1, _issuer.JwksFetches);
+    }
+
+    [Fact]
+    public async Task A_hedged_answer_for_a_renewed_token_carries_the_profile_its_users_earlier_token_was_answered_with()
+    {
+        var user = "user_renewed_" + Guid.NewGuid().ToString("N");
+        _issuer.UsersHeldUntil = null;
+        var first = await (await _host.Http.GetAsync("/api/v1/me", _issuer.CreateToken(user))).JsonAsync();
+        Assert.Equal("Cluster", first.GetProperty("source").GetString());
+        var profile = first.GetProperty("profile").GetRawText();
+        Assert.NotEqual("null", profile);
+
+        // The profile's time in the silo ends, which the hosts do not hear of: the renewed token's grain fetches it again.
+        Assert.True(await _cluster.Client.GetGrain<IUserProfileGrain>(UserProfileKey.Create(_issuer.Issuer, user)).EvictAsync(CacheEvictionScope.All));
+        _issuer.UsersHeldUntil = _usersReleased.Task;
+        var fetchesBefore = _issuer.UserFetchesOf(user);
+        var request = _host.Http.GetAsync("/api/v1/me", _issuer.CreateToken(user, lifetime: TimeSpan.FromMinutes(20)));
+        await Poll.UntilAsync(() => Task.FromResult(_issuer.UserFetchesOf(user) > fetchesBefore), Patience, "the renewed token's grain waiting on the user API");
+
+        _hostTime.Advance(FallbackAfter);
+        var hedged = await (await request.WaitAsync(Patience)).JsonAsync();
+
+        Assert.Equal("Hedged", hedged.GetProperty("source").GetString());
+        Assert.Equal(profile, hedged.GetProperty("profile").GetRawText());
     }
 
     private long Hedged() => _host.App.Services.GetRequiredService<AuthCacheMetrics>().Snapshot().HedgedValidations;
