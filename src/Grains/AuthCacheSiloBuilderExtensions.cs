@@ -16,6 +16,18 @@ namespace AuthCache.Grains;
 public static class AuthCacheSiloBuilderExtensions
 {
     /// <summary>
+    /// How often each silo samples its counters for the dashboard. Orleans' default (1 s) wakes every silo's thread
+    /// pool every second even when nobody watches; a dashboard user reads trends, which 5 s samples show as well.
+    /// </summary>
+    internal const int DashboardCounterUpdateIntervalMs = 5000;
+
+    /// <summary>
+    /// How often a silo looks for idle stateless workers to remove. <c>CacheAdminGrain</c>, the only stateless worker
+    /// here, serves rare operator calls; Orleans' default (twice a second) kept every silo that had one waking for it.
+    /// </summary>
+    internal static readonly TimeSpan StatelessWorkerInspectionPeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The services the AuthCache grains need on every silo (options, validator, HTTP clients), the JWKS
     /// pre-population and maintenance, the per-silo cache service behind the cluster-wide stats and cleanup,
     /// the subscription of this process's copy of the revocation list and the index of the validations it can
@@ -48,6 +60,7 @@ public static class AuthCacheSiloBuilderExtensions
             .Configure<IOptions<AuthCacheOptions>>((collection, options) => ApplyMemoryShedding(collection, options.Value.MemoryShedding));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActiveSilosMetric>();
         builder.Services.AddSingleton<ITypeConverter, FormerStateTypeNames>();
+        builder.Services.Configure<StatelessWorkerOptions>(workers => workers.IdleWorkersInspectionPeriod = StatelessWorkerInspectionPeriod);
         return builder.AddAuthCacheDashboard();
     }
 
@@ -79,7 +92,11 @@ public static class AuthCacheSiloBuilderExtensions
             return builder;
         }
 
-        builder.AddDashboard(dashboard => dashboard.HideTrace = options.HideTrace);
+        builder.AddDashboard(dashboard =>
+        {
+            dashboard.HideTrace = options.HideTrace;
+            dashboard.CounterUpdateIntervalMs = DashboardCounterUpdateIntervalMs;
+        });
         builder.Services.Configure<GrainProfilerOptions>(profiler => profiler.TraceAlways = options.TraceAlways);
         return builder;
     }
