@@ -5,7 +5,7 @@ namespace AuthCache.Hosting;
 internal static class RedisConfiguration
 {
     /// <summary>
-    /// A fresh configuration per Orleans provider (each owns its connection). A process started while Redis is
+    /// A fresh configuration for each use. A process started while Redis is
     /// unreachable keeps reconnecting in the background instead of failing its first connect.
     /// </summary>
     public static ConfigurationOptions From(OrleansHostingOptions options)

@@ -1,5 +1,6 @@
 using System.Net;
 using AuthCache.Grains;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -9,7 +10,7 @@ internal static class SiloClusteringExtensions
 {
     /// <summary>
     /// Joins the cluster the <c>Orleans</c> section describes. With a Redis connection string: Redis membership,
-    /// reminders and <see cref="AuthCacheStorage.Name"/> grain storage, listening on every address and
+    /// reminders and <see cref="AuthCacheStorage.Name"/> grain storage over one shared connection, listening on every address and
     /// advertising <see cref="OrleansHostingOptions.AdvertisedIP"/>. Without: localhost clustering with in-memory
     /// reminders and storage, so one machine needs no external service.
     /// </summary>
@@ -28,6 +29,8 @@ internal static class SiloClusteringExtensions
                 .AddAuthCacheLocalPersistence();
         }
 
+        var redis = new SharedRedisConnection(RedisConfiguration.From(options));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(redis);
         return silo
             .Configure<ClusterOptions>(o =>
             {
@@ -35,8 +38,20 @@ internal static class SiloClusteringExtensions
                 o.ServiceId = options.ServiceId;
             })
             .ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
-            .UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration.From(options))
-            .UseRedisReminderService(o => o.ConfigurationOptions = RedisConfiguration.From(options))
-            .AddRedisGrainStorage(AuthCacheStorage.Name, o => o.ConfigurationOptions = RedisConfiguration.From(options));
+            .UseRedisClustering(o =>
+            {
+                o.ConfigurationOptions = RedisConfiguration.From(options);
+                o.CreateMultiplexer = _ => redis.GetAsync();
+            })
+            .UseRedisReminderService(o =>
+            {
+                o.ConfigurationOptions = RedisConfiguration.From(options);
+                o.CreateMultiplexer = _ => redis.GetAsync();
+            })
+            .AddRedisGrainStorage(AuthCacheStorage.Name, o =>
+            {
+                o.ConfigurationOptions = RedisConfiguration.From(options);
+                o.CreateMultiplexer = _ => redis.GetAsync();
+            });
     }
 }
