@@ -51,7 +51,7 @@ public static class ResultsMarkdown
                 continue;
             }
 
-            var comparator = report.Renewing.FirstOrDefault(c => c.System == Comparator(o) && c.Round == o.Round && c.Measured) ?? report.Find(report.Renewing, Comparator(o));
+            var comparator = Rounds.InRound(report.Renewing, Comparator(o), o.Round) ?? report.Find(report.Renewing, Comparator(o));
             var l = o.Load!;
             md.AppendLine(string.Join(" | ",
                 "| " + o.System,

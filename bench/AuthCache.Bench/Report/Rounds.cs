@@ -45,10 +45,14 @@ public static class Rounds
 
     public static string Signed(double ms) => ms.ToString("+0.000;−0.000", Invariant) + " ms";
 
+    /// <summary>The measured outcome of <paramref name="system"/> in <paramref name="round"/>, if there is one.</summary>
+    public static SystemOutcome? InRound(IReadOnlyList<SystemOutcome> outcomes, string system, int round) =>
+        outcomes.FirstOrDefault(o => o.System == system && o.Round == round && o.Measured);
+
     private static IEnumerable<(SystemOutcome System, SystemOutcome Comparator)> Paired(IReadOnlyList<SystemOutcome> outcomes, string system, string comparator) =>
         outcomes
             .Where(o => o.System == system && o.Measured)
-            .Select(o => (System: o, Comparator: outcomes.FirstOrDefault(c => c.System == comparator && c.Round == o.Round && c.Measured)))
+            .Select(o => (System: o, Comparator: InRound(outcomes, comparator, o.Round)))
             .Where(pair => pair.Comparator is not null)
             .Select(pair => (pair.System, pair.Comparator!));
 }
