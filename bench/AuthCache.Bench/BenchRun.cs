@@ -51,7 +51,7 @@ public static class BenchRun
         ISystemUnderTest[] renewingSystems = [new BaselineSystem(), new JwtBearerSystem(), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache), new JwtBearerSystem(instances: 2)];
         for (var round = 1; round <= settings.Rounds; round++)
         {
-            foreach (var system in renewingSystems.Where(s => Selected(settings, s) && (round == 1 || Rounds.RepeatsRenewing(s.Name))))
+            foreach (var system in renewingSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.Renewing) && (round == 1 || Rounds.RepeatsRenewing(s.Name))))
             {
                 var outcome = await SystemMeasurement.MeasureAsync(system, Workload.Renewing, renewing, plan, context);
                 renewingOutcomes.Add(outcome with { Round = round });
@@ -62,7 +62,7 @@ public static class BenchRun
         var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
         var hitOutcomes = new List<SystemOutcome>();
         ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
-        foreach (var system in hitSystems.Where(s => Selected(settings, s)))
+        foreach (var system in hitSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHits)))
         {
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
         }
@@ -72,7 +72,7 @@ public static class BenchRun
         ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
         for (var round = 1; round <= settings.Rounds; round++)
         {
-            foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && (round == 1 || Rounds.RepeatsFixedRate(s.Name))))
+            foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHitsAtFixedRate) && (round == 1 || Rounds.RepeatsFixedRate(s.Name))))
             {
                 var outcome = await SystemMeasurement.MeasureAsync(system, Workload.AllHitsAtFixedRate, hits, plan with { OfferedRate = settings.FixedRate }, context);
                 fixedRateOutcomes.Add(outcome with { Round = round });
@@ -80,14 +80,14 @@ public static class BenchRun
         }
 
         SiloLossOutcome? siloLoss = null;
-        if (settings.Includes(SiloLossPhase.Name))
+        if (settings.Includes(SiloLossPhase.Name) && settings.Measures(Workload.AllHitsAtFixedRate))
         {
             Console.WriteLine($"A silo killed under load: authcache-cluster, all hits at {settings.FixedRate:N0} requests/s, a silo killed {settings.KillAfter.TotalSeconds:0} s into the window");
             siloLoss = await SiloLossPhase.RunAsync(settings, hits, context);
         }
 
         FloodOutcome? flood = null;
-        if (settings.Includes(FloodPhase.Name))
+        if (settings.Includes(FloodPhase.Name) && settings.Measures(Workload.Renewing))
         {
             Console.WriteLine($"Forged-token flood: the renewing workload's users, {settings.FloodRate:N0} forged tokens/s");
             flood = await FloodPhase.RunAsync(settings, renewing, context);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuthCache.Bench.Flood;
+using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
 
 namespace AuthCache.Bench;
@@ -15,7 +16,11 @@ public sealed record BenchSettings
 
     public double ZipfExponent { get; init; } = 1.0;
 
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Long enough for the slowest system to be warm: the cluster's five processes share two cores and were still
+    /// JIT-compiling thousands of methods per 10 s until about 35 s after start, which a single process is not.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(40);
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -63,6 +68,9 @@ public sealed record BenchSettings
     /// <summary>The flood's own connections, apart from the valid load's; as many, so a busy host gives it an equal share.</summary>
     public int FloodConnections { get; init; } = 64;
 
+    /// <summary>The workloads measured for the selected systems: all, or with <c>--fixed-rate-only</c> only the fixed-rate one.</summary>
+    public IReadOnlyList<Workload> Workloads { get; init; } = Enum.GetValues<Workload>();
+
     /// <summary>Only these systems (by name), or all when empty.</summary>
     public IReadOnlyList<string> Systems { get; init; } = [];
 
@@ -74,7 +82,7 @@ public sealed record BenchSettings
           --quick                 every system for a few seconds, short microbenchmarks, small memory run;
                                   asserts the figures are sane and exits non-zero otherwise (for CI)
           --users N               simulated users (1000)            --connections N    concurrent connections (64)
-          --warmup S              warm-up seconds (10)              --duration S       measured seconds (30)
+          --warmup S              warm-up seconds (40)              --duration S       measured seconds (30)
           --jwks-latency MS       issuer key latency (100)          --user-latency MS  user API latency (50)
           --token-lifetime S      session token lifetime (60)       --renew-before S   renewal before expiry (10)
           --hit-users N           tokens of the all-hits run (64)   --memory-tokens N  tokens cached for bytes/token (100000)
@@ -92,6 +100,8 @@ public sealed record BenchSettings
                                   authcache-embedded; silo-loss: a silo of authcache-cluster killed under load)
           --flood-only            only the flood phase: no other system, no bytes/token, no microbenchmarks
           --silo-loss-only        only the silo-loss phase: no other system, no bytes/token, no microbenchmarks
+          --fixed-rate-only       only the all-hits runs at a fixed rate (with --systems, of those systems) and the
+                                  silo-loss phase, which runs at that rate: no bytes/token, no microbenchmarks
           --out PATH              report path (default bench/RESULTS.md; a --quick run writes into bench/.runs/)
         """;
 
@@ -130,6 +140,7 @@ public sealed record BenchSettings
                 "--kill-after" => settings with { KillAfter = TimeSpan.FromSeconds(Double()) },
                 "--flood-only" => settings with { Systems = [FloodPhase.Name], TokenMemory = false, Micro = false },
                 "--silo-loss-only" => settings with { Systems = [SiloLossPhase.Name], TokenMemory = false, Micro = false },
+                "--fixed-rate-only" => settings with { Workloads = [Workload.AllHitsAtFixedRate], TokenMemory = false, Micro = false },
                 "--systems" => settings with { Systems = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--out" => settings with { Output = Next() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
@@ -147,4 +158,6 @@ public sealed record BenchSettings
     }
 
     public bool Includes(string system) => Systems.Count == 0 || Systems.Contains(system, StringComparer.OrdinalIgnoreCase);
+
+    public bool Measures(Workload workload) => Workloads.Contains(workload);
 }
