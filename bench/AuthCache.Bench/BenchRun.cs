@@ -69,7 +69,7 @@ public static class BenchRun
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new JwtBearerSystem(instances: 2, idleSilos: true), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
         for (var round = 1; round <= settings.Rounds; round++)
         {
             foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHitsAtFixedRate) && (round == 1 || Rounds.RepeatsFixedRate(s.Name))))
@@ -166,6 +166,11 @@ public static class BenchRun
         return 0;
     }
 
-    /// <summary>"jwtbearer" in <c>--systems</c> selects its two-process comparison too.</summary>
-    private static bool Selected(BenchSettings settings, ISystemUnderTest system) => settings.Includes(system.Name.Replace("2 × ", ""));
+    /// <summary>
+    /// "jwtbearer" in <c>--systems</c> selects its two-process comparison too, and "authcache-cluster" the two beside
+    /// the cluster's idle silos.
+    /// </summary>
+    private static bool Selected(BenchSettings settings, ISystemUnderTest system) => system.Name == SystemNames.TwoJwtBearerBesideIdleSilos
+        ? settings.Includes(SystemNames.Cluster)
+        : settings.Includes(system.Name.Replace("2 × ", ""));
 }

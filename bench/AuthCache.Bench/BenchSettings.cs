@@ -42,9 +42,9 @@ public sealed record BenchSettings
     public int FixedRate { get; init; } = 1_000;
 
     /// <summary>
-    /// Rounds of the renewing run (2 × jwtbearer, authcache-cluster) and of the fixed-rate run (jwtbearer, 2 × jwtbearer,
-    /// authcache-cluster, authcache-client), taken in turn, so a figure that one noisy window moves as much as a goal's
-    /// margin is read as the median of the rounds.
+    /// Rounds of the renewing run (2 × jwtbearer, authcache-cluster) and of the fixed-rate run (jwtbearer, 2 × jwtbearer
+    /// alone and beside idle silos, authcache-cluster, authcache-client), taken in turn, so a figure that one noisy
+    /// window moves as much as a goal's margin is read as the median of the rounds.
     /// </summary>
     public int Rounds { get; init; } = 3;
 
@@ -90,14 +90,15 @@ public sealed record BenchSettings
           --no-near-cache         AuthCache:NearCache:Enabled=false in every AuthCache process (default: true)
           --fixed-rate N          requests/s of the all-hits run at a fixed rate, and of the silo-loss phase (1000)
           --rounds N              rounds, taken in turn, of the renewing run for 2 × jwtbearer and authcache-cluster
-                                  and of the fixed-rate run for jwtbearer, 2 × jwtbearer, authcache-cluster and
-                                  authcache-client; the cluster goals read their median (3; 1 with --quick)
+                                  and of the fixed-rate run for jwtbearer, 2 × jwtbearer (alone and beside idle silos),
+                                  authcache-cluster and authcache-client; the cluster goals read their median (3; 1 with --quick)
           --kill-after S          silo-loss phase: seconds into its window when a silo is killed (5)
           --flood-rate N          forged tokens/s of the flood (1000)
           --flood-connections N   the flood's own connections (64)
-          --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster,
-                                  authcache-client, authcache-cohosted) and phases (flood: the forged-token flood against
-                                  authcache-embedded; silo-loss: a silo of authcache-cluster killed under load)
+          --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster (at the
+                                  fixed rate with 2 × jwtbearer beside idle silos), authcache-client, authcache-cohosted)
+                                  and phases (flood: the forged-token flood against authcache-embedded; silo-loss: a
+                                  silo of authcache-cluster killed under load)
           --flood-only            only the flood phase: no other system, no bytes/token, no microbenchmarks
           --silo-loss-only        only the silo-loss phase: no other system, no bytes/token, no microbenchmarks
           --fixed-rate-only       only the all-hits runs at a fixed rate (with --systems, of those systems) and the

@@ -158,7 +158,7 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine();
-        var excesses = new[] { SystemNames.Cluster, SystemNames.Client, SystemNames.TwoJwtBearer }
+        var excesses = new[] { SystemNames.Cluster, SystemNames.Client, SystemNames.TwoJwtBearer, SystemNames.TwoJwtBearerBesideIdleSilos }
             .Select(system => (System: system, Excess: Rounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, system)))
             .Where(e => e.Excess.Count > 0)
             .Select(e => $"`{e.System}` {Rounds.Signed(Rounds.Median(e.Excess))} (p99 {Rounds.P99s(report.AllHitsAtFixedRate, e.System)})")
@@ -166,7 +166,8 @@ public static class ResultsMarkdown
         if (excesses.Count > 0)
         {
             md.AppendLine($"p99 against `jwtbearer`'s of the same round (p99 {Rounds.P99s(report.AllHitsAtFixedRate, SystemNames.JwtBearer)}), median over the rounds: {string.Join("; ", excesses)}. " +
-                "`2 × jwtbearer` is what a second API host process on the same 2 cores costs without any cache.");
+                "`2 × jwtbearer` is what a second API host process on the same 2 cores costs without any cache, and " +
+                $"`{SystemNames.TwoJwtBearerBesideIdleSilos}` what sharing those cores with the cluster's silos and Redis costs it, though they serve no request.");
             md.AppendLine();
         }
 

@@ -45,26 +45,7 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
         var running = await RunningSystem.StartAsync(async started =>
         {
             cluster = await RedisCluster.StartAsync(context, started);
-            for (var i = 1; i <= silos; i++)
-            {
-                var port = FreePort.Next();
-                var siloPort = FreePort.Next();
-                var silo = SutProcess.StartDotnet(
-                    $"silo-{i}",
-                    context.Layout.SiloDll,
-                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
-                    SystemContext.ProductionEnvironment,
-                    context.LogDirectory);
-                started.Add(silo);
-                siloProcesses.Add(new SiloProcess(silo, siloPort));
-                await silo.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{port}/health/live"), TimeSpan.FromSeconds(90));
-                if (i == 1)
-                {
-                    await cluster.RequireRegistrationAsync("cluster mode has not landed: a silo given Orleans:Redis:ConnectionString");
-                }
-            }
-
-            await cluster.RequireActiveAsync(silos);
+            siloProcesses.AddRange(await cluster.StartSilosAsync(context, started, silos, nearCache));
             var endpoints = new List<Uri>();
             for (var i = 1; i <= apiHosts; i++)
             {

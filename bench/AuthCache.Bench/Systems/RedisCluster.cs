@@ -48,6 +48,37 @@ public sealed class RedisCluster
         $"--Orleans:ServiceId={ServiceId}",
     ];
 
+    /// <summary>
+    /// Starts <paramref name="count"/> silo processes (src/Silo) on this membership, adds them to
+    /// <paramref name="started"/>, and returns once all of them are Active.
+    /// </summary>
+    /// <exception cref="SystemUnavailableException">The first silo did not register in Redis.</exception>
+    public async Task<IReadOnlyList<SiloProcess>> StartSilosAsync(SystemContext context, List<SutProcess> started, int count, bool nearCache)
+    {
+        var silos = new List<SiloProcess>();
+        for (var i = 1; i <= count; i++)
+        {
+            var port = FreePort.Next();
+            var siloPort = FreePort.Next();
+            var silo = SutProcess.StartDotnet(
+                $"silo-{i}",
+                context.Layout.SiloDll,
+                [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. Arguments(), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                SystemContext.ProductionEnvironment,
+                context.LogDirectory);
+            started.Add(silo);
+            silos.Add(new SiloProcess(silo, siloPort));
+            await silo.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{port}/health/live"), TimeSpan.FromSeconds(90));
+            if (i == 1)
+            {
+                await RequireRegistrationAsync("cluster mode has not landed: a silo given Orleans:Redis:ConnectionString");
+            }
+        }
+
+        await RequireActiveAsync(count);
+        return silos;
+    }
+
     /// <summary>The first silo's entry must appear, or the binaries do not honour the Redis keys.</summary>
     /// <exception cref="SystemUnavailableException">No silo registered in Redis.</exception>
     public async Task RequireRegistrationAsync(string whoDidNot)

@@ -6,6 +6,7 @@ public static class SystemNames
     public const string Baseline = "baseline";
     public const string JwtBearer = "jwtbearer";
     public const string TwoJwtBearer = "2 × jwtbearer";
+    public const string TwoJwtBearerBesideIdleSilos = "2 × jwtbearer + idle silos";
     public const string Embedded = "authcache-embedded";
     public const string Cluster = "authcache-cluster";
     public const string Client = "authcache-client";
