@@ -40,6 +40,9 @@ public static class BenchRun
             Console.WriteLine("WARNING: the machine is not quiet (1-minute load average ≥ 0.5): the figures will say so in RESULTS.md.");
         }
 
+        var stalls = CpuStalls.Measure(settings.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10));
+        Console.WriteLine($"Cores taken away from a spinning thread before any system starts: {ResultsMarkdown.Describe(stalls)}");
+
         await using var issuer = await FakeClerkIssuer.StartAsync(settings.JwksLatency, settings.UserLatency);
         var context = new SystemContext(layout, issuer, runDirectory);
         var factory = new ClerkTokenFactory(issuer.Issuer, issuer.RsaKey);
@@ -131,6 +134,7 @@ public static class BenchRun
             clock.Elapsed,
             loadAtStart,
             MachineInfo.LoadAverage(),
+            stalls,
             renewingOutcomes,
             hitOutcomes,
             fixedRateOutcomes,

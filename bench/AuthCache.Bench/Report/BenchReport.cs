@@ -15,6 +15,7 @@ public sealed record BenchReport(
     TimeSpan Elapsed,
     string LoadAverageAtStart,
     string LoadAverageAtEnd,
+    CpuStalls Stalls,
     IReadOnlyList<SystemOutcome> Renewing,
     IReadOnlyList<SystemOutcome> AllHits,
     IReadOnlyList<SystemOutcome> AllHitsAtFixedRate,

@@ -28,6 +28,7 @@ public static class ResultsMarkdown
         md.AppendLine($"- Date: {report.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant)}; took {report.Elapsed.TotalMinutes:0.0} min");
         md.AppendLine($"- Machine: {report.Machine.Cores} cores, {report.Machine.CpuModel}, {report.Machine.MemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB, Linux {report.Machine.Kernel}, .NET SDK {report.Machine.DotnetVersion}");
         md.AppendLine($"- Load average (1/5/15 min) at start: {report.LoadAverageAtStart}; at end: {report.LoadAverageAtEnd}");
+        md.AppendLine($"- Stalls of the machine itself, before any system started: {Describe(report.Stalls)}. A fixed-rate p99 is the slowest 1% of a second's requests, so runs whose stalls differ do not compare");
         md.AppendLine($"- Workload: {s.Users:N0} users, tokens living {s.TokenLifetime.TotalSeconds:0} s renewed {s.RenewBefore.TotalSeconds:0} s before expiry ({report.TokensMinted:N0} tokens signed), Zipf({s.ZipfExponent.ToString(Invariant)}) popularity, {s.Connections} connections, {s.Warmup.TotalSeconds:0} s warm-up then {s.Duration.TotalSeconds:0} s measured per system");
         md.AppendLine($"- Fake issuer: JWKS and discovery answered after {s.JwksLatency.TotalMilliseconds:0} ms, users after {s.UserLatency.TotalMilliseconds:0} ms; it runs in the runner process with the load generator, so its CPU is not counted as a system's");
         md.AppendLine("- Every system runs alone, in Release, as its own process(es) started with `dotnet <dll>` in Production; CPU is utime+stime from /proc/<pid>/stat over the measured window; peak working set is VmHWM, summed over a system's processes");
@@ -256,6 +257,12 @@ public static class ResultsMarkdown
     }
 
     /// <summary>What a system is compared with: as many jwtbearer processes as it has API hosts (one or two).</summary>
+    /// <summary>What <see cref="CpuStalls"/> found, in one line.</summary>
+    public static string Describe(CpuStalls stalls) =>
+        $"{stalls.Threads} threads spinning {stalls.Measured.TotalSeconds:0} s, one per core, lost {(stalls.LostShare * 100).ToString("0.0", Invariant)}% of their time; " +
+        $"per core and second {stalls.Over1MsPerCoreSecond.ToString("0.0", Invariant)} gaps over 1 ms, {stalls.Over2MsPerCoreSecond.ToString("0.0", Invariant)} over 2 ms, " +
+        $"{stalls.Over5MsPerCoreSecond.ToString("0.00", Invariant)} over 5 ms; the longest {stalls.LongestMs.ToString("0.0", Invariant)} ms";
+
     private static string Comparator(SystemOutcome o) => o.ApiHosts > 1 && o.NearCache is not null ? SystemNames.TwoJwtBearer : SystemNames.JwtBearer;
 
     /// <summary>The near cache a system ran with and the share of its requests the near cache answered.</summary>
