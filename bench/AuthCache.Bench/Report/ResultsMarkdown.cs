@@ -256,13 +256,13 @@ public static class ResultsMarkdown
         md.AppendLine();
     }
 
-    /// <summary>What a system is compared with: as many jwtbearer processes as it has API hosts (one or two).</summary>
     /// <summary>What <see cref="CpuStalls"/> found, in one line.</summary>
     public static string Describe(CpuStalls stalls) =>
         $"{stalls.Threads} threads spinning {stalls.Measured.TotalSeconds:0} s, one per core, lost {(stalls.LostShare * 100).ToString("0.0", Invariant)}% of their time; " +
         $"per core and second {stalls.Over1MsPerCoreSecond.ToString("0.0", Invariant)} gaps over 1 ms, {stalls.Over2MsPerCoreSecond.ToString("0.0", Invariant)} over 2 ms, " +
         $"{stalls.Over5MsPerCoreSecond.ToString("0.00", Invariant)} over 5 ms; the longest {stalls.LongestMs.ToString("0.0", Invariant)} ms";
 
+    /// <summary>What a system is compared with: as many jwtbearer processes as it has API hosts (one or two).</summary>
     private static string Comparator(SystemOutcome o) => o.ApiHosts > 1 && o.NearCache is not null ? SystemNames.TwoJwtBearer : SystemNames.JwtBearer;
 
     /// <summary>The near cache a system ran with and the share of its requests the near cache answered.</summary>
