@@ -7,7 +7,7 @@ namespace AuthCache.Bench.Report;
 
 /// <summary>
 /// The goals for the client-mode cluster (2 silos + 2 API hosts in <c>Orleans:Mode=Client</c>) against JwtBearer,
-/// computed from the same run: throughput per API host (of one client-mode API host, and of the cluster's two) and
+/// computed from the same run: throughput (of one client-mode API host, and of the cluster against one JwtBearer) and
 /// CPU per request with every request a hit, the hit p99 at the fixed rate, the renewing workload against two
 /// JwtBearer processes, and a silo killed under load.
 /// </summary>
@@ -42,7 +42,10 @@ public static class ClusterGoalVerdicts
                 GoalVerdicts.AtLeast(clientThroughputGoal, ratio, 1.0, "×").Verdict));
         }
 
-        const string throughputGoal = "All hits: requests/s per API host ≥ 1.0× jwtbearer's, authcache-cluster's total ÷ its 2 API hosts";
+        // The issue measured its starting point (0.48×) as the 5-process cluster's requests/s against one jwtbearer
+        // process, so that is the quantity this goal reads; the total divided over the 2 API hosts, which share the
+        // 2 cores with each other and with the silos, is given beside it.
+        const string throughputGoal = "All hits: authcache-cluster requests/s ≥ 1.0× jwtbearer's, read as the issue's starting figure (0.48×) was: the cluster's total against one jwtbearer process";
         if (hitCluster is null || hitJwtBearer is null)
         {
             verdicts.Add(GoalVerdicts.Unmeasured(throughputGoal, WhyNot(report.AllHits, Cluster, JwtBearer)));
@@ -50,15 +53,15 @@ public static class ClusterGoalVerdicts
         else
         {
             var total = hitCluster.Load!.RequestsPerSecond;
-            var perHost = total / hitCluster.ApiHosts;
             var jwt = hitJwtBearer.Load!.RequestsPerSecond;
-            var ratio = perHost / jwt;
+            var ratio = total / jwt;
+            var perHost = total / hitCluster.ApiHosts;
             var twoProcesses = hitTwoJwtBearer is null
                 ? ""
-                : $"; total against `2 × jwtbearer` ({Count(hitTwoJwtBearer.Load!.RequestsPerSecond)}): {GoalVerdicts.Format(total / hitTwoJwtBearer.Load.RequestsPerSecond)}×";
+                : $"; against `2 × jwtbearer` ({Count(hitTwoJwtBearer.Load!.RequestsPerSecond)}): {GoalVerdicts.Format(total / hitTwoJwtBearer.Load.RequestsPerSecond)}×";
             verdicts.Add(new GoalVerdict(
                 throughputGoal,
-                $"{Count(perHost)} per API host ({Count(total)} ÷ {hitCluster.ApiHosts}) against {Count(jwt)}: {GoalVerdicts.Format(ratio)}×{twoProcesses}",
+                $"{Count(total)} against {Count(jwt)}: {GoalVerdicts.Format(ratio)}×{twoProcesses}; divided over its {hitCluster.ApiHosts} API hosts {Count(perHost)} each, {GoalVerdicts.Format(perHost / jwt)}× one jwtbearer",
                 GoalVerdicts.AtLeast(throughputGoal, ratio, 1.0, "×").Verdict));
         }
 
