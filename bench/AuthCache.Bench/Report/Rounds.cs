@@ -36,13 +36,17 @@ public static class Rounds
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>The median over the rounds of <paramref name="system"/>'s p99.</summary>
+    public static double MedianP99(IReadOnlyList<SystemOutcome> outcomes, string system) =>
+        Median(Measured(outcomes, system).Select(o => o.Load!.P99Ms).ToList());
+
     /// <summary>The p99 of each round of <paramref name="system"/>, as "2.500 / 2.800 ms".</summary>
     public static string P99s(IReadOnlyList<SystemOutcome> outcomes, string system) =>
-        string.Join(" / ", outcomes.Where(o => o.System == system && o.Measured).Select(o => o.Load!.P99Ms.ToString("0.000", Invariant))) + " ms";
+        string.Join(" / ", Measured(outcomes, system).Select(o => o.Load!.P99Ms.ToString("0.000", Invariant))) + " ms";
 
     /// <summary>The requests/s of each round of <paramref name="system"/>, as "12,334 / 11,201".</summary>
     public static string Throughputs(IReadOnlyList<SystemOutcome> outcomes, string system) =>
-        string.Join(" / ", outcomes.Where(o => o.System == system && o.Measured).Select(o => o.Load!.RequestsPerSecond.ToString("N0", Invariant)));
+        string.Join(" / ", Measured(outcomes, system).Select(o => o.Load!.RequestsPerSecond.ToString("N0", Invariant)));
 
     public static string Signed(double ms) => ms.ToString("+0.000;−0.000", Invariant) + " ms";
 
@@ -50,9 +54,11 @@ public static class Rounds
     public static SystemOutcome? InRound(IReadOnlyList<SystemOutcome> outcomes, string system, int round) =>
         outcomes.FirstOrDefault(o => o.System == system && o.Round == round && o.Measured);
 
+    private static IEnumerable<SystemOutcome> Measured(IReadOnlyList<SystemOutcome> outcomes, string system) =>
+        outcomes.Where(o => o.System == system && o.Measured);
+
     private static IEnumerable<(SystemOutcome System, SystemOutcome Comparator)> Paired(IReadOnlyList<SystemOutcome> outcomes, string system, string comparator) =>
-        outcomes
-            .Where(o => o.System == system && o.Measured)
+        Measured(outcomes, system)
             .Select(o => (System: o, Comparator: InRound(outcomes, comparator, o.Round)))
             .Where(pair => pair.Comparator is not null)
             .Select(pair => (pair.System, pair.Comparator!));
