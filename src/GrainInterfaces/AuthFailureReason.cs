@@ -20,6 +20,13 @@ public static class AuthFailureReason
     /// <summary>The token, its session or its subject was revoked (admin call or identity-provider webhook).</summary>
     public const string Revoked = "revoked";
 
+    /// <summary>
+    /// A Clerk session token of version 2 whose session is pending (<c>"sts": "pending"</c>: the user still has a task
+    /// to complete, such as choosing an organisation): signed out, as Clerk's SDKs treat it, unless
+    /// <c>AuthCache:Clerk:AcceptPendingSessions</c> is set.
+    /// </summary>
+    public const string SessionPending = "session_pending";
+
     /// <summary>The issuer's keys could not be obtained at all (no last-known-good set): a 503, not a 401.</summary>
     public const string KeysUnavailable = "keys_unavailable";
 }

@@ -66,6 +66,8 @@ public sealed class AuthCacheOptions
 
     public MemorySheddingOptions MemoryShedding { get; set; } = new();
 
+    public ClerkOptions Clerk { get; set; } = new();
+
     /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>
     public IssuerOptions? FindIssuer(string? issuer)
     {

@@ -13,7 +13,7 @@ namespace AuthCache.Core.Validation;
 /// <summary>
 /// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the strict JSON rules
 /// (<see cref="StrictTokenJson"/>), the issuer's keys (one refresh when the <c>kid</c> is unknown), signature,
-/// lifetime with clock skew, audience and Clerk's <c>azp</c>. Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
+/// lifetime with clock skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
 /// </summary>
 internal sealed partial class TokenValidator(
     IOptionsMonitor<AuthCacheOptions> options,
@@ -84,6 +84,11 @@ internal sealed partial class TokenValidator(
         if (!IsAuthorizedParty(jwt, issuer))
         {
             return Rejected(AuthFailureReason.InvalidAuthorizedParty, activity);
+        }
+
+        if (!settings.Clerk.AcceptPendingSessions && ClerkSessionStatus.IsPending(jwt))
+        {
+            return Rejected(AuthFailureReason.SessionPending, activity);
         }
 
         metrics.Validated(ValidOutcome);

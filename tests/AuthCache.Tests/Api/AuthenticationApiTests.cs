@@ -41,6 +41,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
     [InlineData(AuthFailureReason.InvalidAudience)]
     [InlineData(AuthFailureReason.Malformed)]
     [InlineData(AuthFailureReason.TokenTooLarge)]
+    [InlineData(AuthFailureReason.SessionPending)]
     public async Task Rejected_token_gets_401_with_its_reason_code(string reason)
     {
         var token = BadToken(reason);
@@ -149,6 +150,8 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
             AuthFailureReason.InvalidAudience => issuer.CreateToken(subject, issuer: fixture.AudienceIssuer, audience: "api://someone-else"),
             AuthFailureReason.Malformed => "not-a-jwt",
             AuthFailureReason.TokenTooLarge => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["pad"] = new string('p', 9000) }),
+            // A Clerk session with a task still to do: signed out while AuthCache:Clerk:AcceptPendingSessions is off.
+            AuthFailureReason.SessionPending => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["v"] = 2, ["sts"] = "pending" }),
             _ => throw new ArgumentOutOfRangeException(nameof(reason)),
         };
     }

@@ -32,6 +32,7 @@ public sealed class OptionsTests
         Assert.Equal(50_000, options.NearCache.MaxEntries);
         Assert.Equal(TimeSpan.FromSeconds(30), options.NearCache.MaxAge);
         Assert.Equal(0.8, options.NearCache.EagerRefreshThreshold);
+        Assert.False(options.Clerk.AcceptPendingSessions);
     }
 
     [Fact]
