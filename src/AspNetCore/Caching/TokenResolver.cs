@@ -59,7 +59,7 @@ internal sealed class TokenResolver(
 
     private async ValueTask<TokenResolution> ResolveUncachedAsync(string token, bool direct)
     {
-        if (TokenPrecheck.CheckShape(token) is { } shapeFailure)
+        if (TokenPrecheck.CheckShape(token, options.CurrentValue.MaxTokenSize) is { } shapeFailure)
         {
             return Rejected(shapeFailure);
         }

@@ -1,3 +1,5 @@
+using Microsoft.IdentityModel.Tokens;
+
 namespace AuthCache.Core.Options;
 
 /// <summary>Settings of the cache and of the validation rules, bound from the <c>AuthCache</c> section.</summary>
@@ -5,10 +7,15 @@ public sealed class AuthCacheOptions
 {
     public const string SectionName = "AuthCache";
 
-    /// <summary>Tokens larger than this are rejected before any hashing or grain call.</summary>
-    internal const int MaxTokenBytes = 8 * 1024;
-
     public List<IssuerOptions> Issuers { get; set; } = [];
+
+    /// <summary>
+    /// Tokens longer than this many bytes are refused (<c>token_too_large</c>) before they are hashed, parsed or sent
+    /// to a grain. The default is JwtBearer's (<see cref="TokenValidationParameters.DefaultMaximumTokenSizeInBytes"/>,
+    /// 250 KB): the cache keys a token by its hash and keeps its claims, not the token, so a large token costs only its
+    /// parsing, and the server's request header limit (Kestrel: 32 KB for all headers) refuses larger ones first.
+    /// </summary>
+    public int MaxTokenSize { get; set; } = TokenValidationParameters.DefaultMaximumTokenSizeInBytes;
 
     /// <summary>How long a validated token is kept (never past the token's own <c>exp</c>).</summary>
     public TimeSpan TokenCacheTtl { get; set; } = TimeSpan.FromMinutes(5);

@@ -10,6 +10,10 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
 
     private static readonly TimeSpan MaxGrainCallTimeout = TimeSpan.FromSeconds(30);
 
+    // A signed JWT of a real provider is never under 1 KB or over the header limits of any server it travels through.
+    private const int MinTokenSize = 1024;
+    private const int MaxTokenSize = 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
     {
         var failures = new List<string>();
@@ -34,6 +38,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (options.DirectoryCacheSize < 1_000)
         {
             failures.Add("AuthCache:DirectoryCacheSize must be at least 1000.");
+        }
+
+        if (options.MaxTokenSize is < MinTokenSize or > MaxTokenSize)
+        {
+            failures.Add($"AuthCache:MaxTokenSize must be between {MinTokenSize} and {MaxTokenSize} bytes (was {options.MaxTokenSize}; JwtBearer's default is {Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultMaximumTokenSizeInBytes}).");
         }
 
         if (options.MaxCachedTokens < 1)

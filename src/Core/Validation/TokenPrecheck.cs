@@ -27,7 +27,7 @@ internal static class TokenPrecheck
 
     public static PrecheckResult Inspect(string? token, AuthCacheOptions options, DateTimeOffset now)
     {
-        if (CheckShape(token) is { } shapeFailure)
+        if (CheckShape(token, options.MaxTokenSize) is { } shapeFailure)
         {
             return PrecheckResult.Fail(shapeFailure);
         }
@@ -46,14 +46,15 @@ internal static class TokenPrecheck
     /// The checks that need no parsing: size, three segments, canonical base64url. What passes has exactly one
     /// spelling, so its hash can be looked up; <see langword="null"/> when it passes, else the reason.
     /// </summary>
-    public static string? CheckShape(string? token)
+    public static string? CheckShape(string? token, int maxTokenSize)
     {
         if (string.IsNullOrEmpty(token))
         {
             return AuthFailureReason.Malformed;
         }
 
-        if (token.Length > AuthCacheOptions.MaxTokenBytes)
+        // Characters are bytes here: a token with any character outside base64url and '.' is malformed anyway.
+        if (token.Length > maxTokenSize)
         {
             return AuthFailureReason.TokenTooLarge;
         }

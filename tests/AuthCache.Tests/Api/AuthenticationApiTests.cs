@@ -149,7 +149,8 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
             AuthFailureReason.InvalidAuthorizedParty => issuer.CreateToken(subject, azp: "https://evil.example"),
             AuthFailureReason.InvalidAudience => issuer.CreateToken(subject, issuer: fixture.AudienceIssuer, audience: "api://someone-else"),
             AuthFailureReason.Malformed => "not-a-jwt",
-            AuthFailureReason.TokenTooLarge => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["pad"] = new string('p', 9000) }),
+            // Over the fixture's AuthCache:MaxTokenSize (16 KB).
+            AuthFailureReason.TokenTooLarge => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["pad"] = new string('p', 17_000) }),
             // A Clerk session with a task still to do: signed out while AuthCache:Clerk:AcceptPendingSessions is off.
             AuthFailureReason.SessionPending => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["v"] = 2, ["sts"] = "pending" }),
             _ => throw new ArgumentOutOfRangeException(nameof(reason)),

@@ -58,6 +58,8 @@ public sealed class ApiHostFixture : IAsyncLifetime
             ["AuthCache:Admin:Issuers:0"] = Issuer.Issuer,
             // The suite sends far more rejected tokens from 127.0.0.1 than any client should.
             ["AuthCache:FailedAuthenticationLimit:PermitLimit"] = "1000000",
+            // Under Kestrel's 32 KB of request headers, so an oversized token reaches AuthCache instead of getting a 431.
+            ["AuthCache:MaxTokenSize"] = "16384",
         });
     }
 

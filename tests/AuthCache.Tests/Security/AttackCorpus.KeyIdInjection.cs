@@ -57,7 +57,7 @@ public static partial class AttackCorpus
         cases.AddRange(TokenCases(
             section,
             "a kid so long the token is oversized",
-            RawToken.Sign(Header("RS256", new string('k', 9000)), claims, attacker),
+            RawToken.Sign(Header("RS256", new string('k', 17_000)), claims, attacker),
             AuthCache.GrainInterfaces.AuthFailureReason.TokenTooLarge));
         return cases;
     }

@@ -63,6 +63,8 @@ public sealed class SecurityApiFixture : IAsyncLifetime
             ["AuthCache:Admin:Issuers:0"] = Primary.Issuer,
             ["AuthCache:Webhooks:ClerkSigningSecret"] = WebhookSecret,
             ["AuthCache:FailedAuthenticationLimit:PermitLimit"] = "1000000",
+            // Under Kestrel's 32 KB of request headers, so an oversized token reaches AuthCache instead of getting a 431.
+            ["AuthCache:MaxTokenSize"] = "16384",
         });
     }
 

@@ -33,6 +33,7 @@ public sealed class OptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.NearCache.MaxAge);
         Assert.Equal(0.8, options.NearCache.EagerRefreshThreshold);
         Assert.False(options.Clerk.AcceptPendingSessions);
+        Assert.Equal(256_000, options.MaxTokenSize);
     }
 
     [Fact]
@@ -110,6 +111,8 @@ public sealed class OptionsTests
     [InlineData("AuthCache:NearCache:MaxAge", "00:00:00", "NearCache:MaxAge")]
     [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "1", "NearCache:EagerRefreshThreshold")]
     [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "0", "NearCache:EagerRefreshThreshold")]
+    [InlineData("AuthCache:MaxTokenSize", "1023", "AuthCache:MaxTokenSize must be between 1024 and 1048576 bytes (was 1023")]
+    [InlineData("AuthCache:MaxTokenSize", "1048577", "AuthCache:MaxTokenSize must be between 1024 and 1048576 bytes (was 1048577")]
     public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
     {
         var builder = Host.CreateApplicationBuilder();

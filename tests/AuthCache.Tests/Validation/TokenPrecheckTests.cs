@@ -2,6 +2,7 @@ using AuthCache.Core.Options;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Tests.Infrastructure;
+using Microsoft.IdentityModel.Tokens;
 
 namespace AuthCache.Tests.Validation;
 
@@ -18,7 +19,7 @@ public sealed class TokenPrecheckTests
         { "", AuthFailureReason.Malformed },
         { "abc", AuthFailureReason.Malformed },
         { "a.b.c.d.e", AuthFailureReason.Malformed },
-        { new string('a', AuthCacheOptions.MaxTokenBytes + 1), AuthFailureReason.TokenTooLarge },
+        { new string('a', Options.MaxTokenSize + 1), AuthFailureReason.TokenTooLarge },
         { "!!!.???.###", AuthFailureReason.Malformed },
         { TestIssuer.Craft(new { alg = "none" }, new { iss = Issuer, exp = Exp }, ""), AuthFailureReason.AlgorithmNotAllowed },
         { TestIssuer.Craft(new { alg = "HS256" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
@@ -44,12 +45,52 @@ public sealed class TokenPrecheckTests
         Assert.Equal(reason, result.FailureReason);
     }
 
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(16 * 1024 + 1)]
+    [InlineData(TokenValidationParameters.DefaultMaximumTokenSizeInBytes)]
+    public void A_token_of_exactly_MaxTokenSize_bytes_passes_and_one_byte_more_is_token_too_large(int maxTokenSize)
+    {
+        var options = new AuthCacheOptions { Issuers = Options.Issuers, MaxTokenSize = maxTokenSize };
+        var atLimit = WellFormedToken(maxTokenSize);
+        var over = WellFormedToken(maxTokenSize + 1);
+
+        Assert.Equal(maxTokenSize, atLimit.Length);
+        Assert.Equal(maxTokenSize + 1, over.Length);
+        Assert.True(TokenPrecheck.Inspect(atLimit, options, DateTimeOffset.UtcNow).Passed);
+        Assert.Equal(AuthFailureReason.TokenTooLarge, TokenPrecheck.Inspect(over, options, DateTimeOffset.UtcNow).FailureReason);
+    }
+
+    [Fact]
+    public void The_default_MaxTokenSize_is_JwtBearers_250_KB()
+    {
+        Assert.Equal(TokenValidationParameters.DefaultMaximumTokenSizeInBytes, new AuthCacheOptions().MaxTokenSize);
+    }
+
     [Fact]
     public void Expiry_within_the_clock_skew_still_passes()
     {
         var token = TestIssuer.Craft(new { alg = "ES256" }, new { iss = Issuer, exp = DateTimeOffset.UtcNow.AddSeconds(-2).ToUnixTimeSeconds() });
 
         Assert.True(TokenPrecheck.Inspect(token, Options, DateTimeOffset.UtcNow).Passed);
+    }
+
+    /// <summary>
+    /// A token of exactly <paramref name="length"/> characters that passes every shape rule: its signature segment is
+    /// all zero bits, of a length base64url allows (never 1 more than a multiple of 4; a claim one character longer
+    /// moves the rest of the length).
+    /// </summary>
+    private static string WellFormedToken(int length)
+    {
+        for (var pad = 0; ; pad++)
+        {
+            var unsigned = TestIssuer.Craft(new { alg = "RS256" }, new { iss = Issuer, exp = Exp, pad = new string('p', pad) }, "");
+            var signatureLength = length - unsigned.Length;
+            if (signatureLength > 0 && signatureLength % 4 != 1)
+            {
+                return unsigned + new string('A', signatureLength);
+            }
+        }
     }
 
     [Fact]
