@@ -19,7 +19,7 @@ internal sealed class AuthCacheConfigurationManager : BaseConfigurationManager, 
     private LocalJwksKeySource? _keys;
     private IOptionsMonitor<AuthCacheOptions>? _options;
 
-    /// <summary>The issuer named by the scheme's <c>Authority</c>; null: every trusted issuer.</summary>
+    /// <summary>The issuer the scheme's <c>Authority</c> stands for (<see cref="AuthorityIssuer"/>); null: every trusted issuer.</summary>
     public string? Authority { get; private set; }
 
     /// <summary>The issuers this scheme trusts.</summary>
@@ -31,7 +31,7 @@ internal sealed class AuthCacheConfigurationManager : BaseConfigurationManager, 
     {
         _keys = keys;
         _options = options;
-        Authority = string.IsNullOrWhiteSpace(authority) ? null : authority.TrimEnd('/');
+        Authority = string.IsNullOrWhiteSpace(authority) ? null : AuthorityIssuer.Find(options.CurrentValue, authority)?.Issuer ?? authority;
     }
 
     public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) => Task.FromResult(Current());

@@ -80,9 +80,9 @@ internal sealed class AuthCacheJwtBearerSetup(AuthCacheBearerServices services, 
             failures.Add($"{scheme}: its configuration comes from the cluster; do not set ConfigurationManager or Configuration after UseAuthCache().");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Authority) && cacheOptions.CurrentValue.FindIssuer(options.Authority.TrimEnd('/')) is null)
+        if (!string.IsNullOrWhiteSpace(options.Authority) && AuthorityIssuer.Refusal(scheme, options.Authority, cacheOptions.CurrentValue) is { } refusal)
         {
-            failures.Add($"{scheme}: its Authority '{options.Authority}' must be one of AuthCache:Issuers (add it there, with its JwksUri if it is not at /.well-known/jwks.json).");
+            failures.Add(refusal);
         }
 
         var parameters = options.TokenValidationParameters;
