@@ -37,6 +37,7 @@ internal static class AuthCacheCoreServiceCollectionExtensions
         services.TryAddSingleton<JwksFreshnessMetrics>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<TokenValidator>();
+        services.TryAddSingleton<CurrentIssuerRules>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(AuthCacheProcess.ClusterClient);
         services.TryAddSingleton<RevocationReplica>();

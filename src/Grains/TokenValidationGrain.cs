@@ -17,7 +17,9 @@ namespace AuthCache.Grains;
 /// activation then removes itself from a one-shot grain timer; a failure is never kept. Every call re-hashes the
 /// token it is given, hit or miss, so the cached answer is only ever given for the token it was made for.
 /// Revocations are checked against the silo's <see cref="RevocationReplica"/> on every miss and every hit,
-/// without a grain call. The user's profile inside a cached validation is read again from its
+/// without a grain call. A cached validation answers only while the silo's issuer rules still accept it: when the
+/// silo's options change, its next hit checks it against the new rules (and <see cref="SiloValidationIndex"/> drops
+/// those they refuse at once). The user's profile inside a cached validation is read again from its
 /// <see cref="UserProfileGrain"/> on the first hit after the cluster evicted that profile (<see cref="EvictedProfiles"/>).
 /// </summary>
 internal sealed partial class TokenValidationGrain(
@@ -30,9 +32,11 @@ internal sealed partial class TokenValidationGrain(
     SiloValidationIndex validations,
     RevocationMetrics revocationMetrics,
     EvictedProfiles evictedProfiles,
+    CurrentIssuerRules rules,
     ILogger<TokenValidationGrain> logger) : Grain, ITokenValidationGrain
 {
     private TokenValidationOutcome? _cached;
+    private IssuerRules? _checkedRules;
     private long _profileReadAt;
     private IGrainTimer? _expiryTimer;
     private TrackedValidation? _revocationWatch;
@@ -59,6 +63,11 @@ internal sealed partial class TokenValidationGrain(
         {
             if (now < cached.CachedUntil)
             {
+                if (RefusedByNewRules(cached, now) is { } refused)
+                {
+                    return refused;
+                }
+
                 if (_revocationWatch!.IsRevoked())
                 {
                     return RejectRevoked(RevocationCheckPath.CacheHit);
@@ -83,6 +92,8 @@ internal sealed partial class TokenValidationGrain(
 
         metrics.TokenCacheMiss();
 
+        // Read before validating: the validator reads the options then, and rules that change meanwhile are checked at the next hit.
+        var checkedRules = rules.Current;
         var result = await validator.ValidateAsync(token, new GrainSigningKeySource(GrainFactory));
         if (!result.IsValid)
         {
@@ -120,6 +131,7 @@ internal sealed partial class TokenValidationGrain(
         }
 
         _cached = result with { FromCache = true };
+        _checkedRules = checkedRules;
         _profileReadAt = profileReadAt;
         _revocationWatch = watch;
         watch.Track(GrainContext);
@@ -174,6 +186,30 @@ internal sealed partial class TokenValidationGrain(
             metrics.EntryReleased();
             registry.Tokens.Released(this.GetGrainId());
         }
+    }
+
+    /// <summary>
+    /// The refusal of the cached validation by the silo's issuer rules, when they changed since it was made and no longer
+    /// accept it (the validation goes); null while they accept it.
+    /// </summary>
+    private TokenValidationOutcome? RefusedByNewRules(TokenValidationOutcome cached, DateTimeOffset now)
+    {
+        var current = rules.Current;
+        if (ReferenceEquals(current, _checkedRules))
+        {
+            return null;
+        }
+
+        if (current.Refuses(cached, now) is not { } reason)
+        {
+            _checkedRules = current;
+            return null;
+        }
+
+        Release();
+        DeactivateOnIdle();
+        metrics.RefusedByIssuerRules(reason);
+        return TokenValidationOutcome.Failure(reason);
     }
 
     /// <summary>

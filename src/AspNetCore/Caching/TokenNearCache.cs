@@ -14,6 +14,8 @@ namespace AuthCache.AspNetCore.Caching;
 /// token costs a hash and a lookup instead of a grain call. The grains stay the cluster-wide truth, and a copy
 /// answers to everything that takes trust back:
 /// <list type="bullet">
+/// <item>this host's issuer rules: only answers they accepted are copied (the resolver checks a grain's answer before
+/// copying it), and new options drop every copy, so a hit costs no check of its own;</item>
 /// <item>a revocation: every hit checks the process's <see cref="RevocationReplica"/> (one volatile read while it has
 /// not changed), and while the replica is not confirmed in sync with the cluster no copy answers at all;</item>
 /// <item>retired signing keys, a cleanup, a resynchronisation of the replica after a gap, new options: every copy is

@@ -16,7 +16,10 @@ namespace AuthCache.AspNetCore.Caching;
 /// answered within <see cref="AuthCacheOptions.FallbackAfter"/> is hedged: the token is validated here
 /// with the signing keys this process already holds (never fetching them), and the grain's answer, if it comes
 /// within <see cref="AuthCacheOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
-/// or times out falls back to a full validation here. The direct scheme always validates here. Every answer, on
+/// or times out falls back to a full validation here. The direct scheme always validates here. A grain may live on a
+/// silo whose options trust more than this host's: its answers are accepted only when this host's own
+/// <see cref="IssuerRules"/> accept them too, before they are answered or copied, so the near cache (emptied when the
+/// options change) and the request cache only ever hold answers this host's rules accepted. Every answer, on
 /// every path, is checked against this process's <see cref="RevocationReplica"/>; a hedged or fallback answer
 /// carries the user's profile when the near cache holds a current one (a renewed token of a user seen recently).
 /// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
@@ -33,7 +36,8 @@ internal sealed class TokenResolver(
     AuthCacheMetrics metrics,
     RevocationMetrics revocationMetrics,
     TokenNearCache nearCache,
-    RevocationReplica revocations) : AuthCacheTokenResolver
+    RevocationReplica revocations,
+    CurrentIssuerRules rules) : AuthCacheTokenResolver
 {
     public override RequestAuthCache RequestCache => requestCache;
 
@@ -156,10 +160,10 @@ internal sealed class TokenResolver(
         }
     }
 
-    /// <summary>A grain's answer, checked against this process's revocations and copied into the near cache.</summary>
+    /// <summary>A grain's answer, checked against this host's rules and revocations, and copied into the near cache.</summary>
     private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long version)
     {
-        var checkedAnswer = CheckRevocations(answer, hash);
+        var checkedAnswer = CheckRevocations(CheckRules(answer), hash);
         if (useNearCache && checkedAnswer.IsValid)
         {
             nearCache.Add(hash, checkedAnswer, version);
@@ -238,6 +242,18 @@ internal sealed class TokenResolver(
 
     private static bool IsClusterFailure(Exception ex) =>
         ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };
+
+    /// <summary>The grain validated with its silo's options; this host accepts only what its own rules accept.</summary>
+    private TokenValidationOutcome CheckRules(TokenValidationOutcome answer)
+    {
+        if (rules.Current.Refuses(answer, clock.UtcNow) is not { } reason)
+        {
+            return answer;
+        }
+
+        metrics.RefusedByIssuerRules(reason);
+        return TokenValidationOutcome.Failure(reason);
+    }
 
     private TokenValidationOutcome CheckRevocations(TokenValidationOutcome result, string hash)
     {

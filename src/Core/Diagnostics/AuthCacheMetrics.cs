@@ -26,6 +26,7 @@ internal sealed class AuthCacheMetrics
     private readonly Counter<long> _nearCacheHits;
     private readonly Counter<long> _nearCacheMisses;
     private readonly Counter<long> _nearCacheRefreshes;
+    private readonly Counter<long> _refusedByIssuerRules;
     private readonly Histogram<double> _authenticationDuration;
     private readonly UpDownCounter<long> _activeEntries;
 
@@ -42,6 +43,7 @@ internal sealed class AuthCacheMetrics
     private long _profileFetchCount;
     private long _profileHitCount;
     private long _uncachedCount;
+    private long _refusedByIssuerRulesCount;
 
     public AuthCacheMetrics(IMeterFactory meterFactory)
     {
@@ -56,6 +58,7 @@ internal sealed class AuthCacheMetrics
         _nearCacheHits = meter.CreateCounter<long>("authcache.near_cache.hits", description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain call.");
         _nearCacheMisses = meter.CreateCounter<long>("authcache.near_cache.misses", description: "Token resolutions the API host's near cache could not answer (no copy, or its revocation copy not in sync).");
         _nearCacheRefreshes = meter.CreateCounter<long>("authcache.near_cache.refreshes", description: "Near-cache copies asked of their grain again in the background before they expired, by outcome (valid: the copy is replaced; dropped: the grain no longer finds the token valid; failed: the copy ends at its time).");
+        _refusedByIssuerRules = meter.CreateCounter<long>("authcache.issuer_rules.refusals", description: "Valid answers of the cluster (a grain's answer, a near-cache copy, a cached validation made under earlier options) that this process's own issuer rules refused, by reason code: a silo trusts tokens this process does not.");
 
         // The counters alerts watch are observed from the running totals, so they are exported (at 0) before their
         // first event and an alert on their increase sees that first event.
@@ -144,6 +147,15 @@ internal sealed class AuthCacheMetrics
         Interlocked.Increment(ref _nearCacheRefreshCount);
         _nearCacheRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    public void RefusedByIssuerRules(string reason)
+    {
+        Interlocked.Increment(ref _refusedByIssuerRulesCount);
+        _refusedByIssuerRules.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    /// <summary>Answers of the cluster this process's issuer rules refused since it started.</summary>
+    public long RefusedByIssuerRulesCount => Interlocked.Read(ref _refusedByIssuerRulesCount);
 
     public void Hedged() => Interlocked.Increment(ref _hedgedCount);
 

@@ -2,6 +2,7 @@ using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
+using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,8 @@ namespace AuthCache.Grains.Revocation;
 /// <summary>
 /// The validations cached on this silo, indexed by session, subject and token hash (bounded by the cached
 /// validations themselves), so a revocation the silo's <see cref="RevocationReplica"/> learns finds and drops them
-/// without scanning. Retired signing keys (rare) are found by a scan, and an issuer removed from this silo's
-/// configuration takes its validations with it. Each dropped validation is withdrawn at once (its next hit is
+/// without scanning. Retired signing keys (rare) are found by a scan, and so are, when this silo's options change, the
+/// validations its new issuer rules refuse (an issuer removed, an audience or authorized party no longer accepted). Each dropped validation is withdrawn at once (its next hit is
 /// refused) and its activation deactivated; the replica confirms the change to the cluster once they are gone.
 /// </summary>
 internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, IDisposable
@@ -26,21 +27,29 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
     private readonly RevocationReplica _replica;
     private readonly IOptionsMonitor<AuthCacheOptions> _options;
     private readonly AuthCacheClock _clock;
+    private readonly CurrentIssuerRules _rules;
     private readonly RevocationMetrics _metrics;
     private readonly ILogger<SiloValidationIndex> _logger;
     private readonly IDisposable _subscription;
     private readonly IDisposable? _optionsChange;
     private int _tracked;
 
-    public SiloValidationIndex(RevocationReplica replica, IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, RevocationMetrics metrics, ILogger<SiloValidationIndex> logger)
+    public SiloValidationIndex(
+        RevocationReplica replica,
+        IOptionsMonitor<AuthCacheOptions> options,
+        AuthCacheClock clock,
+        RevocationMetrics metrics,
+        CurrentIssuerRules rules,
+        ILogger<SiloValidationIndex> logger)
     {
         _replica = replica;
         _options = options;
         _clock = clock;
+        _rules = rules;
         _metrics = metrics;
         _logger = logger;
         _subscription = replica.Subscribe(this);
-        _optionsChange = options.OnChange(settings => _ = DropUnconfiguredIssuersAsync(settings));
+        _optionsChange = options.OnChange(settings => _ = DropRefusedAsync(_rules.Refresh(settings)));
     }
 
     /// <summary>Cached validations on this silo that revocations can find.</summary>
@@ -48,7 +57,7 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
 
     /// <summary>The revocation facts of a freshly validated token, ready to be checked and tracked.</summary>
     public TrackedValidation Watch(string tokenHash, TokenValidationOutcome result) =>
-        new(this, _replica, RevocationCandidate.From(tokenHash, result));
+        new(this, _replica, RevocationCandidate.From(tokenHash, result), result.Claims);
 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) => change switch
     {
@@ -91,12 +100,16 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
         return deactivations.Count;
     }
 
-    private async Task DropUnconfiguredIssuersAsync(AuthCacheOptions settings)
+    private async Task DropRefusedAsync(IssuerRules rules)
     {
-        var dropped = await DropAsync(FindAll(entry => settings.FindIssuer(entry.Candidate.Issuer) is null), "The issuer of the cached token is no longer trusted.");
+        // Expiry is left to each validation's own timer.
+        var now = _clock.UtcNow;
+        var dropped = await DropAsync(
+            FindAll(entry => rules.Refuses(entry.Candidate.Issuer, entry.Claims, expiresAt: null, now) is not null),
+            "The silo's issuer rules no longer accept the cached token.");
         if (dropped > 0)
         {
-            LogIssuerRemoved(_logger, dropped);
+            LogRefusedByRules(_logger, dropped);
         }
     }
 
@@ -178,8 +191,8 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
         }
     }
 
-    [LoggerMessage(EventId = 2408, Level = LogLevel.Information, Message = "Dropped {Count} cached validation(s) of issuers no longer configured on this silo.")]
-    private static partial void LogIssuerRemoved(ILogger logger, int count);
+    [LoggerMessage(EventId = 2408, Level = LogLevel.Information, Message = "Dropped {Count} cached validation(s) that this silo's issuer rules no longer accept.")]
+    private static partial void LogRefusedByRules(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "{Count} revoked cached validation(s) are still finishing a call; they are refused meanwhile.")]
     private static partial void LogDropSlow(ILogger logger, int count);

@@ -1,10 +1,12 @@
 using AuthCache.Core.Revocation;
+using AuthCache.GrainInterfaces;
 
 namespace AuthCache.Grains.Revocation;
 
 /// <summary>
-/// A cached validation as the silo's <see cref="SiloValidationIndex"/> sees it: the token's revocation facts and the
-/// activation that holds it, so a revocation can drop it. Owned by one <see cref="TokenValidationGrain"/> activation.
+/// A cached validation as the silo's <see cref="SiloValidationIndex"/> sees it: the token's revocation facts, its
+/// claims (shared with the cached answer, for the silo's issuer rules) and the activation that holds it, so a
+/// revocation or a change of rules can drop it. Owned by one <see cref="TokenValidationGrain"/> activation.
 /// </summary>
 internal sealed class TrackedValidation : IDisposable
 {
@@ -13,14 +15,17 @@ internal sealed class TrackedValidation : IDisposable
     private long _checkedVersion = -1;
     private volatile bool _withdrawn;
 
-    internal TrackedValidation(SiloValidationIndex index, RevocationReplica replica, RevocationCandidate candidate)
+    internal TrackedValidation(SiloValidationIndex index, RevocationReplica replica, RevocationCandidate candidate, IReadOnlyList<TokenClaim> claims)
     {
         _index = index;
         _replica = replica;
         Candidate = candidate;
+        Claims = claims;
     }
 
     public RevocationCandidate Candidate { get; }
+
+    public IReadOnlyList<TokenClaim> Claims { get; }
 
     internal IGrainContext? Holder { get; private set; }
 

@@ -2,6 +2,7 @@ using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
+using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains.Revocation;
 using AuthCache.Tests.Infrastructure;
@@ -24,7 +25,7 @@ public sealed class RevocationReplicaTests
     public async Task A_validation_not_yet_tracked_when_its_session_is_revoked_is_refused_on_its_next_hit()
     {
         var replica = TestReplica.Create(_options, _clock, _wallTime);
-        using var index = new SiloValidationIndex(replica, _options, new AuthCacheClock(_clock), new RevocationMetrics(TestReplica.Meters), NullLogger<SiloValidationIndex>.Instance);
+        using var index = new SiloValidationIndex(replica, _options, new AuthCacheClock(_clock), new RevocationMetrics(TestReplica.Meters), new CurrentIssuerRules(_options), NullLogger<SiloValidationIndex>.Instance);
         var watch = index.Watch("hash-1", Valid("sess_1"));
         Assert.False(watch.IsRevoked());
 

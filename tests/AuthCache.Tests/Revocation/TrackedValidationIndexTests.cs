@@ -6,7 +6,7 @@ namespace AuthCache.Tests.Revocation;
 /// <summary>The silo's index of cached validations by revocation key: one entry per key, a set only when shared.</summary>
 public sealed class TrackedValidationIndexTests
 {
-    private static TrackedValidation Entry(string hash) => new(null!, null!, new RevocationCandidate(hash, ["sess_1"], "user_1", null));
+    private static TrackedValidation Entry(string hash) => new(null!, null!, new RevocationCandidate(hash, ["sess_1"], "user_1", null), []);
 
     [Fact]
     public void A_key_finds_every_validation_added_under_it_until_each_is_removed()
