@@ -144,7 +144,7 @@ internal sealed partial class RevocationListGrain(
         var restored = 0;
         foreach (var record in records)
         {
-            if (RevocationSet.IsActive(record.RevokedAt, now, policy) && _records.Add(record))
+            if (policy.IsActive(record, now) && _records.Add(record))
             {
                 restored++;
             }

@@ -41,6 +41,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
     [InlineData(AuthFailureReason.InvalidAudience)]
     [InlineData(AuthFailureReason.Malformed)]
     [InlineData(AuthFailureReason.TokenTooLarge)]
+    [InlineData(AuthFailureReason.LifetimeTooLong)]
     public async Task Rejected_token_gets_401_with_its_reason_code(string reason)
     {
         var token = BadToken(reason);
@@ -149,6 +150,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
             AuthFailureReason.InvalidAudience => issuer.CreateToken(subject, issuer: fixture.AudienceIssuer, audience: "api://someone-else"),
             AuthFailureReason.Malformed => "not-a-jwt",
             AuthFailureReason.TokenTooLarge => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["pad"] = new string('p', 9000) }),
+            AuthFailureReason.LifetimeTooLong => issuer.CreateToken(subject, lifetime: TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)),
             _ => throw new ArgumentOutOfRangeException(nameof(reason)),
         };
     }
