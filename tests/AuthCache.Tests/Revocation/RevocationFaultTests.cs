@@ -100,19 +100,15 @@ public sealed class RevocationFaultTests : IAsyncLifetime
         var revoked = await List.RevokeAsync(RevocationKind.Subject, _fixture.Issuer.Issuer, subject);
         var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name);
         var grainId = List.GetGrainId();
-        var stored = new GrainState<RevocationListState>();
-        await storage.ReadStateAsync("revocations", grainId, stored);
-        Assert.Contains(revoked.Record, stored.State!.Records);
+        Assert.Contains(revoked.Record, await StoredRevocationList.ReadAsync(storage, grainId));
 
         // The storage forgets the list and the activation goes: the next one starts empty, under a new epoch.
-        await storage.ClearStateAsync("revocations", grainId, stored);
+        await StoredRevocationList.ClearAsync(storage, grainId);
         await Cluster.DeactivateAsync(List);
 
         await Eventually(async () =>
         {
-            var reread = new GrainState<RevocationListState>();
-            await storage.ReadStateAsync("revocations", grainId, reread);
-            Assert.True(reread.RecordExists && reread.State!.Records.Contains(revoked.Record), "The silos have not given the revocation back yet.");
+            Assert.True((await StoredRevocationList.ReadAsync(storage, grainId)).Contains(revoked.Record), "The silos have not given the revocation back yet.");
             return true;
         });
         var joined = await Cluster.StartAdditionalSiloAsync();
