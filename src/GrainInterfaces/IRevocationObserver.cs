@@ -8,10 +8,13 @@ namespace AuthCache.GrainInterfaces;
 [Alias("AuthCache.IRevocationObserver")]
 public interface IRevocationObserver : IGrainObserver
 {
-    /// <summary>Applies a new revocation and drops the matching cached answers this process holds.</summary>
+    /// <summary>
+    /// Applies the revocations the list committed together (one version for the batch) and drops the matching cached
+    /// answers this process holds.
+    /// </summary>
     /// <returns>How many cached validations were dropped.</returns>
-    [Alias("OnRevoked")]
-    Task<int> OnRevokedAsync(RevocationRecord record, Guid epoch, long version);
+    [Alias("OnRevokedBatch")]
+    Task<int> OnRevokedAsync(IReadOnlyList<RevocationRecord> records, Guid epoch, long version);
 
     /// <summary>Drops the cached answers an invalidation takes back.</summary>
     /// <returns>How many cached validations were dropped.</returns>

@@ -18,6 +18,7 @@ internal static class TokenFailure
         {
             AuthFailureReason.Expired => new SecurityTokenExpiredException(reason),
             AuthFailureReason.NotYetValid => new SecurityTokenNotYetValidException(reason),
+            AuthFailureReason.LifetimeTooLong => new SecurityTokenInvalidLifetimeException(reason),
             AuthFailureReason.BadSignature => new SecurityTokenInvalidSignatureException(reason),
             AuthFailureReason.UnknownKey => new SecurityTokenSignatureKeyNotFoundException(reason),
             AuthFailureReason.UnknownIssuer => new SecurityTokenInvalidIssuerException(reason),

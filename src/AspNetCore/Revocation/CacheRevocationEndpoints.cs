@@ -65,7 +65,7 @@ internal static class CacheRevocationEndpoints
             return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The cluster could not record the revocation; nothing was revoked. Retry.");
         }
 
-        var body = RevocationResponse.From(outcome, options.CurrentValue.RevocationRetention);
+        var body = RevocationResponse.From(outcome, options.CurrentValue);
         if (!outcome.Persisted)
         {
             return ReasonProblem.Create(

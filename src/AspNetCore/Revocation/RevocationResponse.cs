@@ -1,3 +1,4 @@
+using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 
@@ -16,10 +17,10 @@ internal sealed record RevocationResponse(
     bool Persisted,
     int ActiveRevocations)
 {
-    public static RevocationResponse From(RevocationOutcome outcome, TimeSpan retention) => new(
+    public static RevocationResponse From(RevocationOutcome outcome, AuthCacheOptions options) => new(
         new RevokedTarget(RevocationKindNames.Of(outcome.Record.Kind), outcome.Record.Value, outcome.Record.Issuer),
         outcome.Record.RevokedAt,
-        outcome.Record.RevokedAt + retention,
+        RevocationPolicy.From(options).KeptUntil(outcome.Record),
         outcome.DroppedValidations,
         outcome.ConfirmedSilos,
         outcome.UnconfirmedSilos,

@@ -117,7 +117,7 @@ internal static partial class ClerkWebhookEndpoints
                 return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The revocation could not be recorded durably; retry.");
             }
 
-            revocation = RevocationResponse.From(outcome, cacheOptions.CurrentValue.RevocationRetention);
+            revocation = RevocationResponse.From(outcome, cacheOptions.CurrentValue);
         }
 
         ProfileEvictionResponse? eviction = null;

@@ -48,12 +48,6 @@ public sealed class AuthCacheOptions
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a revocation is kept. It must cover the longest lifetime of the tokens you accept: a token of a
-    /// revoked session or subject is rejected only while its revocation is kept.
-    /// </summary>
-    public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>
     /// API hosts: a grain call slower than this is abandoned and the token is validated in the host itself, so the
     /// cache never makes authentication slower or less available than doing without it (at most 30 s).
     /// </summary>

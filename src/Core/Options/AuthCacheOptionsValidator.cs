@@ -5,8 +5,9 @@ namespace AuthCache.Core.Options;
 /// <summary>Refuses to start with settings that would make validation unsafe or the cache useless.</summary>
 internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOptions>
 {
-    // Revocations are held in memory on every silo; a month bounds them while covering any sensible token lifetime.
-    private static readonly TimeSpan MaxRevocationRetention = TimeSpan.FromDays(30);
+    // Revocations are kept as long as the tokens they match can live, in memory on every silo and host: a day bounds
+    // them while covering any sensible access-token lifetime.
+    private static readonly TimeSpan LongestMaxTokenLifetime = TimeSpan.FromDays(1);
 
     private static readonly TimeSpan MaxGrainCallTimeout = TimeSpan.FromSeconds(30);
 
@@ -48,11 +49,6 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (options.MaxCachedTokens < 1)
         {
             failures.Add("AuthCache:MaxCachedTokens must be at least 1.");
-        }
-
-        if (options.RevocationRetention < options.TokenCacheTtl || options.RevocationRetention > MaxRevocationRetention)
-        {
-            failures.Add("AuthCache:RevocationRetention must be at least AuthCache:TokenCacheTtl and at most 30 days (it must cover the longest token lifetime).");
         }
 
         if (options.GrainCallTimeout <= TimeSpan.Zero || options.GrainCallTimeout > MaxGrainCallTimeout)
@@ -98,6 +94,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (!seen.Add(issuer.Issuer))
         {
             failures.Add($"{path}:Issuer '{issuer.Issuer}' is configured twice.");
+        }
+
+        if (issuer.MaxTokenLifetime is { } lifetime && (lifetime <= TimeSpan.Zero || lifetime > LongestMaxTokenLifetime))
+        {
+            failures.Add($"{path}:MaxTokenLifetime must be more than zero and at most 1.00:00:00 (revocations are kept that long in every process).");
         }
 
         if (!string.IsNullOrWhiteSpace(issuer.JwksUri) && !Uri.TryCreate(issuer.JwksUri, UriKind.Absolute, out _))

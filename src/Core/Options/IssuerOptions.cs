@@ -18,6 +18,29 @@ public sealed class IssuerOptions
     /// <summary>Refuse plain-HTTP issuers and key endpoints. Only a local development issuer turns this off.</summary>
     public bool RequireHttps { get; set; } = true;
 
+    /// <summary>
+    /// The longest a token of this issuer may live (<c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>);
+    /// a longer-lived token is refused with <c>lifetime_too_long</c>. A revocation of this issuer's sessions and
+    /// subjects is kept for this long plus the clock skew, since no token it could match lives longer. Left empty:
+    /// 60 seconds for a Clerk instance (the one the Clerk environment variables name, or
+    /// a <c>*.clerk.accounts.dev</c> development instance), one hour for any other issuer.
+    /// </summary>
+    public TimeSpan? MaxTokenLifetime { get; set; }
+
+    /// <summary>Clerk's session tokens live 60 seconds.</summary>
+    internal static readonly TimeSpan ClerkSessionTokenLifetime = TimeSpan.FromSeconds(60);
+
+    internal static readonly TimeSpan DefaultMaxTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>The configured <see cref="MaxTokenLifetime"/>, or the default of the issuer's kind.</summary>
+    internal TimeSpan ResolveMaxTokenLifetime() =>
+        MaxTokenLifetime ?? (IsClerkDevelopmentInstance(Issuer) ? ClerkSessionTokenLifetime : DefaultMaxTokenLifetime);
+
+    // Clerk's development instances are served under this domain only; a production instance has its own domain, so
+    // it is recognised from the Clerk environment variables (ClerkEnvironmentOptionsSetup) or configured.
+    private static bool IsClerkDevelopmentInstance(string issuer) =>
+        Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Host.EndsWith(".clerk.accounts.dev", StringComparison.OrdinalIgnoreCase);
+
     internal Uri ResolveJwksUri() =>
         new(string.IsNullOrWhiteSpace(JwksUri) ? Issuer.TrimEnd('/') + "/.well-known/jwks.json" : JwksUri);
 }

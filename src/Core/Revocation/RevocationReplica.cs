@@ -120,6 +120,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
             }
         }
 
+        // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what goes.
+        _revocations.PruneDue(_clock.UtcNow, Policy);
         if (learned.Count == 0)
         {
             return (learned, 0);

@@ -152,10 +152,10 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
-    public async Task<int> OnRevokedAsync(RevocationRecord record, Guid epoch, long version)
+    public async Task<int> OnRevokedAsync(IReadOnlyList<RevocationRecord> records, Guid epoch, long version)
     {
         Follow(epoch, version);
-        var (_, dropped) = await replica.LearnAsync([record]);
+        var (_, dropped) = await replica.LearnAsync(records);
         return dropped;
     }
 

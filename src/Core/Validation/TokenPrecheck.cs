@@ -15,7 +15,8 @@ internal readonly record struct PrecheckResult(string? FailureReason, JsonWebTok
 
 /// <summary>
 /// Cheap structural checks that reject garbage before anything is hashed, cached or sent to a grain: size,
-/// shape, header, algorithm, issuer and lifetime (<c>exp</c>, <c>nbf</c>, and an <c>iat</c> in the future).
+/// shape, header, algorithm, issuer and lifetime (<c>exp</c>, <c>nbf</c>, an <c>iat</c> in the future, and a lifetime
+/// longer than the issuer's <see cref="IssuerOptions.MaxTokenLifetime"/>).
 /// Signatures and the strict JSON rules are checked later by <see cref="TokenValidator"/>.
 /// </summary>
 internal static class TokenPrecheck
@@ -115,7 +116,24 @@ internal static class TokenPrecheck
             return PrecheckResult.Fail(AuthFailureReason.NotYetValid);
         }
 
+        if (LivesTooLong(jwt, issuer, now))
+        {
+            return PrecheckResult.Fail(AuthFailureReason.LifetimeTooLong);
+        }
+
         return new PrecheckResult(null, jwt, issuer);
+    }
+
+    /// <summary>
+    /// A revocation is kept only as long as its issuer's tokens may live, so a token that lives longer would outlast
+    /// the revocation of its session. Without <c>iat</c> the lifetime left is what can be measured.
+    /// </summary>
+    private static bool LivesTooLong(JsonWebToken jwt, IssuerOptions issuer, DateTimeOffset now)
+    {
+        var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
+        var issuedAt = jwt.IssuedAt;
+        var lifetime = issuedAt == DateTime.MinValue ? expires - now : expires - new DateTimeOffset(issuedAt, TimeSpan.Zero);
+        return lifetime > issuer.ResolveMaxTokenLifetime();
     }
 
     private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =

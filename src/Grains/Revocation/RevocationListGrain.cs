@@ -3,8 +3,10 @@ using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Storage;
 
 namespace AuthCache.Grains.Revocation;
@@ -13,22 +15,26 @@ namespace AuthCache.Grains.Revocation;
 /// The cluster's revocation list: one activation, persisted in <see cref="AuthCacheStorage.Name"/>, with the
 /// revocation replica of every silo and of every API host that is a client of the cluster subscribed as an observer.
 /// <list type="bullet">
-/// <item>A revocation is persisted, then pushed to every subscriber; the call returns once every active silo of the
-/// membership and every API host subscribed within <see cref="HostLease"/> has it (notified, or caught up through its
-/// own subscription), or after <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed
-/// it has stopped trusting its copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its
-/// last synchronisation).</item>
-/// <item>Invalidations (retired keys, cleanups) travel the same way and advance the same version, so a subscriber
-/// that missed one notices, but they are not kept.</item>
-/// <item>A subscriber whose notification fails is no longer notified until it subscribes again.</item>
-/// <item>Subscriptions live in memory only: after a reactivation the subscribers resubscribe (at once on a membership
-/// change, otherwise within their sync interval), and a revocation waits for them meanwhile.</item>
-/// <item>Not reentrant, except for subscriptions, which must get through while a revocation waits for them.</item>
+/// <item>Group commit: revocations that arrive while a write is in flight wait for it and are then committed together,
+/// as one <see cref="RevocationSegment"/> written to storage (<see cref="RevocationLog"/>: the batch's bytes, never the
+/// whole list) and one notification per subscriber. Calls interleave so that they can queue; one writer applies,
+/// writes and notifies the batches in order, so each batch is one version and subscribers see versions follow.</item>
+/// <item>A revocation answers once its batch is durable and every active silo of the membership and every API host
+/// subscribed within <see cref="HostLease"/> has it (notified, or caught up through its own subscription), or after
+/// <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped trusting its
+/// copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last synchronisation).</item>
+/// <item>Invalidations (retired keys, cleanups) travel the same way, each alone, and advance the same version, so a
+/// subscriber that missed one notices; they are not kept, only the version they reached is.</item>
+/// <item>Records leave memory once past their retention (<see cref="RevocationPolicy"/>), and storage in the
+/// background: the oldest segments are deleted once even the longest-kept record they could hold has expired.</item>
+/// <item>A subscriber whose notification fails is no longer notified until it subscribes again. Subscriptions live in
+/// memory only: after a reactivation the subscribers resubscribe (at once on a membership change, otherwise within
+/// their sync interval), and a revocation waits for them meanwhile.</item>
 /// </list>
 /// </summary>
-[KeepAlive]
+[KeepAlive, Reentrant]
 internal sealed partial class RevocationListGrain(
-    [PersistentState("revocations", AuthCacheStorage.Name)] IPersistentState<RevocationListState> stored,
+    [PersistentState("revocations", AuthCacheStorage.Name)] IPersistentState<RevocationListState> header,
     IClusterMembershipService membership,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
@@ -42,67 +48,97 @@ internal sealed partial class RevocationListGrain(
 
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ConfirmationPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan CompactionInterval = TimeSpan.FromMinutes(1);
+    private const int AppendAttempts = 8;
 
     private readonly RevocationSet _records = new();
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
+    private readonly List<Change> _pending = [];
+    private readonly Queue<StoredSegment> _segments = new();
+    private List<RevocationRecord> _unpersisted = [];
+    private RevocationLog _log = null!;
+    private Task _writer = Task.CompletedTask;
+    private bool _compacting;
     private Guid _epoch;
     private long _version;
+    private long _firstSegment;
+    private long _nextSegment;
 
     private RevocationPolicy Policy => RevocationPolicy.From(options.CurrentValue);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (stored.RecordExists)
+        _log = new RevocationLog(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name), this.GetGrainId());
+        var now = clock.UtcNow;
+        var policy = Policy;
+        IReadOnlyList<RevocationRecord> storedWhole = [];
+        var headerBelieved = header.RecordExists && StoredRevocations.IsWellFormed(header.State);
+        if (headerBelieved)
         {
-            _epoch = stored.State.Epoch;
-            _version = stored.State.Version;
-            foreach (var record in stored.State.Records)
-            {
-                _records.Add(record);
-            }
-
-            _records.Prune(clock.UtcNow, Policy);
-            LogRestored(logger, _records.Count);
+            _epoch = header.State.Epoch;
+            _version = header.State.Version;
+            _firstSegment = _nextSegment = header.State.FirstSegment;
+            storedWhole = header.State.Records ?? [];
         }
         else
         {
-            // A new epoch tells the subscribers this list starts from nothing, so they give back what they hold.
+            if (header.RecordExists)
+            {
+                LogHeaderRejected(logger);
+            }
+
+            // A new epoch tells the subscribers this list starts over, so they resynchronise and give back what they hold.
             _epoch = Guid.NewGuid();
         }
 
-        return Task.CompletedTask;
+        await ReadSegmentsAsync(now, policy);
+        var moved = storedWhole.Where(r => StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now)).ToList();
+        foreach (var record in moved)
+        {
+            _records.Add(record);
+        }
+
+        if (moved.Count > 0)
+        {
+            // A list stored whole: its records become a segment, then the header is written without them.
+            await AppendAsync(new RevocationSegment(_epoch, _version, moved), now);
+        }
+
+        if (!headerBelieved || storedWhole.Count > 0)
+        {
+            await WriteHeaderAsync(_firstSegment);
+        }
+
+        LogRestored(logger, _records.Count, _segments.Count);
+        this.RegisterGrainTimer(
+            static (grain, _) => grain.CompactAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = CompactionInterval, Period = CompactionInterval, Interleave = true });
     }
 
-    public async Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+
+    public Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value)
     {
-        var now = clock.UtcNow;
         var scope = kind == RevocationKind.TokenHash ? null : issuer ?? throw new ArgumentNullException(nameof(issuer), "A session or subject is revoked for its issuer.");
-        _records.Add(new RevocationRecord(kind, value, now, scope));
-        _records.Prune(now, Policy);
-        var record = _records.Find(kind, scope, value)!;
-        var version = ++_version;
-        var persisted = await PersistAsync();
-
-        var delivery = await DeliverAsync(observer => observer.OnRevokedAsync(record, _epoch, version), version);
-        return new RevocationOutcome(
-            record,
-            delivery.Dropped,
-            delivery.ConfirmedSilos,
-            delivery.UnconfirmedSilos,
-            persisted,
-            _records.Count,
-            delivery.ConfirmedHosts,
-            delivery.UnconfirmedHosts);
+        var change = new Revocation(new RevocationRecord(kind, value, clock.UtcNow, scope));
+        Enqueue(change);
+        return change.Done.Task;
     }
 
-    public async Task<InvalidationOutcome> PublishAsync(CacheInvalidation invalidation)
+    public Task<InvalidationOutcome> PublishAsync(CacheInvalidation invalidation)
     {
-        var version = ++_version;
+        var change = new Invalidation(invalidation);
+        Enqueue(change);
+        return change.Done.Task;
+    }
 
-        // Only the version is kept: a list reactivated from storage must not count below what subscribers have seen.
-        await PersistAsync();
-        var delivery = await DeliverAsync(observer => observer.OnInvalidatedAsync(invalidation, _epoch, version), version);
-        return new InvalidationOutcome(delivery.Dropped, delivery.ConfirmedSilos, delivery.UnconfirmedSilos, delivery.ConfirmedHosts, delivery.UnconfirmedHosts);
+    public Task RestoreAsync(IReadOnlyList<RevocationRecord> records)
+    {
+        var change = new GivenBack(records);
+        Enqueue(change);
+        return change.Done.Task;
     }
 
     public Task<RevocationSync> SubscribeAsync(RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
@@ -137,37 +173,132 @@ internal sealed partial class RevocationListGrain(
         return Task.CompletedTask;
     }
 
-    public async Task RestoreAsync(IReadOnlyList<RevocationRecord> records)
+    private void Enqueue(Change change)
     {
-        var now = clock.UtcNow;
-        var policy = Policy;
-        var restored = 0;
-        foreach (var record in records)
+        _pending.Add(change);
+        if (_writer.IsCompleted)
         {
-            if (RevocationSet.IsActive(record.RevokedAt, now, policy) && _records.Add(record))
-            {
-                restored++;
-            }
-        }
-
-        if (restored > 0)
-        {
-            _version++;
-            LogGivenBack(logger, restored);
-            await PersistAsync();
+            _writer = WriteAsync();
         }
     }
 
     /// <summary>
-    /// Notifies every subscriber at once, then waits until every active silo and every API host subscribed when the
-    /// change was made has it: notified, or caught up through a subscription (which interleaves with this wait).
+    /// The one writer: takes what has queued, commits it as one batch (an invalidation alone), and goes on while
+    /// more has queued meanwhile. Changes are applied and their version counted before the first await, so a
+    /// subscription that interleaves sees a version and the records it covers together.
     /// </summary>
-    private async Task<Delivery> DeliverAsync(Func<IRevocationObserver, Task<int>> notify, long version)
+    private async Task WriteAsync()
+    {
+        while (_pending.Count > 0)
+        {
+            var end = _pending[0] is Invalidation ? 1 : _pending.FindIndex(c => c is Invalidation) is var next and >= 0 ? next : _pending.Count;
+            var batch = _pending.GetRange(0, end);
+            _pending.RemoveRange(0, end);
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                foreach (var change in batch)
+                {
+                    change.Fail(ex);
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Change> batch)
+    {
+        var now = clock.UtcNow;
+        var policy = Policy;
+        _records.PruneDue(now, policy);
+        var learned = new List<RevocationRecord>();
+        var restored = 0;
+        foreach (var change in batch)
+        {
+            switch (change)
+            {
+                case Revocation revocation:
+                    _records.Add(revocation.Record);
+                    revocation.Kept = _records.Find(revocation.Record.Kind, revocation.Record.Issuer, revocation.Record.Value)!;
+                    learned.Add(revocation.Kept);
+                    break;
+                case GivenBack givenBack:
+                    foreach (var record in givenBack.Records)
+                    {
+                        if (StoredRevocations.IsWellFormed(record, now) && policy.IsActive(record, now) && _records.Add(record))
+                        {
+                            learned.Add(record);
+                            restored++;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        if (learned.Count == 0 && batch.All(c => c is GivenBack))
+        {
+            foreach (var change in batch)
+            {
+                change.Complete(null);
+            }
+
+            return;
+        }
+
+        if (restored > 0)
+        {
+            LogGivenBack(logger, restored);
+        }
+
+        var version = ++_version;
+        var hosts = ForgetGoneSubscribers();
+        var written = _unpersisted.Count == 0 ? learned.Distinct().ToList() : [.. _unpersisted.Concat(learned).Distinct()];
+        var persisted = await AppendAsync(new RevocationSegment(_epoch, version, written), now);
+        _unpersisted = persisted ? [] : written;
+
+        var (notified, dropped) = batch is [Invalidation invalidation]
+            ? await NotifyAsync(observer => observer.OnInvalidatedAsync(invalidation.Value, _epoch, version))
+            : await NotifyAsync(observer => observer.OnRevokedAsync(learned, _epoch, version));
+
+        // The next batch is notified meanwhile: only the wait for subscribers that still have to catch up overlaps.
+        _ = ConfirmAsync(batch, version, hosts, notified, dropped, persisted);
+
+        if (_segments.TryPeek(out var oldest) && IsCompactable(oldest, now, policy))
+        {
+            _ = CompactAsync();
+        }
+    }
+
+    private async Task ConfirmAsync(List<Change> batch, long version, List<string> hosts, HashSet<string> notified, int dropped, bool persisted)
+    {
+        try
+        {
+            var delivery = await WaitForConfirmationsAsync(version, hosts, notified, dropped);
+            var outcome = new Commit(delivery, persisted, _records.Count);
+            foreach (var change in batch)
+            {
+                change.Complete(outcome);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var change in batch)
+            {
+                change.Fail(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every active silo and every API host subscribed when the change was made has it: notified, or caught
+    /// up through a subscription (which interleaves with this wait).
+    /// </summary>
+    private async Task<Delivery> WaitForConfirmationsAsync(long version, List<string> hosts, HashSet<string> notified, int dropped)
     {
         var started = Stopwatch.GetTimestamp();
-        ForgetGoneSubscribers();
-        var hosts = _subscribers.Values.Where(s => !s.Who.IsSilo && IsLive(s)).Select(s => s.Who.Name).ToList();
-        var (notified, dropped) = await NotifyAsync(notify);
         while (true)
         {
             var (confirmedSilos, missingSilos) = Confirmations(ActiveSilos(), version, notified);
@@ -247,8 +378,11 @@ internal sealed partial class RevocationListGrain(
 
     private static bool IsLive(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease;
 
-    /// <summary>Dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned).</summary>
-    private void ForgetGoneSubscribers()
+    /// <summary>
+    /// Forgets dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned);
+    /// returns the API hosts a change made now waits for.
+    /// </summary>
+    private List<string> ForgetGoneSubscribers()
     {
         var snapshot = membership.CurrentSnapshot;
         foreach (var (name, subscriber) in _subscribers.ToList())
@@ -259,36 +393,162 @@ internal sealed partial class RevocationListGrain(
                 _subscribers.Remove(name);
             }
         }
+
+        return _subscribers.Values.Where(s => !s.Who.IsSilo).Select(s => s.Who.Name).ToList();
     }
 
     /// <summary>
-    /// A storage failure costs durability, not the revocation: it is applied everywhere either way, and the caller
-    /// learns it was not persisted. A write conflict (another writer since this activation read) is merged and
-    /// written once more: revocations only ever add up.
+    /// Reads the segments from the header's first on, until a number is free; a segment that fails the checks is not
+    /// believed (and goes at the next compaction).
     /// </summary>
-    private async Task<bool> PersistAsync()
+    private async Task ReadSegmentsAsync(DateTimeOffset now, RevocationPolicy policy)
+    {
+        while (true)
+        {
+            var (segment, exists, etag) = await _log.ReadAsync(_nextSegment);
+            if (!exists)
+            {
+                return;
+            }
+
+            _segments.Enqueue(new StoredSegment(_nextSegment, Adopt(segment, _nextSegment, now, policy), etag));
+            _nextSegment++;
+        }
+    }
+
+    /// <summary>Applies a stored segment's records; returns its newest revocation time (the least when none is believed).</summary>
+    private DateTimeOffset Adopt(RevocationSegment? segment, long number, DateTimeOffset now, RevocationPolicy policy)
+    {
+        if (!StoredRevocations.IsWellFormed(segment, now))
+        {
+            LogSegmentRejected(logger, number);
+            return DateTimeOffset.MinValue;
+        }
+
+        _version = Math.Max(_version, segment!.Version);
+        var newest = DateTimeOffset.MinValue;
+        foreach (var record in segment.Records)
+        {
+            newest = record.RevokedAt > newest ? record.RevokedAt : newest;
+            if (policy.IsActive(record, now))
+            {
+                _records.Add(record);
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>
+    /// Writes the segment under the next free number. A number found taken holds a segment another activation wrote
+    /// (or an earlier attempt of this one that landed after all): its records are adopted and the next number tried.
+    /// A storage failure costs durability, not the revocation: it is applied everywhere either way, the caller learns
+    /// it was not persisted, and its records go with the next batch.
+    /// </summary>
+    private async Task<bool> AppendAsync(RevocationSegment segment, DateTimeOffset now)
     {
         try
         {
-            try
+            for (var attempt = 0; attempt < AppendAttempts; attempt++)
             {
-                await WriteAsync();
-            }
-            catch (InconsistentStateException)
-            {
-                await stored.ReadStateAsync();
-                if (stored.RecordExists)
+                var number = _nextSegment;
+                if (await _log.TryAppendAsync(number, segment) is { } etag)
                 {
-                    _version = Math.Max(_version, stored.State.Version);
-                    foreach (var record in stored.State.Records)
-                    {
-                        _records.Add(record);
-                    }
+                    var newest = segment.Records.Count == 0 ? now : segment.Records.Max(r => r.RevokedAt);
+                    _segments.Enqueue(new StoredSegment(number, newest, etag));
+                    _nextSegment = number + 1;
+                    return true;
                 }
 
-                await WriteAsync();
+                var (taken, exists, takenETag) = await _log.ReadAsync(number);
+                if (exists)
+                {
+                    _segments.Enqueue(new StoredSegment(number, Adopt(taken, number, clock.UtcNow, Policy), takenETag));
+                    _nextSegment = number + 1;
+                }
             }
 
+            throw new InconsistentStateException($"No free revocation segment after {AppendAttempts} attempts.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPersistFailed(logger, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private static bool IsCompactable(StoredSegment segment, DateTimeOffset now, RevocationPolicy policy) =>
+        segment.Newest + policy.LongestRetention <= now;
+
+    /// <summary>
+    /// Deletes the oldest segments once every record they could hold has expired (judged by the longest retention, so
+    /// whatever issuer their records name). The header moves past them first: from then on they are never read again,
+    /// so a deletion cut short leaves garbage, never a gap.
+    /// </summary>
+    private async Task CompactAsync()
+    {
+        if (_compacting)
+        {
+            return;
+        }
+
+        _compacting = true;
+        try
+        {
+            var now = clock.UtcNow;
+            var policy = Policy;
+            _records.PruneDue(now, policy);
+            var expired = new List<StoredSegment>();
+            while (_segments.TryPeek(out var oldest) && IsCompactable(oldest, now, policy))
+            {
+                expired.Add(_segments.Dequeue());
+            }
+
+            if (expired.Count == 0)
+            {
+                return;
+            }
+
+            if (!await WriteHeaderAsync(expired[^1].Number + 1))
+            {
+                foreach (var segment in _segments)
+                {
+                    expired.Add(segment);
+                }
+
+                _segments.Clear();
+                foreach (var segment in expired)
+                {
+                    _segments.Enqueue(segment);
+                }
+
+                return;
+            }
+
+            foreach (var segment in expired)
+            {
+                await _log.DeleteAsync(segment.Number, segment.ETag);
+            }
+
+            LogCompacted(logger, expired.Count, _records.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCompactionFailed(logger, ex.GetType().Name);
+        }
+        finally
+        {
+            _compacting = false;
+        }
+    }
+
+    private async Task<bool> WriteHeaderAsync(long firstSegment)
+    {
+        try
+        {
+            header.State = new RevocationListState(_epoch, _version, [], firstSegment);
+            await header.WriteStateAsync();
+            _firstSegment = firstSegment;
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -298,10 +558,69 @@ internal sealed partial class RevocationListGrain(
         }
     }
 
-    private Task WriteAsync()
+    /// <summary>A segment in storage: its number, the newest revocation time in it, and the ETag to delete it with.</summary>
+    private sealed record StoredSegment(long Number, DateTimeOffset Newest, string? ETag);
+
+    /// <summary>What a committed batch did, for each change in it.</summary>
+    private sealed record Commit(Delivery Delivery, bool Persisted, int ActiveRevocations);
+
+    private abstract class Change
     {
-        stored.State = new RevocationListState(_epoch, _version, _records.ActiveRecords(clock.UtcNow, Policy));
-        return stored.WriteStateAsync();
+        public abstract void Complete(Commit? commit);
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class Revocation(RevocationRecord record) : Change
+    {
+        public RevocationRecord Record { get; } = record;
+
+        /// <summary>The record as the list keeps it (a later revocation of the same session moves its time forward).</summary>
+        public RevocationRecord Kept { get; set; } = record;
+
+        public TaskCompletionSource<RevocationOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete(Commit? commit)
+        {
+            var delivery = commit!.Delivery;
+            Done.TrySetResult(new RevocationOutcome(
+                Kept,
+                delivery.Dropped,
+                delivery.ConfirmedSilos,
+                delivery.UnconfirmedSilos,
+                commit.Persisted,
+                commit.ActiveRevocations,
+                delivery.ConfirmedHosts,
+                delivery.UnconfirmedHosts));
+        }
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
+    }
+
+    private sealed class Invalidation(CacheInvalidation value) : Change
+    {
+        public CacheInvalidation Value { get; } = value;
+
+        public TaskCompletionSource<InvalidationOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete(Commit? commit)
+        {
+            var delivery = commit!.Delivery;
+            Done.TrySetResult(new InvalidationOutcome(delivery.Dropped, delivery.ConfirmedSilos, delivery.UnconfirmedSilos, delivery.ConfirmedHosts, delivery.UnconfirmedHosts));
+        }
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
+    }
+
+    private sealed class GivenBack(IReadOnlyList<RevocationRecord> records) : Change
+    {
+        public IReadOnlyList<RevocationRecord> Records { get; } = records;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete(Commit? commit) => Done.TrySetResult();
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
     }
 
     private sealed class Subscriber(RevocationSubscriber who)
@@ -320,8 +639,8 @@ internal sealed partial class RevocationListGrain(
 
     private sealed record Delivery(int Dropped, int ConfirmedSilos, List<string> UnconfirmedSilos, int ConfirmedHosts, List<string> UnconfirmedHosts);
 
-    [LoggerMessage(EventId = 2411, Level = LogLevel.Information, Message = "Revocation list loaded with {Count} active revocation(s).")]
-    private static partial void LogRestored(ILogger logger, int count);
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Information, Message = "Revocation list loaded with {Count} active revocation(s) from {Segments} stored segment(s).")]
+    private static partial void LogRestored(ILogger logger, int count, int segments);
 
     [LoggerMessage(EventId = 2412, Level = LogLevel.Warning, Message = "Subscribers gave back {Count} revocation(s) the stored list had lost.")]
     private static partial void LogGivenBack(ILogger logger, int count);
@@ -334,4 +653,16 @@ internal sealed partial class RevocationListGrain(
 
     [LoggerMessage(EventId = 2415, Level = LogLevel.Error, Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not survive the loss of this activation.")]
     private static partial void LogPersistFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 2661, Level = LogLevel.Error, Message = "The stored head of the revocation list failed its checks and is not believed; the list starts a new epoch and its subscribers give back what they hold.")]
+    private static partial void LogHeaderRejected(ILogger logger);
+
+    [LoggerMessage(EventId = 2662, Level = LogLevel.Error, Message = "Stored revocation segment {Segment} failed its checks and is not believed; it is deleted at the next compaction.")]
+    private static partial void LogSegmentRejected(ILogger logger, long segment);
+
+    [LoggerMessage(EventId = 2663, Level = LogLevel.Debug, Message = "Compaction deleted {Segments} expired revocation segment(s); {Count} revocation(s) remain active.")]
+    private static partial void LogCompacted(ILogger logger, int segments, int count);
+
+    [LoggerMessage(EventId = 2664, Level = LogLevel.Warning, Message = "Compaction of the revocation list's storage failed ({ErrorType}); it is tried again within a minute.")]
+    private static partial void LogCompactionFailed(ILogger logger, string errorType);
 }

@@ -2,6 +2,10 @@ using AuthCache.GrainInterfaces;
 
 namespace AuthCache.Grains.Revocation;
 
-/// <summary>The cluster's revocation list as <see cref="RevocationListGrain"/> keeps it in grain storage.</summary>
+/// <summary>
+/// The head of the revocation list's storage (<see cref="RevocationLog"/>): the list's epoch, the version it had reached
+/// when this was last written, and the first segment still kept. <see cref="Records"/> is where a list stored whole
+/// kept its records; it is read once, moved into a segment and written back empty.
+/// </summary>
 [GenerateSerializer, Alias("AuthCache.RevocationListState")]
-internal sealed record RevocationListState(Guid Epoch, long Version, IReadOnlyList<RevocationRecord> Records);
+internal sealed record RevocationListState(Guid Epoch, long Version, IReadOnlyList<RevocationRecord> Records, long FirstSegment = 0);

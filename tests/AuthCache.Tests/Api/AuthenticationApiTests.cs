@@ -42,6 +42,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
     [InlineData(AuthFailureReason.Malformed)]
     [InlineData(AuthFailureReason.TokenTooLarge)]
     [InlineData(AuthFailureReason.SessionPending)]
+    [InlineData(AuthFailureReason.LifetimeTooLong)]
     public async Task Rejected_token_gets_401_with_its_reason_code(string reason)
     {
         var token = BadToken(reason);
@@ -153,6 +154,7 @@ public sealed class AuthenticationApiTests(ApiHostFixture fixture)
             AuthFailureReason.TokenTooLarge => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["pad"] = new string('p', 17_000) }),
             // A Clerk session with a task still to do: signed out while AuthCache:Clerk:AcceptPendingSessions is off.
             AuthFailureReason.SessionPending => issuer.CreateToken(subject, extraClaims: new Dictionary<string, object> { ["v"] = 2, ["sts"] = "pending" }),
+            AuthFailureReason.LifetimeTooLong => issuer.CreateToken(subject, lifetime: TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)),
             _ => throw new ArgumentOutOfRangeException(nameof(reason)),
         };
     }

@@ -100,19 +100,15 @@ public sealed class RevocationFaultTests : IAsyncLifetime
         var revoked = await List.RevokeAsync(RevocationKind.Subject, _fixture.Issuer.Issuer, subject);
         var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name);
         var grainId = List.GetGrainId();
-        var stored = new GrainState<RevocationListState>();
-        await storage.ReadStateAsync("revocations", grainId, stored);
-        Assert.Contains(revoked.Record, stored.State!.Records);
+        Assert.Contains(revoked.Record, await StoredRevocationList.ReadAsync(storage, grainId));
 
         // The storage forgets the list and the activation goes: the next one starts empty, under a new epoch.
-        await storage.ClearStateAsync("revocations", grainId, stored);
+        await StoredRevocationList.ClearAsync(storage, grainId);
         await Cluster.DeactivateAsync(List);
 
         await Eventually(async () =>
         {
-            var reread = new GrainState<RevocationListState>();
-            await storage.ReadStateAsync("revocations", grainId, reread);
-            Assert.True(reread.RecordExists && reread.State!.Records.Contains(revoked.Record), "The silos have not given the revocation back yet.");
+            Assert.True((await StoredRevocationList.ReadAsync(storage, grainId)).Contains(revoked.Record), "The silos have not given the revocation back yet.");
             return true;
         });
         var joined = await Cluster.StartAdditionalSiloAsync();
@@ -122,22 +118,33 @@ public sealed class RevocationFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_revocation_lasts_the_retention_and_then_no_longer_rejects()
+    public async Task A_revocation_refuses_its_tokens_until_its_issuers_max_token_lifetime_and_the_clock_skew_have_passed_then_is_gone_from_the_list_and_every_replica()
     {
-        var subject = NewId("user_");
-        var longLived = _fixture.Issuer.CreateToken(subject, lifetime: TimeSpan.FromHours(30), now: _fixture.Time.GetUtcNow().UtcDateTime);
-        await List.RevokeAsync(RevocationKind.Subject, _fixture.Issuer.Issuer, subject);
-        Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(longLived)).FailureReason);
+        var sid = NewId("sess_");
+        var issuedAt = _fixture.Time.GetUtcNow();
 
-        // A token that outlives the retention (24 h by default) is accepted again once its revocation is gone:
-        // the retention must cover the longest token lifetime.
-        _fixture.Time.Advance(TimeSpan.FromHours(23));
+        // The longest-lived token the issuer may mint (one hour by default): the last the revocation has to outlive.
+        var token = _fixture.Issuer.CreateToken(NewId("user_"), sid: sid, lifetime: TimeSpan.FromHours(1), now: issuedAt.UtcDateTime);
+        var revoked = await List.RevokeAsync(RevocationKind.Session, _fixture.Issuer.Issuer, sid);
+        var keptUntil = revoked.Record.RevokedAt + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(5);
+
+        _fixture.Time.Advance(keptUntil - issuedAt - TimeSpan.FromSeconds(1));
         await _fixture.SettleAsync();
-        Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(longLived)).FailureReason);
-        _fixture.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(AuthFailureReason.Revoked, (await ValidateAsync(token)).FailureReason);
+        Assert.All(Cluster.Silos, silo => Assert.True(silo.ServiceProvider.GetRequiredService<RevocationReplica>().Contains(revoked.Record)));
+
+        _fixture.Time.Advance(TimeSpan.FromSeconds(1));
         await _fixture.SettleAsync();
-        var result = await ValidateAsync(longLived);
-        Assert.True(result.IsValid, result.FailureReason);
+        Assert.Equal(AuthFailureReason.Expired, (await ValidateAsync(token)).FailureReason);
+
+        var next = await List.RevokeAsync(RevocationKind.Session, _fixture.Issuer.Issuer, NewId("sess_"));
+        Assert.Equal(1, next.ActiveRevocations);
+        Assert.All(Cluster.Silos, silo =>
+        {
+            var replica = silo.ServiceProvider.GetRequiredService<RevocationReplica>();
+            Assert.False(replica.Contains(revoked.Record));
+            Assert.Equal(1, replica.Count);
+        });
     }
 
     /// <summary>Right after a silo loss a call may still be routed to it; retry until the cluster has settled.</summary>

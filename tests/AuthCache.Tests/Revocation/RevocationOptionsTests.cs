@@ -22,25 +22,39 @@ public sealed class RevocationOptionsTests
 
     private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 
+    private static TimeSpan MaxTokenLifetimeOf(Dictionary<string, string?> settings, string issuer) =>
+        Services(settings).GetRequiredService<IOptions<AuthCacheOptions>>().Value.FindIssuer(issuer)!.ResolveMaxTokenLifetime();
+
     [Fact]
-    public void Revocations_are_kept_24_hours_by_default_and_the_retention_is_configurable()
+    public void An_issuer_accepts_tokens_living_one_hour_by_default_and_a_clerk_instance_60_seconds()
     {
-        Assert.Equal(TimeSpan.FromHours(24), Services([]).GetRequiredService<IOptions<AuthCacheOptions>>().Value.RevocationRetention);
-        Assert.Equal(
-            TimeSpan.FromHours(48),
-            Services(new() { ["AuthCache:RevocationRetention"] = "2.00:00:00" }).GetRequiredService<IOptions<AuthCacheOptions>>().Value.RevocationRetention);
+        const string development = "https://fond-lamb-12.clerk.accounts.dev";
+        var fromEnvironment = new Dictionary<string, string?> { ["CLERK_DOMAIN"] = "clerk.example" };
+
+        Assert.Equal(TimeSpan.FromHours(1), MaxTokenLifetimeOf(new() { [IssuerKey] = Issuer }, Issuer));
+        Assert.Equal(TimeSpan.FromSeconds(60), MaxTokenLifetimeOf(new() { [IssuerKey] = development }, development));
+        Assert.Equal(TimeSpan.FromSeconds(60), MaxTokenLifetimeOf(fromEnvironment, Issuer));
+        Assert.Equal(TimeSpan.FromSeconds(60), MaxTokenLifetimeOf(new(fromEnvironment) { [IssuerKey] = Issuer }, Issuer));
+    }
+
+    [Fact]
+    public void A_configured_max_token_lifetime_wins_over_the_default_of_the_issuers_kind()
+    {
+        var settings = new Dictionary<string, string?> { ["CLERK_DOMAIN"] = "clerk.example", [IssuerKey] = Issuer, ["AuthCache:Issuers:0:MaxTokenLifetime"] = "00:10:00" };
+
+        Assert.Equal(TimeSpan.FromMinutes(10), MaxTokenLifetimeOf(settings, Issuer));
     }
 
     [Theory]
     [InlineData("00:00:00")]
-    [InlineData("00:01:00")]
-    [InlineData("31.00:00:00")]
-    public void A_retention_shorter_than_the_token_cache_ttl_or_longer_than_30_days_is_refused(string retention)
+    [InlineData("-00:01:00")]
+    [InlineData("1.00:00:01")]
+    public void A_max_token_lifetime_of_zero_or_longer_than_a_day_is_refused(string lifetime)
     {
-        var services = Services(new() { ["AuthCache:RevocationRetention"] = retention });
+        var services = Services(new() { [IssuerKey] = Issuer, ["AuthCache:Issuers:0:MaxTokenLifetime"] = lifetime });
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AuthCacheOptions>>().Value);
-        Assert.Contains("RevocationRetention", error.Message);
+        Assert.Contains("AuthCache:Issuers:0:MaxTokenLifetime", error.Message);
     }
 
     [Fact]

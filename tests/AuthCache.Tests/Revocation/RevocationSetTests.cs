@@ -6,10 +6,14 @@ namespace AuthCache.Tests.Revocation;
 public sealed class RevocationSetTests
 {
     private static readonly DateTimeOffset RevokedAt = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly RevocationPolicy Policy = new(Retention: TimeSpan.FromHours(24), ClockSkew: TimeSpan.FromSeconds(5));
-
     private const string Issuer = "https://issuer-a.example";
     private const string OtherIssuer = "https://issuer-b.example";
+
+    private static readonly RevocationPolicy Policy = new(
+        TimeSpan.FromSeconds(5),
+        new Dictionary<string, TimeSpan> { [Issuer] = TimeSpan.FromHours(1), [OtherIssuer] = TimeSpan.FromHours(2) });
+
+    private static readonly TimeSpan Retention = TimeSpan.FromHours(1) + TimeSpan.FromSeconds(5);
 
     private static RevocationCandidate Token(string hash = "hash-1", string? sid = "sess_1", string? sub = "user_1", DateTimeOffset? issuedAt = null, string issuer = Issuer) =>
         new(hash, sid is null ? [] : [sid], sub, issuedAt, issuer);
@@ -74,15 +78,35 @@ public sealed class RevocationSetTests
     }
 
     [Fact]
-    public void A_revocation_stops_counting_at_the_end_of_the_retention_and_is_then_pruned()
+    public void A_revocation_counts_for_its_issuers_max_token_lifetime_plus_the_clock_skew_and_is_then_pruned()
     {
         var set = SetWith(RevocationKind.Session, "sess_1");
 
-        Assert.True(set.IsRevoked(Token(), RevokedAt + Policy.Retention - TimeSpan.FromSeconds(1), Policy));
-        Assert.False(set.IsRevoked(Token(), RevokedAt + Policy.Retention, Policy));
-        Assert.Equal(0, set.Prune(RevokedAt + Policy.Retention - TimeSpan.FromSeconds(1), Policy));
-        Assert.Equal(1, set.Prune(RevokedAt + Policy.Retention, Policy));
+        Assert.True(set.IsRevoked(Token(), RevokedAt + Retention - TimeSpan.FromTicks(1), Policy));
+        Assert.False(set.IsRevoked(Token(), RevokedAt + Retention, Policy));
+        Assert.Equal(0, set.Prune(RevokedAt + Retention - TimeSpan.FromTicks(1), Policy));
+        Assert.Equal(1, set.Prune(RevokedAt + Retention, Policy));
         Assert.Equal(0, set.Count);
+    }
+
+    [Fact]
+    public void A_token_hash_revocation_names_no_issuer_and_is_kept_for_the_longest_lifetime_of_any_issuer()
+    {
+        var set = SetWith(RevocationKind.TokenHash, "hash-1");
+        var longest = TimeSpan.FromHours(2) + TimeSpan.FromSeconds(5);
+
+        Assert.Equal(RevokedAt + longest, Policy.KeptUntil(Record(RevocationKind.TokenHash, "hash-1", RevokedAt)));
+        Assert.True(set.IsRevoked(Token(hash: "hash-1"), RevokedAt + longest - TimeSpan.FromTicks(1), Policy));
+        Assert.Equal(0, set.Prune(RevokedAt + Retention, Policy));
+        Assert.Equal(1, set.Prune(RevokedAt + longest, Policy));
+    }
+
+    [Fact]
+    public void A_revocation_of_an_issuer_no_longer_configured_is_kept_for_the_longest_lifetime()
+    {
+        var gone = new RevocationRecord(RevocationKind.Subject, "user_1", RevokedAt, "https://removed.example");
+
+        Assert.Equal(RevokedAt + TimeSpan.FromHours(2) + TimeSpan.FromSeconds(5), Policy.KeptUntil(gone));
     }
 
     [Fact]
@@ -106,7 +130,7 @@ public sealed class RevocationSetTests
         Assert.True(RevocationSet.Covers(subject, Token(issuedAt: RevokedAt.AddMinutes(-1)), now, Policy));
         Assert.False(RevocationSet.Covers(subject, Token(issuedAt: RevokedAt.AddMinutes(1)), now, Policy));
         Assert.True(RevocationSet.Covers(Record(RevocationKind.Session, "sess_1", RevokedAt), Token(), now, Policy));
-        Assert.False(RevocationSet.Covers(Record(RevocationKind.Session, "sess_1", RevokedAt), Token(), RevokedAt + Policy.Retention, Policy));
+        Assert.False(RevocationSet.Covers(Record(RevocationKind.Session, "sess_1", RevokedAt), Token(), RevokedAt + Retention, Policy));
     }
 
     [Theory]

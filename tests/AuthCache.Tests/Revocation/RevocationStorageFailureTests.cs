@@ -3,6 +3,7 @@ using AuthCache.GrainInterfaces;
 using AuthCache.Grains;
 using AuthCache.Grains.Revocation;
 using Orleans.Storage;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace AuthCache.Tests.Revocation;
@@ -29,14 +30,17 @@ public sealed class RevocationStorageFailureTests : IAsyncLifetime
 
     private IRevocationListGrain List => _cluster.Client.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
 
-    // The fault grain is keyed by the state's name ("revocations", the list's persistent state).
-    private IStorageFaultGrain Faults => _cluster.Client.GetGrain<IStorageFaultGrain>("revocations");
+    // The fault grain is keyed by the state's name: each committed batch is a segment of its own.
+    private IStorageFaultGrain Faults => _cluster.Client.GetGrain<IStorageFaultGrain>(RevocationLog.SegmentStateName);
+
+    // A fresh cluster's list writes its first batches to the first segments, in order.
+    private GrainId Segment(long number) => RevocationLog.SegmentId(List.GetGrainId(), number);
 
     [Fact]
     public async Task A_revocation_that_cannot_be_persisted_is_still_applied_on_every_silo_and_says_so()
     {
         var subject = "user_" + Guid.NewGuid().ToString("N");
-        await Faults.AddFaultOnWrite(List.GetGrainId(), new InvalidOperationException("storage is down"));
+        await Faults.AddFaultOnWrite(Segment(0), new InvalidOperationException("storage is down"));
 
         var failed = await List.RevokeAsync(RevocationKind.Subject, Issuer, subject);
         var next = await List.RevokeAsync(RevocationKind.Session, Issuer, "sess_" + Guid.NewGuid().ToString("N"));
@@ -50,10 +54,10 @@ public sealed class RevocationStorageFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_write_conflict_is_merged_and_written_again()
+    public async Task A_write_that_finds_its_segment_taken_is_written_again()
     {
         await List.RevokeAsync(RevocationKind.Session, Issuer, "sess_" + Guid.NewGuid().ToString("N"));
-        await Faults.AddFaultOnWrite(List.GetGrainId(), new InconsistentStateException("another writer"));
+        await Faults.AddFaultOnWrite(Segment(1), new InconsistentStateException("another writer"));
 
         var outcome = await List.RevokeAsync(RevocationKind.Subject, Issuer, "user_" + Guid.NewGuid().ToString("N"));
 
