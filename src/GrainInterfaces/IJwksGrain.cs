@@ -29,6 +29,6 @@ public interface IJwksGrain : IGrainWithStringKey
     /// Maintenance: make sure the background refresh (reminder and timer) is in place, refresh if due, and
     /// report freshness. Idempotent; called at start-up and every maintenance interval by each silo.
     /// </summary>
-    [Alias("EnsureRefreshScheduled")]
+    [Alias("EnsureRefreshScheduled"), SiloOnly]
     Task<JwksStatus> EnsureRefreshScheduledAsync();
 }

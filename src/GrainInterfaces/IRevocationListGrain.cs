@@ -25,7 +25,7 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     /// Delivers an invalidation to every subscriber (it is not kept) and returns once every subscriber has applied
     /// it or the confirmation time has passed.
     /// </summary>
-    [Alias("Publish")]
+    [Alias("Publish"), SiloOnly]
     Task<InvalidationOutcome> PublishAsync(CacheInvalidation invalidation);
 
     /// <summary>

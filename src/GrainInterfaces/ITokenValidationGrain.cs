@@ -15,6 +15,6 @@ public interface ITokenValidationGrain : IGrainWithStringKey
     /// Drops the cached result when <paramref name="scope"/> covers it and lets the activation go. Returns
     /// whether a cached result was dropped.
     /// </summary>
-    [Alias("Evict")]
+    [Alias("Evict"), SiloOnly]
     Task<bool> EvictAsync(CacheEvictionScope scope);
 }

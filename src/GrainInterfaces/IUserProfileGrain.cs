@@ -16,6 +16,6 @@ public interface IUserProfileGrain : IGrainWithStringKey
     /// Drops the cached profile when <paramref name="scope"/> covers it (an expired profile is one past its
     /// TTL) and lets the activation go. Returns whether a profile was dropped.
     /// </summary>
-    [Alias("Evict")]
+    [Alias("Evict"), SiloOnly]
     Task<bool> EvictAsync(CacheEvictionScope scope);
 }

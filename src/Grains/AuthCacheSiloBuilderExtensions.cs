@@ -3,6 +3,7 @@ using AuthCache.Core.Options;
 using AuthCache.Grains.Administration;
 using AuthCache.Grains.Diagnostics;
 using AuthCache.Grains.Revocation;
+using AuthCache.Grains.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -63,6 +64,14 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.Configure<StatelessWorkerOptions>(workers => workers.IdleWorkersInspectionPeriod = StatelessWorkerInspectionPeriod);
         return builder.AddAuthCacheDashboard();
     }
+
+    /// <summary>
+    /// Refuses calls from Orleans clients (API hosts in client mode among them) to the grain methods marked
+    /// <c>[SiloOnly]</c>: the cluster's own bookkeeping, which no host needs. A test cluster that drives those
+    /// methods from its client leaves it out.
+    /// </summary>
+    public static ISiloBuilder AddAuthCacheSiloOnlyCalls(this ISiloBuilder builder) =>
+        builder.AddIncomingGrainCallFilter<SiloOnlyCallFilter>();
 
     /// <summary>In-memory reminders and grain storage, for a single local silo or a test cluster.</summary>
     public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder) => builder

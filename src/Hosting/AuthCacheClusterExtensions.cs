@@ -1,4 +1,5 @@
 using AuthCache.Grains;
+using AuthCache.Hosting.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,11 +29,12 @@ public static class AuthCacheClusterExtensions
         where TBuilder : IHostApplicationBuilder
     {
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
+        var tls = TransportSecurity.IsEnabled(builder, orleans);
         builder.ConfigureShutdownTimeout();
         switch (orleans.Mode)
         {
             case OrleansMode.Client:
-                builder.UseAuthCacheClusterClient(orleans);
+                builder.UseAuthCacheClusterClient(orleans, tls);
                 ClusterClientReadiness.KeepReadyWithoutCluster(builder.Services);
                 break;
             case OrleansMode.External when !builder.Services.Any(d => d.ServiceType == typeof(IClusterClient)):
@@ -40,7 +42,7 @@ public static class AuthCacheClusterExtensions
             case OrleansMode.External:
                 break;
             default:
-                builder.UseOrleans(silo => Configure(silo, orleans, configureSilo));
+                builder.UseOrleans(silo => Configure(silo, orleans, tls, configureSilo));
                 break;
         }
 
@@ -57,7 +59,8 @@ public static class AuthCacheClusterExtensions
         where TBuilder : IHostApplicationBuilder
     {
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
-        builder.UseOrleans(silo => Configure(silo, orleans, configureSilo));
+        var tls = TransportSecurity.IsEnabled(builder, orleans);
+        builder.UseOrleans(silo => Configure(silo, orleans, tls, configureSilo));
         builder.ConfigureShutdownTimeout();
         return builder;
     }
@@ -66,9 +69,14 @@ public static class AuthCacheClusterExtensions
     public static bool RunsSilo(this IConfiguration configuration) =>
         OrleansHostingOptions.Bind(configuration).Mode == OrleansMode.Embedded;
 
-    private static void Configure(ISiloBuilder silo, OrleansHostingOptions orleans, Action<ISiloBuilder>? configureSilo)
+    private static void Configure(ISiloBuilder silo, OrleansHostingOptions orleans, bool tls, Action<ISiloBuilder>? configureSilo)
     {
-        silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains();
+        silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains().AddAuthCacheSiloOnlyCalls();
+        if (tls)
+        {
+            silo.UseAuthCacheTls(orleans.Tls);
+        }
+
         configureSilo?.Invoke(silo);
     }
 }

@@ -1,3 +1,4 @@
+using AuthCache.Hosting.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,18 +12,26 @@ internal static class ClientClusteringExtensions
     /// An Orleans client of the silos listed in the Redis membership table. It connects in the background and
     /// keeps retrying, so the host starts and serves (validating tokens itself) while no silo is reachable.
     /// </summary>
-    public static IHostApplicationBuilder UseAuthCacheClusterClient(this IHostApplicationBuilder builder, OrleansHostingOptions options)
+    /// <param name="tls">Connect to the gateways over mutual TLS with <c>Orleans:Tls</c>'s client certificate.</param>
+    public static IHostApplicationBuilder UseAuthCacheClusterClient(this IHostApplicationBuilder builder, OrleansHostingOptions options, bool tls)
     {
         var hostedBefore = builder.Services.Where(IsHostedService).ToHashSet();
-        builder.UseOrleansClient(client => client
-            .Configure<ClusterOptions>(o =>
+        builder.UseOrleansClient(client =>
+        {
+            client
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                })
+                .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod)
+                .UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration.From(options))
+                .UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+            if (tls)
             {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ServiceId;
-            })
-            .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod)
-            .UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration.From(options))
-            .UseConnectionRetryFilter<ClusterConnectionRetryFilter>());
+                client.UseAuthCacheTls(options.Tls);
+            }
+        });
 
         // Orleans starts its client as a hosted service that the host awaits; connecting to a cluster that is
         // down would hold the whole start. The same services run instead from one background connection.

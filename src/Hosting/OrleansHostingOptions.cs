@@ -44,7 +44,15 @@ internal sealed class OrleansHostingOptions
 
     public RedisOptions Redis { get; set; } = new();
 
+    public TlsOptions Tls { get; set; } = new();
+
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis.ConnectionString);
+
+    /// <summary>
+    /// Whether other processes connect to this one's Orleans ports, or it to theirs: Redis clustering (silos of
+    /// several processes) or Client mode. Localhost clustering only, or External mode, do not count.
+    /// </summary>
+    public bool SpansProcesses => Mode == OrleansMode.Client || (Mode != OrleansMode.External && UsesRedis);
 
     public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIP);
 
@@ -63,6 +71,40 @@ internal sealed class OrleansHostingOptions
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// Mutual TLS on every Orleans connection (<c>Orleans:Tls</c>), silo to silo and client to gateway. The
+    /// certificate files are read again when they change (a Kubernetes secret update), so new connections use the
+    /// new certificate without a restart.
+    /// </summary>
+    public sealed class TlsOptions
+    {
+        /// <summary>
+        /// True: mutual TLS with the certificates below. Unset: no TLS, which a Production process whose cluster
+        /// spans processes refuses. False: no TLS, on purpose (a warning at every start).
+        /// </summary>
+        public bool? Enabled { get; set; }
+
+        /// <summary>
+        /// This process's certificate: a PEM file (with its key, or with <see cref="KeyPath"/>) or a PKCS#12 file
+        /// (<c>.pfx</c>/<c>.p12</c>). A silo's certificate has the Server and Client Authentication usages, a
+        /// client's only Client Authentication.
+        /// </summary>
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The PEM private key of <see cref="CertificatePath"/>, when it is in a file of its own (<c>tls.key</c>).</summary>
+        public string? KeyPath { get; set; }
+
+        /// <summary>The password of a PKCS#12 file or of an encrypted PEM key.</summary>
+        public string? Password { get; set; }
+
+        /// <summary>
+        /// The PEM file of the cluster's certificate authority (<c>ca.crt</c>, one or more certificates): a remote
+        /// certificate is accepted only when it chains to it. It must be the cluster's own CA: every certificate it
+        /// issues with the Server Authentication usage is a silo's.
+        /// </summary>
+        public string? CaPath { get; set; }
     }
 
     public sealed class RedisOptions

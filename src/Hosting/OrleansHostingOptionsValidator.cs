@@ -52,6 +52,13 @@ internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansH
             failures.Add("Orleans:Redis:ConnectionString is not a valid StackExchange.Redis configuration string.");
         }
 
+        if (options.Tls.Enabled == true)
+        {
+            CheckFile(failures, "Orleans:Tls:CertificatePath", options.Tls.CertificatePath, required: true);
+            CheckFile(failures, "Orleans:Tls:KeyPath", options.Tls.KeyPath, required: false);
+            CheckFile(failures, "Orleans:Tls:CaPath", options.Tls.CaPath, required: true);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -60,6 +67,21 @@ internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansH
         if (port is < 1 or > 65535)
         {
             failures.Add($"{key} must be between 1 and 65535 (was {port}).");
+        }
+    }
+
+    private static void CheckFile(List<string> failures, string key, string? path, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            if (required)
+            {
+                failures.Add($"Orleans:Tls:Enabled is true but {key} is not set.");
+            }
+        }
+        else if (!File.Exists(path))
+        {
+            failures.Add($"{key} '{path}' does not exist.");
         }
     }
 

@@ -46,6 +46,9 @@ public sealed class RedisCluster
         $"--Orleans:Redis:ConnectionString={Redis.ConnectionString}",
         $"--Orleans:ClusterId={ClusterId}",
         $"--Orleans:ServiceId={ServiceId}",
+
+        // Production refuses a cluster of processes without TLS unless this says so.
+        "--Orleans:Tls:Enabled=false",
     ];
 
     /// <summary>

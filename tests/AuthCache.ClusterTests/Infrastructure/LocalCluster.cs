@@ -28,12 +28,14 @@ public sealed class LocalCluster : IAsyncDisposable
     private IHost? _observer;
 
     private readonly IReadOnlyDictionary<string, string> _apiHostSettings;
+    private readonly IReadOnlyDictionary<string, string> _siloSettings;
 
-    private LocalCluster(RedisServer redis, TestIssuer issuer, IReadOnlyDictionary<string, string> apiHostSettings)
+    private LocalCluster(RedisServer redis, TestIssuer issuer, IReadOnlyDictionary<string, string> apiHostSettings, IReadOnlyDictionary<string, string> siloSettings)
     {
         Redis = redis;
         Issuer = issuer;
         _apiHostSettings = apiHostSettings;
+        _siloSettings = siloSettings;
     }
 
     public string ClusterId { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
@@ -49,9 +51,12 @@ public sealed class LocalCluster : IAsyncDisposable
     public RedisKey MembershipKey => $"{ServiceId}/members/{ClusterId}";
 
     /// <param name="apiHostSettings">Extra environment variables of the API hosts.</param>
-    public static async Task<LocalCluster> StartAsync(int silos, int apiHosts, IReadOnlyDictionary<string, string>? apiHostSettings = null)
+    /// <param name="siloSettings">Extra environment variables of the silos.</param>
+    public static async Task<LocalCluster> StartAsync(
+        int silos, int apiHosts, IReadOnlyDictionary<string, string>? apiHostSettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
     {
-        var cluster = new LocalCluster(await RedisServer.StartAsync(), await TestIssuer.StartAsync(), apiHostSettings ?? new Dictionary<string, string>());
+        var cluster = new LocalCluster(
+            await RedisServer.StartAsync(), await TestIssuer.StartAsync(), apiHostSettings ?? new Dictionary<string, string>(), siloSettings ?? new Dictionary<string, string>());
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
@@ -76,7 +81,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Orleans__GatewayPort"] = gatewayPort.ToString(),
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
             ["POD_NAME"] = name,
-        }, settings));
+        }, _siloSettings, settings));
         lock (_silos)
         {
             _silos.Add(silo);
@@ -185,6 +190,9 @@ public sealed class LocalCluster : IAsyncDisposable
         ["Orleans__ClusterId"] = ClusterId,
         ["Orleans__ServiceId"] = ServiceId,
         ["Orleans__Redis__ConnectionString"] = Redis.ConnectionString,
+
+        // The processes run in Production, which refuses a cluster of processes without TLS unless told otherwise.
+        ["Orleans__Tls__Enabled"] = "false",
         ["AuthCache__Issuers__0__Issuer"] = Issuer.Issuer,
         ["AuthCache__Issuers__0__RequireHttps"] = "false",
         ["AuthCache__Admin__ApiKey"] = AdminKey,
