@@ -80,7 +80,7 @@ internal sealed class AuthCacheJwtBearerSetup(AuthCacheBearerServices services, 
             failures.Add($"{scheme}: its configuration comes from the cluster; do not set ConfigurationManager or Configuration after UseAuthCache().");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Authority) && AuthorityIssuer.Refusal(scheme, options.Authority, cacheOptions.CurrentValue) is { } refusal)
+        if (AuthorityIssuer.Refusal(scheme, options.Authority, cacheOptions.CurrentValue) is { } refusal)
         {
             failures.Add(refusal);
         }

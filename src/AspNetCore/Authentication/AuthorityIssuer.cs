@@ -17,21 +17,28 @@ internal static class AuthorityIssuer
     public static IssuerOptions? Find(AuthCacheOptions options, string authority) =>
         options.FindIssuer(authority) ?? options.FindIssuer(authority.EndsWith('/') ? authority[..^1] : authority + "/");
 
-    /// <summary>One line saying why <paramref name="authority"/> pairs with no trusted issuer, what is configured and how to fix it; null when it pairs.</summary>
-    public static string? Refusal(string scheme, string authority, AuthCacheOptions options)
+    /// <summary>
+    /// One line saying why a scheme cannot accept any token (no issuers are configured) or why its
+    /// <paramref name="authority"/> pairs with no trusted issuer, what is configured and how to fix it; null when neither.
+    /// </summary>
+    public static string? Refusal(string scheme, string? authority, AuthCacheOptions options)
     {
-        if (Find(options, authority) is not null)
+        var hasAuthority = !string.IsNullOrWhiteSpace(authority);
+        if (options.Issuers.Count == 0)
+        {
+            return hasAuthority
+                ? $"{scheme}: its Authority {Quote(authority!)} must be one of AuthCache:Issuers, and no issuers are configured: "
+                    + "add the exact iss of its tokens as AuthCache:Issuers:0:Issuer."
+                : $"{scheme}, and no issuers are configured (AuthCache:Issuers is empty), so it would refuse every token: "
+                    + "add the exact iss of the tokens it accepts as AuthCache:Issuers:0:Issuer.";
+        }
+
+        if (!hasAuthority || Find(options, authority!) is not null)
         {
             return null;
         }
 
-        if (options.Issuers.Count == 0)
-        {
-            return $"{scheme}: its Authority {Quote(authority)} must be one of AuthCache:Issuers, and no issuers are configured: "
-                + $"add the exact iss of its tokens as AuthCache:Issuers:0:Issuer.";
-        }
-
-        return $"{scheme}: its Authority {Quote(authority)} is none of AuthCache:Issuers ({string.Join(", ", options.Issuers.Select(i => Quote(i.Issuer)))}), "
+        return $"{scheme}: its Authority {Quote(authority!)} is none of AuthCache:Issuers ({string.Join(", ", options.Issuers.Select(i => Quote(i.Issuer)))}), "
             + "with or without a trailing slash: add the exact iss of its tokens to AuthCache:Issuers (with its JwksUri if its keys are not at "
             + "/.well-known/jwks.json), or set Authority to one of them.";
     }

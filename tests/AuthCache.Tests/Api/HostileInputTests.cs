@@ -39,7 +39,7 @@ public sealed class HostileInputTests(ApiHostFixture fixture)
         yield return ("expired", issuer.CreateToken("user_hostile", now: DateTime.UtcNow.AddHours(-1)));
         yield return ("truncated", valid[..^10]);
         yield return ("truncated to two segments", parts[0] + "." + parts[1]);
-        yield return ("oversized", issuer.CreateToken("user_hostile", extraClaims: new Dictionary<string, object> { ["pad"] = new string('x', 10_000) }));
+        yield return ("oversized", issuer.CreateToken("user_hostile", extraClaims: new Dictionary<string, object> { ["pad"] = new string('x', 17_000) }));
         yield return ("duplicated payload", parts[0] + "." + parts[1] + "." + parts[1] + "." + parts[2]);
         yield return ("header twice", parts[0] + "." + parts[0] + "." + parts[2]);
         yield return ("five segments (JWE shape)", string.Join('.', parts[0], parts[1], parts[2], parts[1], parts[2]));

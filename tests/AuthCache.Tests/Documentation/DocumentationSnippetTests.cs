@@ -1,7 +1,7 @@
 namespace AuthCache.Tests.Documentation;
 
 /// <summary>
-/// The C# the README and the migration guide show compiles as an adopter would paste it (see
+/// The C# the README, the migration guide and the packages' readmes show compiles as an adopter would paste it (see
 /// <see cref="CSharpSnippet"/> for how a block is compiled and how an intentionally partial one is marked).
 /// </summary>
 public sealed class DocumentationSnippetTests
@@ -9,6 +9,9 @@ public sealed class DocumentationSnippetTests
     [Theory]
     [InlineData("README.md")]
     [InlineData("docs/migrating-from-jwtbearer.md")]
+    [InlineData("src/AspNetCore/README.md")]
+    [InlineData("src/Grains/README.md")]
+    [InlineData("src/GrainInterfaces/README.md")]
     public void Every_csharp_block_of_the_document_compiles_against_the_AuthCache_assemblies_with_the_using_lines_it_shows(string document)
     {
         var snippets = CSharpSnippet.Extract(document, File.ReadAllText(CSharpSnippet.RepositoryFile(document)));
