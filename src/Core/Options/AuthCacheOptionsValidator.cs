@@ -10,6 +10,10 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
 
     private static readonly TimeSpan MaxGrainCallTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan MaxJwksFetchTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan MaxProfileFetchTimeout = TimeSpan.FromSeconds(30);
+
     public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
     {
         var failures = new List<string>();
@@ -19,6 +23,16 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.JwksRefreshCooldown, nameof(options.JwksRefreshCooldown));
         RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
         RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
+        if (options.JwksFetchTimeout <= TimeSpan.Zero || options.JwksFetchTimeout > MaxJwksFetchTimeout)
+        {
+            failures.Add("AuthCache:JwksFetchTimeout must be more than zero and at most 00:00:15 (a forced refresh and its retirement must answer within the admin endpoint's 25 s).");
+        }
+
+        if (options.UserProfiles.FetchTimeout <= TimeSpan.Zero || options.UserProfiles.FetchTimeout > MaxProfileFetchTimeout)
+        {
+            failures.Add("AuthCache:UserProfiles:FetchTimeout must be more than zero and at most 00:00:30 (Orleans' response timeout).");
+        }
+
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
         RequirePositive(failures, options.NearCache.MaxAge, "NearCache:MaxAge");
         if (options.NearCache.MaxEntries < 1)

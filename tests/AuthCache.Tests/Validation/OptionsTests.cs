@@ -32,6 +32,8 @@ public sealed class OptionsTests
         Assert.Equal(50_000, options.NearCache.MaxEntries);
         Assert.Equal(TimeSpan.FromSeconds(30), options.NearCache.MaxAge);
         Assert.Equal(0.8, options.NearCache.EagerRefreshThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.JwksFetchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.UserProfiles.FetchTimeout);
     }
 
     [Fact]
@@ -109,6 +111,10 @@ public sealed class OptionsTests
     [InlineData("AuthCache:NearCache:MaxAge", "00:00:00", "NearCache:MaxAge")]
     [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "1", "NearCache:EagerRefreshThreshold")]
     [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "0", "NearCache:EagerRefreshThreshold")]
+    [InlineData("AuthCache:JwksFetchTimeout", "00:00:00", "JwksFetchTimeout")]
+    [InlineData("AuthCache:JwksFetchTimeout", "00:00:16", "JwksFetchTimeout")]
+    [InlineData("AuthCache:UserProfiles:FetchTimeout", "00:00:00", "UserProfiles:FetchTimeout")]
+    [InlineData("AuthCache:UserProfiles:FetchTimeout", "00:00:31", "UserProfiles:FetchTimeout")]
     public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
     {
         var builder = Host.CreateApplicationBuilder();
