@@ -67,9 +67,10 @@ internal static class AuthCacheCoreServiceCollectionExtensions
         AutomaticDecompression = System.Net.DecompressionMethods.All,
     };
 
-    // 10 s for the whole call including retries, exponential backoff with jitter, and a circuit breaker per
-    // upstream host that opens only when nearly every recent attempt failed, so a dead issuer is not hammered
-    // while a flaky one still gets its retries.
+    // 10 s until the response headers including retries (the body is bounded by the callers' own deadline,
+    // JwksFetchTimeout and UserProfiles:FetchTimeout, which also cancels this), exponential backoff with jitter, and a
+    // circuit breaker per upstream host that opens only when nearly every recent attempt failed, so a dead issuer is
+    // not hammered while a flaky one still gets its retries.
     private static void ConfigureResilience(HttpStandardResilienceOptions options)
     {
         options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);

@@ -3,6 +3,7 @@ using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -14,6 +15,8 @@ namespace AuthCache.Grains;
 /// <list type="bullet">
 /// <item>Reentrant, so callers never queue behind a slow fetch when good keys are at hand; callers that do need a
 /// fetch share the one in flight.</item>
+/// <item>A fetch ends by <see cref="AuthCacheOptions.JwksFetchTimeout"/> at the latest, is cancelled when the
+/// activation ends or the silo begins to stop, and a forced refresh replaces it rather than waiting for it.</item>
 /// <item>Refreshed in the background at 80% of the keys' lifetime: a reminder (survives deactivation and silo
 /// loss, ticks at most once a minute) wakes the grain, a one-shot grain timer hits the exact time.</item>
 /// <item>The last-known-good set is persisted, so a reactivation during an outage still has keys.</item>
@@ -29,12 +32,16 @@ internal sealed partial class JwksGrain(
     AuthCacheClock clock,
     [PersistentState("jwks", AuthCacheStorage.Name)] IPersistentState<JwksPersistedState> stored,
     JwksFreshnessMetrics freshness,
+    IHostApplicationLifetime lifetime,
     ILogger<JwksGrain> logger) : Grain, IJwksGrain, IRemindable
 {
     public const string ReminderName = "jwks-refresh";
 
+    // Cancelled when this activation ends or the silo begins to stop: a fetch must not hold up either.
+    private readonly CancellationTokenSource _active = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+
     private JwksKeyState _state = null!;
-    private Task<JwksRefresh>? _fetch;
+    private InFlightFetch? _fetch;
     private IGrainTimer? _refreshTimer;
 
     private string Issuer => this.GetPrimaryKeyString();
@@ -61,6 +68,8 @@ internal sealed partial class JwksGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         freshness.Forget(Issuer);
+        _active.Cancel();
+        _active.Dispose();
         return Task.CompletedTask;
     }
 
@@ -86,7 +95,7 @@ internal sealed partial class JwksGrain(
         var now = clock.UtcNow;
         if (_fetch is { } running)
         {
-            return KeysOf(running);
+            return KeysOf(running.Completion);
         }
 
         // Callers past the cooldown get the current keys at once: they never queue behind the limiter.
@@ -100,17 +109,22 @@ internal sealed partial class JwksGrain(
         return KeysOf(FetchOnceAsync());
     }
 
-    public async Task<JwksRefresh> ForceRefreshAsync()
+    public Task<JwksRefresh> ForceRefreshAsync()
     {
         // A fetch already running may have read the issuer's keys before the change the admin is acting on (a key
-        // removed after a compromise): joining it would answer that nothing was retired. A forced refresh waits for it,
-        // then fetches again, so its answer reflects the issuer as it was when the refresh was asked for.
-        if (_fetch is { } running)
+        // removed after a compromise), or be stalled on an issuer that never finishes its body: joining it would
+        // answer that nothing was retired, or answer late. A forced refresh starts its own fetch at once and cancels
+        // the running one, whose result is never applied and whose callers get this fetch's answer.
+        var superseded = _fetch;
+        _fetch = null;
+        var refresh = StartFetch();
+        if (superseded is not null)
         {
-            await running;
+            superseded.Successor = refresh;
+            superseded.Cancellation.Cancel();
         }
 
-        return await FetchOnceAsync();
+        return refresh;
     }
 
     public Task<JwksStatus> GetStatusAsync() => Task.FromResult(_state.ToStatus(clock.UtcNow));
@@ -144,23 +158,21 @@ internal sealed partial class JwksGrain(
 
     private static async Task<JwksSnapshot> KeysOf(Task<JwksRefresh> refresh) => (await refresh).Keys;
 
-    private Task<JwksRefresh> FetchOnceAsync()
-    {
-        if (_fetch is { } running)
-        {
-            return running;
-        }
+    private Task<JwksRefresh> FetchOnceAsync() => _fetch?.Completion ?? StartFetch();
 
-        var fetch = FetchAsync();
-        if (!fetch.IsCompleted)
+    private Task<JwksRefresh> StartFetch()
+    {
+        var fetch = new InFlightFetch(_active.Token);
+        fetch.Completion = FetchAsync(fetch);
+        if (!fetch.Completion.IsCompleted)
         {
             _fetch = fetch;
         }
 
-        return fetch;
+        return fetch.Completion;
     }
 
-    private async Task<JwksRefresh> FetchAsync()
+    private async Task<JwksRefresh> FetchAsync(InFlightFetch fetch)
     {
         try
         {
@@ -174,7 +186,22 @@ internal sealed partial class JwksGrain(
             }
 
             var held = _state.KeyIds;
-            var result = await fetcher.FetchAsync(issuer);
+            JwksFetchResult? result;
+            try
+            {
+                result = await fetcher.FetchAsync(issuer, fetch.Cancellation.Token);
+            }
+            catch (OperationCanceledException) when (fetch.Cancellation.IsCancellationRequested)
+            {
+                result = null;
+            }
+
+            if (result is null || fetch.Cancellation.IsCancellationRequested)
+            {
+                // Superseded by a forced refresh, or the activation is ending: nothing this fetch read is applied.
+                return fetch.Successor is { } successor ? await successor : new JwksRefresh(_state.Current(clock.UtcNow), [], null);
+            }
+
             var snapshot = _state.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
             freshness.Report(_state.ToStatus(clock.UtcNow));
             ScheduleRefresh();
@@ -189,7 +216,12 @@ internal sealed partial class JwksGrain(
         }
         finally
         {
-            _fetch = null;
+            if (_fetch == fetch)
+            {
+                _fetch = null;
+            }
+
+            fetch.Cancellation.Dispose();
         }
     }
 
@@ -268,6 +300,16 @@ internal sealed partial class JwksGrain(
         return period < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1)
             : period > TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15)
             : period;
+    }
+
+    /// <summary>A fetch in progress, which callers join; a forced refresh cancels it and names its successor.</summary>
+    private sealed class InFlightFetch(CancellationToken active)
+    {
+        public CancellationTokenSource Cancellation { get; } = CancellationTokenSource.CreateLinkedTokenSource(active);
+
+        public Task<JwksRefresh> Completion { get; set; } = null!;
+
+        public Task<JwksRefresh>? Successor { get; set; }
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "A token named an unknown signing key of issuer {Issuer}; refreshing its keys.")]

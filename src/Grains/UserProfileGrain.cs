@@ -4,6 +4,7 @@ using AuthCache.Core.Options;
 using AuthCache.Core.Profiles;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains.Administration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.Grains;
@@ -12,14 +13,16 @@ namespace AuthCache.Grains;
 /// One user's profile for the whole cluster, keyed by <see cref="UserProfileKey"/>: the many short-lived tokens of
 /// a user cost one upstream call per TTL. Not reentrant, so concurrent first requests share one fetch. After a
 /// failure the last known profile (or none) is served until the backoff passes. A key of any issuer but the one the
-/// secret key reads (<c>AuthCache:UserProfiles:Issuer</c>) gets nothing and fetches nothing.
+/// secret key reads (<c>AuthCache:UserProfiles:Issuer</c>) gets nothing and fetches nothing. A fetch is bounded by its
+/// deadline and cancelled when the silo begins to stop, so this grain never holds up a shutdown.
 /// </summary>
 internal sealed class UserProfileGrain(
     UserProfileClient client,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     AuthCacheMetrics metrics,
-    SiloCacheRegistry registry) : Grain, IUserProfileGrain
+    SiloCacheRegistry registry,
+    IHostApplicationLifetime lifetime) : Grain, IUserProfileGrain
 {
     private UserProfile? _profile;
     private DateTimeOffset _freshUntil;
@@ -49,7 +52,16 @@ internal sealed class UserProfileGrain(
             return _profile;
         }
 
-        var fetched = await client.FetchAsync(subject);
+        UserProfile? fetched;
+        try
+        {
+            fetched = await client.FetchAsync(subject, lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return _profile;
+        }
+
         if (fetched is null)
         {
             _retryAfter = clock.UtcNow + settings.FailureBackoff;

@@ -21,8 +21,8 @@ internal static class CacheAdminEndpoints
     private static readonly TimeSpan ClusterTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
-    // A key fetch gives up after 10 s including retries; retiring the keys it no longer finds waits up to 10 s more
-    // for the silos and API hosts; both under Orleans' 30 s response timeout.
+    // A key fetch gives up after AuthCache:JwksFetchTimeout (at most 15 s) including retries and body; retiring the
+    // keys it no longer finds waits up to 10 s more for the silos and API hosts; both under Orleans' 30 s response timeout.
     private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(25);
 
     private const int MaxEchoedLength = 200;

@@ -1,19 +1,23 @@
 using System.Net;
 using System.Text;
 using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Http;
 using AuthCache.Core.Options;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AuthCache.Core.Jwks;
 
 /// <summary>
 /// Fetches an issuer's JWKS through the named, resilient <see cref="HttpClient"/>, or takes it from the
 /// <see cref="IJwksSource"/> registered for that issuer in this process. Any failure (network, status, oversized or
-/// invalid body, no usable key) comes back as a failed result, never as an exception, so the caller can keep its
-/// last-known-good keys.
+/// invalid body, no usable key, <see cref="AuthCacheOptions.JwksFetchTimeout"/> passed) comes back as a failed result,
+/// never as an exception, so the caller can keep its last-known-good keys. Only the caller's own cancellation throws.
 /// </summary>
 internal sealed partial class JwksFetcher(
     IHttpClientFactory httpClientFactory,
+    IOptionsMonitor<AuthCacheOptions> options,
+    TimeProvider time,
     AuthCacheMetrics metrics,
     ILogger<JwksFetcher> logger,
     IEnumerable<IJwksSource> sources)
@@ -60,25 +64,22 @@ internal sealed partial class JwksFetcher(
             return JwksFetchResult.Failed("JWKS URI is not https");
         }
 
+        // The resilience pipeline's timeouts end when the headers arrive; this deadline also covers the body.
+        using var deadline = BoundedHttpExchange.StartDeadline(options.CurrentValue.JwksFetchTimeout, time, cancellationToken);
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return JwksFetchResult.Failed($"HTTP {(int)response.StatusCode}");
             }
 
-            if (response.Content.Headers.ContentLength > MaxBodyBytes)
-            {
-                return JwksFetchResult.Failed("response larger than 1 MB");
-            }
-
-            var body = await ReadBoundedAsync(response.Content, cancellationToken);
+            var body = await BoundedHttpExchange.ReadBodyAsync(response.Content, MaxBodyBytes, deadline.Token);
             return body is null
                 ? JwksFetchResult.Failed("response larger than 1 MB")
-                : Read(issuer, body, response.Headers.CacheControl?.MaxAge);
+                : Read(issuer, Encoding.UTF8.GetString(body), response.Headers.CacheControl?.MaxAge);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -117,25 +118,6 @@ internal sealed partial class JwksFetcher(
         return keys.Count == 0
             ? JwksFetchResult.Failed("JWKS contains no usable signing key")
             : new JwksFetchResult(keys, maxAge, null);
-    }
-
-    private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Fetched {KeyCount} signing key(s) of issuer {Issuer}.")]

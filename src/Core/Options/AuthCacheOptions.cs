@@ -42,6 +42,13 @@ public sealed class AuthCacheOptions
     /// <summary>Past their expiry keys are served as stale (last-known-good) for at most this long, then withheld.</summary>
     public TimeSpan JwksMaxStaleness { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// One deadline for a whole key fetch, retries and body included: past it the exchange is cancelled and the fetch
+    /// fails, so an issuer that sends headers and never finishes its body cannot hold the keys' grain (at most 15 s,
+    /// so a forced refresh and the retirement it may announce fit in the admin endpoint's 25 s).
+    /// </summary>
+    public TimeSpan JwksFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Tolerance applied to <c>exp</c> and <c>nbf</c>.</summary>

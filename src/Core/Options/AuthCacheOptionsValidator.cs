@@ -15,6 +15,10 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
     private const int MinTokenSize = 1024;
     private const int MaxTokenSize = 1024 * 1024;
 
+    private static readonly TimeSpan MaxJwksFetchTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan MaxProfileFetchTimeout = TimeSpan.FromSeconds(30);
+
     public ValidateOptionsResult Validate(string? name, AuthCacheOptions options)
     {
         var failures = new List<string>();
@@ -24,6 +28,16 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.JwksRefreshCooldown, nameof(options.JwksRefreshCooldown));
         RequirePositive(failures, options.MaintenanceInterval, nameof(options.MaintenanceInterval));
         RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
+        if (options.JwksFetchTimeout <= TimeSpan.Zero || options.JwksFetchTimeout > MaxJwksFetchTimeout)
+        {
+            failures.Add("AuthCache:JwksFetchTimeout must be more than zero and at most 00:00:15 (a forced refresh and its retirement must answer within the admin endpoint's 25 s).");
+        }
+
+        if (options.UserProfiles.FetchTimeout <= TimeSpan.Zero || options.UserProfiles.FetchTimeout > MaxProfileFetchTimeout)
+        {
+            failures.Add("AuthCache:UserProfiles:FetchTimeout must be more than zero and at most 00:00:30 (Orleans' response timeout).");
+        }
+
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
         RequirePositive(failures, options.NearCache.MaxAge, "NearCache:MaxAge");
         if (options.NearCache.MaxEntries < 1)

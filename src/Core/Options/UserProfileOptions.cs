@@ -19,6 +19,12 @@ public sealed class UserProfileOptions
     /// <summary>How long a failed fetch is remembered, so a broken upstream is not asked on every token.</summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// One deadline for a whole profile fetch, retries and body included: past it the exchange is cancelled and the
+    /// fetch fails (at most 30 s, Orleans' response timeout).
+    /// </summary>
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     internal bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
 
     /// <summary>The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of <paramref name="trusted"/>; null when neither says.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using AuthCache.Core.Diagnostics;
+using AuthCache.Core.Http;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
 using Microsoft.Extensions.Logging;
@@ -11,12 +12,14 @@ namespace AuthCache.Core.Profiles;
 
 /// <summary>
 /// Reads one user from Clerk's Backend API (<c>GET {BaseUrl}/v1/users/{id}</c>, bearer secret key). Failures
-/// return null: a profile is an enrichment, never a reason to fail authentication.
+/// return null: a profile is an enrichment, never a reason to fail authentication. The whole exchange, body included,
+/// is bounded by <see cref="UserProfileOptions.FetchTimeout"/> and the body by 256 KB however it is sent.
 /// </summary>
 internal sealed partial class UserProfileClient(
     IHttpClientFactory httpClientFactory,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
+    TimeProvider time,
     AuthCacheMetrics metrics,
     ILogger<UserProfileClient> logger)
 {
@@ -33,25 +36,26 @@ internal sealed partial class UserProfileClient(
         }
 
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchProfileActivity);
+        using var deadline = BoundedHttpExchange.StartDeadline(settings.FetchTimeout, time, cancellationToken);
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(settings.BaseUrl.TrimEnd('/') + "/"), "v1/users/" + Uri.EscapeDataString(subject)));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.SecretKey);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             activity?.SetTag(AuthCacheActivities.StatusClassTag, AuthCacheActivities.StatusClass((int)response.StatusCode));
             if (!response.IsSuccessStatusCode)
             {
                 return Failed($"HTTP {(int)response.StatusCode}", activity);
             }
 
-            if (response.Content.Headers.ContentLength > MaxBodyBytes)
+            var body = await BoundedHttpExchange.ReadBodyAsync(response.Content, MaxBodyBytes, deadline.Token);
+            if (body is null)
             {
                 return Failed("response too large", activity);
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+            using var document = JsonDocument.Parse(body);
             var profile = Read(document.RootElement, subject, clock.UtcNow);
             var outcome = profile is null ? InvalidOutcome : AuthCacheActivities.Success;
             metrics.ProfileFetched(outcome);

@@ -23,6 +23,9 @@ public enum JwksMode
     EmptyKeySet,
     Oversized,
     Slow,
+
+    /// <summary>Status and headers at once, the start of a key set, then nothing until the client gives up.</summary>
+    StalledBody,
 }
 
 /// <summary>
@@ -40,6 +43,9 @@ public sealed class TestIssuer : IAsyncDisposable
     private int _jwksFetches;
     private int _heldJwksRequests;
     private int _userFetches;
+    private int _stalledJwksResponses;
+    private int _abandonedJwksResponses;
+    private int _abandonedUserResponses;
 
     private TestIssuer()
     {
@@ -82,6 +88,21 @@ public sealed class TestIssuer : IAsyncDisposable
     public TimeSpan? MaxAge { get; set; }
 
     public bool UsersFail { get; set; }
+
+    /// <summary>When set, user requests get a JSON body without <c>Content-Length</c> that never ends.</summary>
+    public bool UsersEndless { get; set; }
+
+    /// <summary>When set, user requests get status, headers and the start of a body, then nothing until the client gives up.</summary>
+    public bool UsersStalled { get; set; }
+
+    /// <summary>JWKS responses in <see cref="JwksMode.StalledBody"/> whose headers and first bytes have been sent.</summary>
+    public int StalledJwksResponses => Volatile.Read(ref _stalledJwksResponses);
+
+    /// <summary>Stalled JWKS responses whose client closed the exchange before the body ended.</summary>
+    public int AbandonedJwksResponses => Volatile.Read(ref _abandonedJwksResponses);
+
+    /// <summary>Endless or stalled user responses whose client closed the exchange before the body ended.</summary>
+    public int AbandonedUserResponses => Volatile.Read(ref _abandonedUserResponses);
 
     /// <summary>When set, user requests are answered only once this task completes (a slow identity provider).</summary>
     public Task? UsersHeldUntil { get; set; }
@@ -202,6 +223,9 @@ public sealed class TestIssuer : IAsyncDisposable
             case JwksMode.Slow:
                 await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
                 return;
+            case JwksMode.StalledBody:
+                await StallAsync(context, "{\"keys\":[", () => Interlocked.Increment(ref _stalledJwksResponses), () => Interlocked.Increment(ref _abandonedJwksResponses));
+                return;
         }
 
         var keys = _published.Values.Select(ToJwk).ToArray();
@@ -220,10 +244,63 @@ public sealed class TestIssuer : IAsyncDisposable
         await context.Response.WriteAsync(JsonSerializer.Serialize(new { keys }));
     }
 
+    private static async Task StallAsync(HttpContext context, string start, Action started, Action abandoned)
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(start);
+        await context.Response.Body.FlushAsync();
+        started();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            abandoned();
+        }
+    }
+
+    private async Task ServeEndlessUserAsync(string id, HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync("{\"id\":\"" + id + "\",\"pad\":\"");
+        var chunk = new string('x', 16 * 1024);
+        try
+        {
+            // Bounded only so a client that never gives up cannot keep the test issuer busy forever.
+            for (var sent = 0; sent < 1024 && !context.RequestAborted.IsCancellationRequested; sent++)
+            {
+                await context.Response.WriteAsync(chunk, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client closed the exchange in the middle of a write: counted below.
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _abandonedUserResponses);
+        }
+    }
+
     private async Task<IResult> ServeUser(string id, HttpContext context)
     {
         Interlocked.Increment(ref _userFetches);
         _userFetchesById.AddOrUpdate(id, 1, (_, count) => count + 1);
+        if (UsersEndless)
+        {
+            await ServeEndlessUserAsync(id, context);
+            return Results.Empty;
+        }
+
+        if (UsersStalled)
+        {
+            await StallAsync(context, "{\"id\":\"" + id + "\",", () => { }, () => Interlocked.Increment(ref _abandonedUserResponses));
+            return Results.Empty;
+        }
+
         if (UsersHeldUntil is { } held)
         {
             await held.WaitAsync(context.RequestAborted);

@@ -34,6 +34,8 @@ public sealed class OptionsTests
         Assert.Equal(0.8, options.NearCache.EagerRefreshThreshold);
         Assert.False(options.Clerk.AcceptPendingSessions);
         Assert.Equal(256_000, options.MaxTokenSize);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.JwksFetchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.UserProfiles.FetchTimeout);
     }
 
     [Fact]
@@ -113,6 +115,10 @@ public sealed class OptionsTests
     [InlineData("AuthCache:NearCache:EagerRefreshThreshold", "0", "NearCache:EagerRefreshThreshold")]
     [InlineData("AuthCache:MaxTokenSize", "1023", "AuthCache:MaxTokenSize must be between 1024 and 1048576 bytes (was 1023")]
     [InlineData("AuthCache:MaxTokenSize", "1048577", "AuthCache:MaxTokenSize must be between 1024 and 1048576 bytes (was 1048577")]
+    [InlineData("AuthCache:JwksFetchTimeout", "00:00:00", "JwksFetchTimeout")]
+    [InlineData("AuthCache:JwksFetchTimeout", "00:00:16", "JwksFetchTimeout")]
+    [InlineData("AuthCache:UserProfiles:FetchTimeout", "00:00:00", "UserProfiles:FetchTimeout")]
+    [InlineData("AuthCache:UserProfiles:FetchTimeout", "00:00:31", "UserProfiles:FetchTimeout")]
     public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
     {
         var builder = Host.CreateApplicationBuilder();
