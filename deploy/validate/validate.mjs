@@ -11,7 +11,8 @@
 //     when one is installed (no cluster is contacted), otherwise with the built-in composer below, which
 //     implements the subset of kustomize these manifests use. The rendered objects are validated again and
 //     checked against the hardening and consistency policies (non-root, read-only root, probes, resources,
-//     selectors that select, HPA targets, Orleans ids equal across silos and clients, shutdown grace period).
+//     selectors that select, HPA targets, Orleans ids equal across silos and clients, shutdown grace period,
+//     Orleans mutual TLS mounted from cert-manager secrets of the right role).
 //  4. Dockerfiles: the restore layer copies every project in the ProjectReference closure and the root build
 //     files, the entry point names the published assembly, the final stage runs as a non-root user.
 //  5. Grafana dashboard: the JSON parses, panel ids are unique, every query uses the ${DS_PROMETHEUS}
@@ -195,7 +196,9 @@ async function modelFor(apiVersion, kind) {
       const [group, version] = apiVersion.includes("/") ? apiVersion.split("/", 2) : ["", apiVersion];
       const spec = group === "monitoring.coreos.com"
         ? `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`
-        : group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
+        : group === "cert-manager.io"
+          ? `@kubernetes-models/cert-manager/${group}/${version}/${kind}`
+          : group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
       try {
         const module = await import(spec);
         const Model = module[kind];
@@ -258,6 +261,13 @@ function declaredType(dtsFile) {
     }
     return LEAF;
   };
+  // `interface IssuerSpec extends IssuerConfig {}` (cert-manager's models): the fields are the extended type's.
+  for (const base of (/ extends ([^{]+)\{$/.exec(lines[start])?.[1] ?? "").split(",").map((b) => b.trim()).filter(Boolean)) {
+    const inherited = resolveType(resolveRef(base));
+    for (const [name, field] of inherited.props ?? []) {
+      type.props.set(name, field);
+    }
+  }
   for (let i = start + 1; i < lines.length && lines[i] !== "}"; i++) {
     const m = /^ {4}"([^"]+)"\??: (.*)$/.exec(lines[i]);
     if (!m) {
@@ -592,6 +602,8 @@ function mergeList(target, patch, field) {
     return structuredClone(patch.filter((p) => !(isMapping(p) && p.$patch)));
   }
   const result = target.map((item) => structuredClone(item));
+  // kustomize puts the items a patch adds before the existing ones, in the patch's order.
+  const added = [];
   for (const item of patch) {
     const index = result.findIndex((existing) => isMapping(existing) && existing[key] === item[key]);
     if (item.$patch === "delete") {
@@ -601,12 +613,12 @@ function mergeList(target, patch, field) {
     } else if (index >= 0) {
       result[index] = strategicMerge(result[index], item, field);
     } else {
-      const added = structuredClone(item);
-      delete added.$patch;
-      result.push(added);
+      const addition = structuredClone(item);
+      delete addition.$patch;
+      added.push(addition);
     }
   }
-  return result;
+  return [...added, ...result];
 }
 
 function jsonPointerParts(pointer) {
@@ -1032,12 +1044,63 @@ function workloads(objects) {
   return objects.filter((o) => podSpecOf(o) && o.kind !== "Pod");
 }
 
+/**
+ * Orleans over mutual TLS (src/Hosting, Orleans:Tls): every silo and client sets Orleans__Tls__Enabled=true (a
+ * Production process of a cluster of processes refuses to start without it), and its certificate, key and CA files
+ * lie in a read-only directory mount (no subPath, which freezes the files and so defeats renewal) of the secret of a
+ * cert-manager Certificate in the composition whose usages fit the process's role: a silo's Server and Client
+ * Authentication, a client's (Orleans__Mode=Client) Client Authentication only.
+ */
+function checkOrleansTls(at, container, pod, envValue, certificates) {
+  if (envValue("Orleans__Tls__Enabled") !== "true") {
+    error(at, "Orleans__Tls__Enabled must be \"true\": the Orleans connections of a cluster of processes need mutual TLS (components/orleans-mtls)");
+    return;
+  }
+  const client = envValue("Orleans__Mode") === "Client";
+  for (const key of ["CertificatePath", "KeyPath", "CaPath"]) {
+    const file = envValue(`Orleans__Tls__${key}`);
+    if (file === undefined) {
+      if (key !== "KeyPath") {
+        error(at, `Orleans__Tls__${key} is not set`);
+      }
+      continue;
+    }
+    const mount = (container.volumeMounts ?? []).find((m) => path.posix.dirname(file) === m.mountPath.replace(/\/$/, ""));
+    if (!mount) {
+      error(at, `Orleans__Tls__${key} ${file} is not in a directory mount of the container`);
+      continue;
+    }
+    if (mount.subPath || mount.subPathExpr) {
+      error(at, `volumeMount ${mount.name} uses subPath: its files would never see a renewed certificate`);
+    }
+    if (mount.readOnly !== true) {
+      error(at, `volumeMount ${mount.name} holds the Orleans TLS key and must be readOnly`);
+    }
+    const secretName = (pod.volumes ?? []).find((v) => v.name === mount.name)?.secret?.secretName;
+    if (!secretName) {
+      error(at, `Orleans__Tls__${key}: volume ${mount.name} is not a Secret volume`);
+      continue;
+    }
+    const certificate = certificates.get(secretName);
+    if (!certificate) {
+      error(at, `Orleans__Tls__${key}: Secret ${secretName} is not issued by a cert-manager Certificate of the composition`);
+      continue;
+    }
+    const usages = new Set(certificate.spec?.usages ?? []);
+    const fits = client ? usages.has("client auth") && !usages.has("server auth") : usages.has("client auth") && usages.has("server auth");
+    if (!fits) {
+      error(at, `Certificate ${certificate.metadata.name} has usages [${[...usages].join(", ")}], not a ${client ? "client's (client auth, no server auth)" : "silo's (server auth and client auth)"}`);
+    }
+  }
+}
+
 function checkPolicies(objects, where) {
   const errorsBefore = counts.errors;
   const configMaps = new Map(objects.filter((o) => o.kind === "ConfigMap").map((o) => [o.metadata.name, o]));
   const secrets = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name));
   const externalSecrets = new Set();
   const orleansIds = [];
+  const certificates = new Map(objects.filter((o) => o.kind === "Certificate").map((o) => [o.spec?.secretName, o]));
 
   for (const obj of workloads(objects)) {
     const at = `${where}: ${describe(obj)}`;
@@ -1160,6 +1223,7 @@ function checkPolicies(objects, where) {
         if (templateLabels["orleans/serviceId"] !== undefined && templateLabels["orleans/serviceId"] !== serviceId) {
           error(c, `pod label orleans/serviceId=${templateLabels["orleans/serviceId"]} differs from Orleans__ServiceId=${serviceId}`);
         }
+        checkOrleansTls(c, container, pod, envValue, certificates);
         const grace = pod.terminationGracePeriodSeconds ?? 30;
         const preStop = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
         if (grace <= HOST_SHUTDOWN_TIMEOUT_SECONDS + preStop) {
