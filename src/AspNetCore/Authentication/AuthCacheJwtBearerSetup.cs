@@ -98,8 +98,8 @@ internal sealed class AuthCacheJwtBearerSetup(AuthCacheBearerServices services, 
                 "token replay validation", "a cached token is meant to be presented many times"),
             (parameters.ValidTypes?.Any() == true || parameters.TypeValidator is not null,
                 "ValidTypes and TypeValidator", "the token's typ header is not kept with its cached answer"),
-            (parameters.ValidAlgorithms?.Any() == true && !TokenPrecheck.AllowedAlgorithms.All(a => parameters.ValidAlgorithms.Contains(a)),
-                "ValidAlgorithms narrower than RS256 and ES256", "AuthCache accepts exactly RS256 and ES256 for every scheme"),
+            (parameters.ValidAlgorithms?.Any() == true && SigningAlgorithms.AcceptedByAnyIssuer(cacheOptions.CurrentValue).Except(parameters.ValidAlgorithms).Any(),
+                "ValidAlgorithms narrower than what the trusted issuers may accept", "pin each issuer's algorithms with AuthCache:Issuers:N:Algorithms (unpinned, an issuer accepts the algorithms of its keys)"),
         };
         failures.AddRange(unsupported.Where(u => u.Set).Select(u => $"{scheme}: TokenValidationParameters' {u.Setting} cannot be honoured: {u.Why}."));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,3 +1,4 @@
+using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using Microsoft.IdentityModel.Tokens;
 
@@ -5,12 +6,12 @@ namespace AuthCache.Core.Jwks;
 
 /// <summary>
 /// Reads a JWKS document with IdentityModel's <see cref="JsonWebKeySet"/> and keeps only keys we can verify
-/// with: RSA (2048 bits or more) and EC P-256, <c>use</c> absent or <c>sig</c>, with a <c>kid</c>.
+/// with: RSA (2048 bits or more) and EC P-256, P-384 or P-521, <c>use</c> absent or <c>sig</c>, with a <c>kid</c>,
+/// and an <c>alg</c>, when present, that the key's type and curve can sign (<see cref="SigningAlgorithms"/>).
 /// </summary>
 internal static class JwksDocumentParser
 {
-    private const int MinimumRsaModulusBytes = 256;
-    private const int P256CoordinateBytes = 32;
+    private const int MinimumRsaModulusBits = 2048;
 
     /// <param name="skipped">Why each rejected key was skipped (kid and reason, no key material).</param>
     /// <exception cref="ArgumentException">The document is not a JWKS.</exception>
@@ -50,19 +51,23 @@ internal static class JwksDocumentParser
 
         return key.Kty switch
         {
-            JsonWebAlgorithmsKeyTypes.RSA => CheckRsa(key),
+            JsonWebAlgorithmsKeyTypes.RSA => CheckAlgorithm(key, "RS256, RS384, RS512, PS256, PS384 or PS512") ?? CheckRsa(key),
             JsonWebAlgorithmsKeyTypes.EllipticCurve => CheckEc(key),
             _ => $"unsupported key type '{key.Kty}'",
         };
     }
 
+    /// <summary>A key whose <c>alg</c> its type cannot sign would be a key no token may use: refused, and said so.</summary>
+    private static string? CheckAlgorithm(JsonWebKey key, string fitting)
+    {
+        var material = new SigningKeyMaterial(key.Kid, key.Kty, NullIfEmpty(key.Alg), null, null, NullIfEmpty(key.Crv), null, null);
+        return material.Alg is null || SigningAlgorithms.Compatible(material) != SigningAlgorithms.None
+            ? null
+            : $"alg '{key.Alg}' is not {fitting}";
+    }
+
     private static string? CheckRsa(JsonWebKey key)
     {
-        if (!string.IsNullOrEmpty(key.Alg) && key.Alg != SecurityAlgorithms.RsaSha256)
-        {
-            return $"alg '{key.Alg}' is not RS256";
-        }
-
         var modulus = TryDecode(key.N);
         var exponent = TryDecode(key.E);
         if (modulus is null || exponent is null || exponent.Length == 0)
@@ -70,24 +75,32 @@ internal static class JwksDocumentParser
             return "RSA key without a valid n or e";
         }
 
-        return modulus.Length < MinimumRsaModulusBytes ? "RSA key shorter than 2048 bits" : null;
+        // Leading zero bytes add no strength: a 1024-bit modulus padded to 256 bytes is still 1024 bits.
+        return ModulusBits(modulus) < MinimumRsaModulusBits ? $"RSA key shorter than {MinimumRsaModulusBits} bits" : null;
     }
 
     private static string? CheckEc(JsonWebKey key)
     {
-        if (key.Crv != JsonWebKeyECTypes.P256)
+        var (curve, coordinateBytes, algorithm) = key.Crv switch
         {
-            return $"curve '{key.Crv}' is not P-256";
+            JsonWebKeyECTypes.P256 => (System.Security.Cryptography.ECCurve.NamedCurves.nistP256, 32, SecurityAlgorithms.EcdsaSha256),
+            JsonWebKeyECTypes.P384 => (System.Security.Cryptography.ECCurve.NamedCurves.nistP384, 48, SecurityAlgorithms.EcdsaSha384),
+            JsonWebKeyECTypes.P521 => (System.Security.Cryptography.ECCurve.NamedCurves.nistP521, 66, SecurityAlgorithms.EcdsaSha512),
+            _ => (default(System.Security.Cryptography.ECCurve), 0, null),
+        };
+        if (algorithm is null)
+        {
+            return $"curve '{key.Crv}' is not P-256, P-384 or P-521";
         }
 
-        if (!string.IsNullOrEmpty(key.Alg) && key.Alg != SecurityAlgorithms.EcdsaSha256)
+        if (CheckAlgorithm(key, $"{algorithm}, the algorithm of {key.Crv}") is { } wrongAlgorithm)
         {
-            return $"alg '{key.Alg}' is not ES256";
+            return wrongAlgorithm;
         }
 
         var x = TryDecode(key.X);
         var y = TryDecode(key.Y);
-        if (x is not { Length: P256CoordinateBytes } || y is not { Length: P256CoordinateBytes })
+        if (x?.Length != coordinateBytes || y?.Length != coordinateBytes)
         {
             return "EC key without valid x and y";
         }
@@ -96,15 +109,21 @@ internal static class JwksDocumentParser
         {
             using var ecdsa = System.Security.Cryptography.ECDsa.Create(new System.Security.Cryptography.ECParameters
             {
-                Curve = System.Security.Cryptography.ECCurve.NamedCurves.nistP256,
+                Curve = curve,
                 Q = new System.Security.Cryptography.ECPoint { X = x, Y = y },
             });
             return null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return "EC point is not on P-256";
+            return $"EC point is not on {key.Crv}";
         }
+    }
+
+    private static int ModulusBits(byte[] modulus)
+    {
+        var first = Array.FindIndex(modulus, b => b != 0);
+        return first < 0 ? 0 : ((modulus.Length - first - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[first]));
     }
 
     private static byte[]? TryDecode(string? value)

@@ -1,3 +1,4 @@
+using AuthCache.Core.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.Core.Options;
@@ -121,10 +122,30 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             return;
         }
 
+        ValidateAlgorithms(failures, issuer, path);
+
         if (issuer.RequireHttps
             && (issuerUri.Scheme != Uri.UriSchemeHttps || issuer.ResolveJwksUri().Scheme != Uri.UriSchemeHttps))
         {
             failures.Add($"{path}: issuer and JWKS URI must use https (set RequireHttps=false only for a local development issuer).");
+        }
+    }
+
+    private static void ValidateAlgorithms(List<string> failures, IssuerOptions issuer, string path)
+    {
+        var supported = string.Join(", ", SigningAlgorithms.Supported);
+        foreach (var algorithm in issuer.Algorithms)
+        {
+            if (SigningAlgorithms.IndexOf(algorithm) >= 0)
+            {
+                continue;
+            }
+
+            // HS* verified with a published key would let anyone who reads the JWKS sign; none needs no key at all.
+            var why = algorithm.StartsWith("HS", StringComparison.OrdinalIgnoreCase) || string.Equals(algorithm, "none", StringComparison.OrdinalIgnoreCase)
+                ? "HMAC and unsigned tokens are never accepted (their keys cannot be published)"
+                : "it is not an algorithm AuthCache verifies (names are case-sensitive)";
+            failures.Add($"{path}:Algorithms contains '{algorithm}': {why}. Use only {supported}, or leave it empty to accept the algorithms of the issuer's published keys.");
         }
     }
 

@@ -12,7 +12,7 @@ internal sealed class SigningKeyCache
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<SecurityKey> GetKeys(JwksSnapshot snapshot)
+    public IssuerSigningKeys GetKeys(JwksSnapshot snapshot)
     {
         if (_entries.TryGetValue(snapshot.Issuer, out var entry)
             && entry.Version == snapshot.Version
@@ -21,7 +21,7 @@ internal sealed class SigningKeyCache
             return entry.Keys;
         }
 
-        var keys = snapshot.Keys.Select(ToJsonWebKey).ToArray();
+        var keys = new IssuerSigningKeys(snapshot.Keys);
         _entries[snapshot.Issuer] = new Entry(snapshot.Version, snapshot.FetchedAt, keys);
         return keys;
     }
@@ -40,5 +40,5 @@ internal sealed class SigningKeyCache
         Y = material.Y,
     };
 
-    private sealed record Entry(long Version, DateTimeOffset? FetchedAt, IReadOnlyList<SecurityKey> Keys);
+    private sealed record Entry(long Version, DateTimeOffset? FetchedAt, IssuerSigningKeys Keys);
 }

@@ -15,16 +15,14 @@ internal readonly record struct PrecheckResult(string? FailureReason, JsonWebTok
 
 /// <summary>
 /// Cheap structural checks that reject garbage before anything is hashed, cached or sent to a grain: size,
-/// shape, header, algorithm, issuer and lifetime (<c>exp</c>, <c>nbf</c>, an <c>iat</c> in the future, and a lifetime
-/// longer than the issuer's <see cref="IssuerOptions.MaxTokenLifetime"/>).
+/// shape, header, algorithm (one of <see cref="SigningAlgorithms.Supported"/>, and one the issuer pins when it pins
+/// any), issuer and lifetime (<c>exp</c>, <c>nbf</c>, an <c>iat</c> in the future, and a lifetime longer than the
+/// issuer's <see cref="IssuerOptions.MaxTokenLifetime"/>).
 /// Signatures and the strict JSON rules are checked later by <see cref="TokenValidator"/>.
 /// </summary>
 internal static class TokenPrecheck
 {
     public const int MaxKeyIdLength = 256;
-
-    /// <summary>Asymmetric algorithms only: no <c>none</c>, no HMAC (a public key must never verify as a secret).</summary>
-    public static readonly IReadOnlyList<string> AllowedAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256];
 
     public static PrecheckResult Inspect(string? token, AuthCacheOptions options, DateTimeOffset now)
     {
@@ -76,7 +74,7 @@ internal static class TokenPrecheck
             return PrecheckResult.Fail(AuthFailureReason.Malformed);
         }
 
-        if (!IsAllowedAlgorithm(jwt.Alg))
+        if (SigningAlgorithms.IndexOf(jwt.Alg) < 0)
         {
             return PrecheckResult.Fail(AuthFailureReason.AlgorithmNotAllowed);
         }
@@ -90,6 +88,11 @@ internal static class TokenPrecheck
         if (issuer is null)
         {
             return PrecheckResult.Fail(AuthFailureReason.UnknownIssuer);
+        }
+
+        if (issuer.Algorithms.Count > 0 && !issuer.Algorithms.Contains(jwt.Alg!))
+        {
+            return PrecheckResult.Fail(AuthFailureReason.AlgorithmNotAllowed);
         }
 
         var expires = jwt.ValidTo;
@@ -181,19 +184,6 @@ internal static class TokenPrecheck
         '-' => 62,
         _ => 63,
     };
-
-    private static bool IsAllowedAlgorithm(string? alg)
-    {
-        foreach (var allowed in AllowedAlgorithms)
-        {
-            if (string.Equals(alg, allowed, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static bool IsAcceptableKeyId(string? kid)
     {

@@ -13,7 +13,7 @@ namespace AuthCache.Core.Validation;
 /// <summary>
 /// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the strict JSON rules
 /// (<see cref="StrictTokenJson"/>), the issuer's keys (one refresh when the <c>kid</c> is unknown), signature,
-/// lifetime with clock skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
+/// the algorithm the issuer accepts and the named key allows (<see cref="IssuerSigningKeys"/>), lifetime with clock skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
 /// </summary>
 internal sealed partial class TokenValidator(
     IOptionsMonitor<AuthCacheOptions> options,
@@ -69,7 +69,24 @@ internal sealed partial class TokenValidator(
             return Rejected(AuthFailureReason.KeysUnavailable, activity);
         }
 
-        var result = await Handler.ValidateTokenAsync(jwt, CreateParameters(issuer, settings, signingKeys.GetKeys(snapshot)));
+        // The precheck has matched the algorithm against the supported ones and against the issuer's pins, if any.
+        var algorithm = SigningAlgorithms.IndexOf(jwt.Alg);
+        var pinned = issuer.Algorithms.Count > 0;
+        var keys = signingKeys.GetKeys(snapshot);
+        if (!pinned && !SigningAlgorithms.Contains(keys.DefaultMask, algorithm))
+        {
+            return Rejected(AuthFailureReason.AlgorithmNotAllowed, activity);
+        }
+
+        // A key is used only for what its alg, type and curve allow: the key the token names cannot have made a
+        // signature of another algorithm (RS256 key and PS256 header, P-256 key and ES384 header).
+        if (!string.IsNullOrEmpty(jwt.Kid) && keys.AlgorithmsOf(jwt.Kid, pinned) is { } usable && !SigningAlgorithms.Contains(usable, algorithm))
+        {
+            return Rejected(AuthFailureReason.BadSignature, activity);
+        }
+
+        var accepted = pinned ? issuer.Algorithms : keys.DefaultAlgorithms;
+        var result = await Handler.ValidateTokenAsync(jwt, CreateParameters(issuer, settings, keys.For(algorithm, pinned), accepted));
         if (!result.IsValid)
         {
             var reason = ReasonFor(result.Exception);
@@ -120,13 +137,13 @@ internal sealed partial class TokenValidator(
         return CacheResult.Failure(reason);
     }
 
-    private TokenValidationParameters CreateParameters(IssuerOptions issuer, AuthCacheOptions settings, IReadOnlyList<SecurityKey> keys) => new()
+    private TokenValidationParameters CreateParameters(IssuerOptions issuer, AuthCacheOptions settings, IReadOnlyList<SecurityKey> keys, IReadOnlyList<string> algorithms) => new()
     {
         ValidIssuer = issuer.Issuer,
         ValidateIssuer = true,
         ValidAudiences = issuer.Audiences,
         ValidateAudience = issuer.Audiences.Count > 0,
-        ValidAlgorithms = TokenPrecheck.AllowedAlgorithms,
+        ValidAlgorithms = algorithms,
         IssuerSigningKeys = keys,
         TryAllIssuerSigningKeys = true,
         RequireSignedTokens = true,

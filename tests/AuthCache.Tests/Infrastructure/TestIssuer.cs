@@ -334,6 +334,14 @@ public sealed class TestIssuer : IAsyncDisposable
 
     private static Dictionary<string, string> ToJwk(SecurityKey key)
     {
+        // A JWK published as given, for keys whose alg, use or curve a test chooses.
+        if (key is JsonWebKey given)
+        {
+            return new[] { ("kty", given.Kty), ("kid", given.Kid), ("use", given.Use), ("alg", given.Alg), ("n", given.N), ("e", given.E), ("crv", given.Crv), ("x", given.X), ("y", given.Y) }
+                .Where(m => !string.IsNullOrEmpty(m.Item2))
+                .ToDictionary(m => m.Item1, m => m.Item2);
+        }
+
         var jwk = key switch
         {
             RsaSecurityKey rsa => JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.Rsa.ExportParameters(false)) { KeyId = rsa.KeyId }),

@@ -20,6 +20,7 @@ public static partial class AttackCorpus
         return
         [
             .. AlgorithmConfusion(context),
+            .. Algorithms(context),
             .. EmbeddedKeyHeaders(context),
             .. KeyIdInjection(context),
             .. PsychicSignatures(context),

@@ -103,6 +103,42 @@ public sealed class OptionsTests
         Assert.Equal("https://explicit.example.com", Assert.Single(options.Issuers).Issuer);
     }
 
+    [Fact]
+    public void An_issuers_pinned_algorithms_bind_from_the_configuration_contract()
+    {
+        var options = Resolve(new()
+        {
+            ["AuthCache:Issuers:0:Issuer"] = "https://login.example.com",
+            ["AuthCache:Issuers:0:Algorithms:0"] = "PS256",
+            ["AuthCache:Issuers:0:Algorithms:1"] = "ES384",
+        });
+
+        Assert.Equal(["PS256", "ES384"], Assert.Single(options.Issuers).Algorithms);
+    }
+
+    [Theory]
+    [InlineData("HS256", "AuthCache:Issuers:0:Algorithms contains 'HS256': HMAC and unsigned tokens are never accepted")]
+    [InlineData("none", "AuthCache:Issuers:0:Algorithms contains 'none': HMAC and unsigned tokens are never accepted")]
+    [InlineData("rs256", "AuthCache:Issuers:0:Algorithms contains 'rs256': it is not an algorithm AuthCache verifies (names are case-sensitive)")]
+    [InlineData("EdDSA", "Use only RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, or leave it empty")]
+    public async Task An_algorithm_AuthCache_does_not_verify_in_an_issuers_pins_stops_the_host_at_start(string algorithm, string expectedMessage)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuthCache:Issuers:0:Issuer"] = "https://login.example.com",
+            ["AuthCache:Issuers:0:Algorithms:0"] = "RS256",
+            ["AuthCache:Issuers:0:Algorithms:1"] = algorithm,
+        });
+        builder.Services.AddAuthCacheCore();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(expectedMessage, error.Message);
+        Assert.DoesNotContain("'RS256'", error.Message);
+    }
+
     [Theory]
     [InlineData("AuthCache:Issuers:0:Issuer", "http://plain.example.com", "https")]
     [InlineData("AuthCache:Issuers:0:Issuer", "not a url", "absolute URL")]

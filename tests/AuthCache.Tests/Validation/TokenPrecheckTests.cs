@@ -23,7 +23,8 @@ public sealed class TokenPrecheckTests
         { "!!!.???.###", AuthFailureReason.Malformed },
         { TestIssuer.Craft(new { alg = "none" }, new { iss = Issuer, exp = Exp }, ""), AuthFailureReason.AlgorithmNotAllowed },
         { TestIssuer.Craft(new { alg = "HS256" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
-        { TestIssuer.Craft(new { alg = "RS512" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
+        { TestIssuer.Craft(new { alg = "EdDSA" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
+        { TestIssuer.Craft(new { alg = "rs256" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.AlgorithmNotAllowed },
         { TestIssuer.Craft(new { alg = "RS256", crit = new[] { "exp" } }, new { iss = Issuer, exp = Exp }), AuthFailureReason.Malformed },
         { TestIssuer.Craft(new { alg = "RS256", kid = new string('k', 257) }, new { iss = Issuer, exp = Exp }), AuthFailureReason.Malformed },
         { TestIssuer.Craft(new { alg = "RS256", kid = "a\u0000b" }, new { iss = Issuer, exp = Exp }), AuthFailureReason.Malformed },
@@ -65,6 +66,37 @@ public sealed class TokenPrecheckTests
     public void The_default_MaxTokenSize_is_JwtBearers_250_KB()
     {
         Assert.Equal(TokenValidationParameters.DefaultMaximumTokenSizeInBytes, new AuthCacheOptions().MaxTokenSize);
+    }
+
+    [Theory]
+    [InlineData("RS256")]
+    [InlineData("RS384")]
+    [InlineData("RS512")]
+    [InlineData("PS256")]
+    [InlineData("PS384")]
+    [InlineData("PS512")]
+    [InlineData("ES256")]
+    [InlineData("ES384")]
+    [InlineData("ES512")]
+    public void Every_supported_algorithm_passes_for_an_issuer_that_pins_none(string algorithm)
+    {
+        var token = TestIssuer.Craft(new { alg = algorithm }, new { iss = Issuer, exp = Exp });
+
+        Assert.True(TokenPrecheck.Inspect(token, Options, DateTimeOffset.UtcNow).Passed);
+    }
+
+    [Theory]
+    [InlineData("PS256", null)]
+    [InlineData("ES384", null)]
+    [InlineData("RS256", AuthFailureReason.AlgorithmNotAllowed)]
+    [InlineData("PS384", AuthFailureReason.AlgorithmNotAllowed)]
+    [InlineData("ES256", AuthFailureReason.AlgorithmNotAllowed)]
+    public void A_supported_algorithm_outside_the_issuers_pins_is_refused_before_any_grain_call(string algorithm, string? reason)
+    {
+        var pinned = new AuthCacheOptions { Issuers = [new IssuerOptions { Issuer = Issuer, Algorithms = ["PS256", "ES384"] }] };
+        var token = TestIssuer.Craft(new { alg = algorithm }, new { iss = Issuer, exp = Exp });
+
+        Assert.Equal(reason, TokenPrecheck.Inspect(token, pinned, DateTimeOffset.UtcNow).FailureReason);
     }
 
     [Fact]
