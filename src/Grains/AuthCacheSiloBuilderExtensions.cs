@@ -4,6 +4,7 @@ using AuthCache.Grains.Administration;
 using AuthCache.Grains.Diagnostics;
 using AuthCache.Grains.Revocation;
 using AuthCache.Grains.Security;
+using AuthCache.Grains.StateProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +62,10 @@ public static class AuthCacheSiloBuilderExtensions
             .Configure<IOptions<AuthCacheOptions>>((collection, options) => ApplyMemoryShedding(collection, options.Value.MemoryShedding));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActiveSilosMetric>();
         builder.Services.AddSingleton<ITypeConverter, FormerStateTypeNames>();
+        builder.Services.AddOptions<StateProtectionOptions>().BindConfiguration(StateProtectionOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<StateProtectionOptions>, StateProtectionOptionsValidator>();
+        builder.Services.AddSingleton<GrainStateProtector>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GrainStateProtector>());
         builder.Services.Configure<StatelessWorkerOptions>(workers => workers.IdleWorkersInspectionPeriod = StatelessWorkerInspectionPeriod);
         return builder.AddAuthCacheDashboard();
     }

@@ -3,6 +3,7 @@ using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
+using AuthCache.Grains.StateProtection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,9 @@ namespace AuthCache.Grains;
 /// activation ends or the silo begins to stop, and a forced refresh replaces it rather than waiting for it.</item>
 /// <item>Refreshed in the background at 80% of the keys' lifetime: a reminder (survives deactivation and silo
 /// loss, ticks at most once a minute) wakes the grain, a one-shot grain timer hits the exact time.</item>
-/// <item>The last-known-good set is persisted, so a reactivation during an outage still has keys.</item>
+/// <item>The last-known-good set is persisted with an authentication code only the silos can compute, so a
+/// reactivation during an outage still has keys. A stored set is used only when the first fetch fails, and only if
+/// its code matches and its times are plausible; anything else in storage is refused and logged.</item>
 /// <item>A successful fetch that no longer lists a key retires it across the cluster before it returns, whatever
 /// asked for it (the schedule, an operator, a token with an unknown key): every silo drops the validations made with
 /// it, every API host its copies of answers and the key itself (<see cref="CacheInvalidation.KeysRetired"/>).</item>
@@ -31,6 +34,7 @@ internal sealed partial class JwksGrain(
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
     [PersistentState("jwks", AuthCacheStorage.Name)] IPersistentState<JwksPersistedState> stored,
+    GrainStateProtector protector,
     JwksFreshnessMetrics freshness,
     IHostApplicationLifetime lifetime,
     ILogger<JwksGrain> logger) : Grain, IJwksGrain, IRemindable
@@ -41,6 +45,9 @@ internal sealed partial class JwksGrain(
     private readonly CancellationTokenSource _active = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
 
     private JwksKeyState _state = null!;
+
+    // The verified stored keys, kept aside until the first fetch of this activation: used only if it fails.
+    private JwksSnapshot? _stored;
     private InFlightFetch? _fetch;
     private IGrainTimer? _refreshTimer;
 
@@ -50,11 +57,17 @@ internal sealed partial class JwksGrain(
     {
         var settings = options.CurrentValue;
         _state = new JwksKeyState(Issuer, settings.JwksMaxStaleness);
-        if (stored.RecordExists)
+        if (stored.RecordExists && stored.State is { Snapshot.HasKeys: true } persisted && protector.IsEnabled)
         {
-            var persisted = stored.State;
-            _state.Restore(persisted.Snapshot, persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
-            LogRestored(logger, Issuer, persisted.Snapshot.Keys.Count);
+            if (RefusalOf(persisted, clock.UtcNow, settings) is { } refusal)
+            {
+                LogStoredKeysRefused(logger, Issuer, refusal);
+            }
+            else
+            {
+                _state.Restore(_state.LastKnownGood, persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
+                _stored = persisted.Snapshot;
+            }
         }
 
         if (settings.FindIssuer(Issuer) is not null)
@@ -185,7 +198,8 @@ internal sealed partial class JwksGrain(
                 return new JwksRefresh(_state.Apply(JwksFetchResult.Failed("issuer is not configured"), clock.UtcNow, settings.JwksRefreshInterval), [], null);
             }
 
-            var held = _state.KeyIds;
+            // Keys kept aside from storage count as held: a key the issuer dropped meanwhile is retired all the same.
+            var held = _stored is { } kept ? _state.KeyIds.Union(kept.Keys.Select(k => k.Kid), StringComparer.Ordinal).ToArray() : _state.KeyIds;
             JwksFetchResult? result;
             try
             {
@@ -202,6 +216,13 @@ internal sealed partial class JwksGrain(
                 return fetch.Successor is { } successor ? await successor : new JwksRefresh(_state.Current(clock.UtcNow), [], null);
             }
 
+            if (!result.Succeeded && _stored is { } lastKnownGood)
+            {
+                _state.Restore(lastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
+                LogRestored(logger, Issuer, lastKnownGood.Keys.Count);
+            }
+
+            _stored = null;
             var snapshot = _state.Apply(result, clock.UtcNow, settings.JwksRefreshInterval);
             freshness.Report(_state.ToStatus(clock.UtcNow));
             ScheduleRefresh();
@@ -254,13 +275,47 @@ internal sealed partial class JwksGrain(
     {
         try
         {
-            stored.State = new JwksPersistedState(_state.LastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
+            var state = new JwksPersistedState(_state.LastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
+            stored.State = state with { Mac = protector.Sign(JwksPersistedState.Purpose, state.Canonical(Issuer)) };
             await stored.WriteStateAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogPersistFailed(logger, Issuer, ex.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// Why stored keys must not be believed, or null: an authentication code that does not match (edited or foreign
+    /// state, or state stored without one), another issuer's keys, a fetch time in the future, or an expiry so far past
+    /// that the keys would be withheld anyway.
+    /// </summary>
+    private string? RefusalOf(JwksPersistedState persisted, DateTimeOffset now, AuthCacheOptions settings)
+    {
+        var snapshot = persisted.Snapshot;
+        if (persisted.Mac is null)
+        {
+            return "no authentication code";
+        }
+
+        if (!protector.Verify(JwksPersistedState.Purpose, persisted.Canonical(Issuer), persisted.Mac))
+        {
+            return "the authentication code does not match";
+        }
+
+        if (!string.Equals(snapshot.Issuer, Issuer, StringComparison.Ordinal))
+        {
+            return "the keys are another issuer's";
+        }
+
+        if (snapshot.FetchedAt is not { } fetchedAt || fetchedAt > now + settings.ClockSkew)
+        {
+            return "fetched in the future";
+        }
+
+        return snapshot.ExpiresAt is not { } expiresAt || expiresAt < fetchedAt || now >= expiresAt + settings.JwksMaxStaleness
+            ? "expired beyond the maximum staleness"
+            : null;
     }
 
     /// <summary>Arms the one-shot timer for the next refresh (or retry); reminders alone cannot fire sooner than a minute.</summary>
@@ -315,8 +370,11 @@ internal sealed partial class JwksGrain(
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "A token named an unknown signing key of issuer {Issuer}; refreshing its keys.")]
     private static partial void LogUnknownKeyRefresh(ILogger logger, string issuer);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Restored {KeyCount} last-known-good signing key(s) of issuer {Issuer} from storage.")]
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "The first fetch failed: serving {KeyCount} last-known-good signing key(s) of issuer {Issuer} restored from storage.")]
     private static partial void LogRestored(ILogger logger, string issuer, int keyCount);
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Warning, Message = "The stored signing keys of issuer {Issuer} were refused ({Reason}); they are never used and the keys are fetched again.")]
+    private static partial void LogStoredKeysRefused(ILogger logger, string issuer, string reason);
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Issuer {Issuer} no longer lists signing key(s) {KeyIds}; retiring them across the cluster.")]
     private static partial void LogRetiring(ILogger logger, string issuer, string keyIds);

@@ -26,7 +26,7 @@ public sealed class StoredStateCompatibilityTests : IAsyncLifetime
     private IGrainStorage Storage => _fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name);
 
     [Fact]
-    public async Task Signing_keys_stored_under_the_former_type_name_are_restored()
+    public async Task Signing_keys_stored_under_the_former_type_name_are_read_and_refused_for_lack_of_an_authentication_code()
     {
         var grain = _fixture.Grains.GetGrain<IJwksGrain>("https://stored.example/" + Guid.NewGuid().ToString("N"));
         var stored = """
@@ -36,8 +36,8 @@ public sealed class StoredStateCompatibilityTests : IAsyncLifetime
 
         var status = await grain.GetStatusAsync();
 
-        Assert.Equal(["ec-1"], status.KeyIds);
-        Assert.Equal((7, 2), (status.FetchSuccesses, status.FetchFailures));
+        Assert.Empty(status.KeyIds);
+        Assert.Equal((0, 0), (status.FetchSuccesses, status.FetchFailures));
     }
 
     [Fact]

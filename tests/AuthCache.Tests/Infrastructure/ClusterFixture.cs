@@ -18,6 +18,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string AuthorizedParty = "https://app.example";
     public const string Audience = "api://authcache";
 
+    /// <summary>The silos' <c>Orleans:StateProtection:Key</c>: stored signing keys are restored only with it.</summary>
+    public static readonly string StateProtectionKey = Convert.ToBase64String("authcache-tests-state-protection"u8);
+
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public TestIssuer Issuer { get; private set; } = null!;
@@ -41,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureHost(host =>
         {
             host.Configuration.AddInMemoryCollection(Settings(Issuer));
+            host.Configuration["Orleans:StateProtection:Key"] = StateProtectionKey;
             host.Services.AddSingleton(new AuthCacheClock(Time));
         });
         builder.ConfigureSilo((_, silo) =>
