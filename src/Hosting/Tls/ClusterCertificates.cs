@@ -7,8 +7,8 @@ namespace AuthCache.Hosting.Tls;
 /// <summary>
 /// This process's certificate and the cluster's CA, read again from disk whenever the files change, so a renewed
 /// certificate (a Kubernetes secret update) serves new connections without a restart; open connections keep theirs.
-/// A change that cannot be read (a file half written) keeps the previous material and is tried again at the next
-/// connection. Every remote certificate must chain to the CA and carry the role the connection needs.
+/// Files that cannot be used (half written, missing while a volume is swapped, of the wrong role) keep the previous
+/// material until they change again. Every remote certificate must chain to the CA and carry the role the connection needs.
 /// </summary>
 internal sealed partial class ClusterCertificates
 {
@@ -35,7 +35,7 @@ internal sealed partial class ClusterCertificates
     /// </summary>
     public static CertificateMaterial LoadInitial(CertificateFiles files, ClusterRole localRole, TimeProvider time)
     {
-        var material = files.Load(files.Stamp());
+        var material = files.Load(files.Read());
         if (Refusal(material, material.Certificate, localRole, time) is { } reason)
         {
             throw new InvalidOperationException($"Orleans:Tls:CertificatePath cannot serve as this process's {localRole.ToString().ToLowerInvariant()} certificate: {reason}.");
@@ -66,22 +66,32 @@ internal sealed partial class ClusterCertificates
     private CertificateMaterial Current()
     {
         var current = Volatile.Read(ref _current);
-        var stamp = _files.Stamp();
-        if (stamp == current.Stamp || stamp == Volatile.Read(ref _failedStamp))
+        CertificateFileContents contents;
+        try
+        {
+            contents = _files.Read();
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogReloadFailed(_logger, ex.Message, current.Certificate.Thumbprint);
+            return current;
+        }
+
+        if (contents.Stamp == current.Stamp || contents.Stamp == Volatile.Read(ref _failedStamp))
         {
             return current;
         }
 
         lock (_reload)
         {
-            if (_current.Stamp == stamp || _failedStamp == stamp)
+            if (_current.Stamp == contents.Stamp || _failedStamp == contents.Stamp)
             {
                 return _current;
             }
 
             try
             {
-                var material = _files.Load(stamp);
+                var material = _files.Load(contents);
                 if (Refusal(material, material.Certificate, _localRole, _time) is { } reason)
                 {
                     throw new InvalidOperationException(reason);
@@ -92,7 +102,7 @@ internal sealed partial class ClusterCertificates
             }
             catch (InvalidOperationException ex)
             {
-                _failedStamp = stamp;
+                _failedStamp = contents.Stamp;
                 LogReloadFailed(_logger, ex.Message, _current.Certificate.Thumbprint);
             }
 

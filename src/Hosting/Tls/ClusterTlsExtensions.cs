@@ -47,6 +47,9 @@ internal static class ClusterTlsExtensions
         {
             LocalServerCertificateSelector = (_, _) => certificates.Local,
             RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
+
+            // Orleans 10.4 requires what RemoteCertificateMode says; its newer sources read this one for gateway
+            // connections instead, and its default there (AllowCertificate) would let clients in without one.
             ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
             RemoteCertificateValidation = (remote, chain, errors) => certificates.Accepts(remote, chain, errors, remoteRole),
         };
