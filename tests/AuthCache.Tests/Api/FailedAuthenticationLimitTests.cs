@@ -101,7 +101,6 @@ public sealed class FailedAuthenticationLimitTests : IAsyncLifetime
         var before = GrainCalls(metrics);
         var routes = new[] { (HttpMethod.Get, "/health/live"), (HttpMethod.Get, "/"), (HttpMethod.Post, "/api/v1/webhooks/clerk") };
 
-        var callsAtLimit = 0L;
         for (var i = 0; i < PermitLimit + 30; i++)
         {
             var (method, path) = routes[i % routes.Length];
@@ -109,14 +108,12 @@ public sealed class FailedAuthenticationLimitTests : IAsyncLifetime
 
             // The routes answer as they do without a token; the token is refused all the same.
             Assert.True((int)response.StatusCode < 500, $"{method} {path} answered {response.StatusCode}");
-            if (i == PermitLimit - 1)
-            {
-                callsAtLimit = GrainCalls(metrics);
-            }
         }
 
-        Assert.Equal(before + PermitLimit, callsAtLimit);
-        Assert.Equal(callsAtLimit, GrainCalls(metrics));
+        // One grain call for each forged token within the limit (a hedge may let its grain finish after the answer),
+        // none after it.
+        await Poll.UntilAsync(() => Task.FromResult(GrainCalls(metrics) >= before + PermitLimit), Patience, "the grain calls of the tokens within the limit");
+        Assert.Equal(before + PermitLimit, GrainCalls(metrics));
         Assert.Equal(HttpStatusCode.OK, (await _host.Http.GetAsync("/health/live", Forged(_issuer))).StatusCode);
         Assert.Equal("NearCache", await SourceAsync(_host, cached));
         Assert.Equal(nameof(HttpStatusCode.TooManyRequests), await SourceAsync(_host, Forged(_issuer)));
