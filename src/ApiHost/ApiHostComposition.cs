@@ -15,12 +15,15 @@ public static class ApiHostComposition
         builder.AddAuthCacheCluster();
         builder.AddApiHostTelemetry();
         builder.AddApiHostAuthentication();
+        builder.AddApiHostForwardedHeaders();
         builder.Services.AddOpenApi();
         return builder;
     }
 
     public static WebApplication MapApiHost(this WebApplication app)
     {
+        // First: everything after it, authentication's failure limit included, sees the client's address.
+        app.UseForwardedHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHomePage();

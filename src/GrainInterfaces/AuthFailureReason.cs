@@ -30,6 +30,12 @@ public static class AuthFailureReason
     /// </summary>
     public const string SessionPending = "session_pending";
 
+    /// <summary>
+    /// The caller's address sent more refused tokens than the API host's failed-authentication limit allows: a token
+    /// not already in its caches is refused without being looked at (a 429, not a 401).
+    /// </summary>
+    public const string TooManyFailures = "too_many_failures";
+
     /// <summary>The issuer's keys could not be obtained at all (no last-known-good set): a 503, not a 401.</summary>
     public const string KeysUnavailable = "keys_unavailable";
 }

@@ -7,7 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuthCache.AspNetCore.Authentication;
 
 /// <summary>What an <see cref="AuthCacheTokenHandler"/> needs from the application's services.</summary>
-internal sealed class AuthCacheBearerServices(IHttpContextAccessor httpContext, IServiceScopeFactory scopes, AuthCacheClock clock, AuthCacheMetrics metrics)
+internal sealed class AuthCacheBearerServices(
+    IHttpContextAccessor httpContext,
+    IServiceScopeFactory scopes,
+    AuthCacheClock clock,
+    AuthCacheMetrics metrics,
+    FailedAuthenticationLimiter limiter)
 {
     public DateTimeOffset Now => clock.UtcNow;
 
@@ -23,6 +28,15 @@ internal sealed class AuthCacheBearerServices(IHttpContextAccessor httpContext, 
 
         await using var scope = scopes.CreateAsyncScope();
         return await Resolve(scope.ServiceProvider.GetRequiredService<AuthCacheTokenResolver>(), token, direct);
+    }
+
+    /// <summary>A token the scheme's own rules refused counts against the request's client address, as the resolver's refusals do.</summary>
+    public void RecordRefusal(string? reason)
+    {
+        if (httpContext.HttpContext is { } context)
+        {
+            limiter.RecordRefusal(context.Connection.RemoteIpAddress, reason);
+        }
     }
 
     private static ValueTask<TokenResolution> Resolve(AuthCacheTokenResolver resolver, string token, bool direct) =>

@@ -10,8 +10,9 @@ namespace AuthCache.AspNetCore.Authentication;
 /// <summary>
 /// What a JwtBearer scheme that uses AuthCache answers for a refused token, after the application's own
 /// <c>OnChallenge</c> (which may have handled the response): the reason code as <c>error_description</c>; 503 with
-/// <c>Retry-After</c> when the issuer's keys cannot be had (not the caller's fault); 429 once the caller's address has
-/// sent more refused tokens than <c>AuthCache:FailedAuthenticationLimit</c> allows.
+/// <c>Retry-After</c> when the issuer's keys cannot be had (not the caller's fault); 429 with <c>Retry-After</c> when
+/// the resolver refused the token because the caller's address has sent more refused tokens than
+/// <c>AuthCache:FailedAuthenticationLimit</c> allows (the resolver counts them, on every route).
 /// </summary>
 internal static class AuthCacheChallenge
 {
@@ -38,9 +39,9 @@ internal static class AuthCacheChallenge
             return;
         }
 
-        var limiter = context.HttpContext.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
-        if (!limiter.TryRecordFailure(context.HttpContext.Connection.RemoteIpAddress))
+        if (reason == AuthFailureReason.TooManyFailures)
         {
+            var limiter = context.HttpContext.RequestServices.GetRequiredService<FailedAuthenticationLimiter>();
             context.HandleResponse();
             response.StatusCode = StatusCodes.Status429TooManyRequests;
             response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(limiter.Window.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

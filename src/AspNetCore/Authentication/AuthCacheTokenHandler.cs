@@ -38,6 +38,7 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         var securityToken = new CachedSecurityToken(answer);
         if (SchemeRules.Check(answer, securityToken, validationParameters, services.Now) is { } violation)
         {
+            services.RecordRefusal(TokenFailure.ReasonOf(violation));
             services.Metrics.AuthenticationCompleted(started, Failed);
             return Refused(violation);
         }

@@ -37,6 +37,9 @@ public sealed class RequestAuthCache
         return false;
     }
 
+    /// <summary>Whether this request resolved the token already, through the cache or directly as <paramref name="direct"/> says.</summary>
+    internal bool Contains(string token, bool direct) => (direct ? _direct : _cluster)?.ContainsKey(token) == true;
+
     internal void Add(string token, bool direct, TokenResolution resolution)
     {
         Resolutions++;

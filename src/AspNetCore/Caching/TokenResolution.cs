@@ -25,6 +25,12 @@ public enum TokenResolutionSource
     /// <c>FallbackAfter</c>; the grain's answer, when it comes, still fills the caches.
     /// </summary>
     Hedged,
+
+    /// <summary>
+    /// Refused without a grain call or a signature check: the caller's address has used up its failed-authentication
+    /// limit, and the token was not in the request or near cache.
+    /// </summary>
+    Limited,
 }
 
 public sealed record TokenResolution(TokenValidationOutcome Outcome, TokenResolutionSource Source);

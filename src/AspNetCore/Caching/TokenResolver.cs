@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
@@ -6,6 +8,7 @@ using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore.Caching;
@@ -22,7 +25,9 @@ namespace AuthCache.AspNetCore.Caching;
 /// options change) and the request cache only ever hold answers this host's rules accepted. Every answer, on
 /// every path, is checked against this process's <see cref="RevocationReplica"/>; a hedged or fallback answer
 /// carries the user's profile when the near cache holds a current one (a renewed token of a user seen recently).
-/// Scoped: components of one request share its <see cref="RequestAuthCache"/>.
+/// Every token a request refuses counts against its client address (<see cref="FailedAuthenticationLimiter"/>), and
+/// an address over the limit gets only what the request and near caches hold: anything else is refused before the
+/// precheck, the grain or a signature check. Scoped: components of one request share its <see cref="RequestAuthCache"/>.
 /// </summary>
 internal sealed class TokenResolver(
     RequestAuthCache requestCache,
@@ -37,7 +42,9 @@ internal sealed class TokenResolver(
     RevocationMetrics revocationMetrics,
     TokenNearCache nearCache,
     RevocationReplica revocations,
-    CurrentIssuerRules rules) : AuthCacheTokenResolver
+    CurrentIssuerRules rules,
+    FailedAuthenticationLimiter limiter,
+    IHttpContextAccessor httpContext) : AuthCacheTokenResolver
 {
     public override RequestAuthCache RequestCache => requestCache;
 
@@ -57,6 +64,12 @@ internal sealed class TokenResolver(
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.ResolveActivity);
         var resolution = await ResolveUncachedAsync(token, direct);
         requestCache.Add(token, direct, resolution);
+        // One refused token counts once, whichever schemes of the request asked about it.
+        if (!resolution.Outcome.IsValid && !requestCache.Contains(token, !direct) && ClientAddress(out var address))
+        {
+            limiter.RecordRefusal(address, resolution.Outcome.FailureReason);
+        }
+
         activity?.SetResolution(resolution);
         return resolution;
     }
@@ -86,6 +99,12 @@ internal sealed class TokenResolver(
             metrics.NearCacheMiss();
         }
 
+        if (ClientAddress(out var address) && limiter.IsLimited(address))
+        {
+            metrics.Validated(AuthFailureReason.TooManyFailures);
+            return new TokenResolution(TokenValidationOutcome.Failure(AuthFailureReason.TooManyFailures), TokenResolutionSource.Limited);
+        }
+
         var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
         if (!precheck.Passed)
         {
@@ -99,6 +118,14 @@ internal sealed class TokenResolver(
         }
 
         return await ResolveThroughClusterAsync(token, hash, useNearCache);
+    }
+
+    /// <summary>The address of the request's client; false outside a request (nothing to limit).</summary>
+    private bool ClientAddress(out IPAddress? address)
+    {
+        var context = httpContext.HttpContext;
+        address = context?.Connection.RemoteIpAddress;
+        return context is not null;
     }
 
     private TokenResolution Rejected(string reason)

@@ -12,7 +12,8 @@ namespace AuthCache.Tests.Security;
 
 /// <summary>
 /// An API host that is an Orleans client (<c>Orleans:Mode=External</c>) of a 2-silo cluster whose options trust more
-/// than the host's: every answer the host gives follows its own rules, with its direct scheme's reason codes.
+/// than the host's: every answer the host gives follows its own rules, with its direct scheme's reason codes; and
+/// silos whose own rules tighten while they run drop what they cached that the new rules refuse.
 /// </summary>
 public sealed class ClientModeHostRulesTests : IAsyncLifetime
 {
@@ -106,6 +107,32 @@ public sealed class ClientModeHostRulesTests : IAsyncLifetime
         Assert.Equal(nearHitsBefore, metrics.Snapshot().NearCacheHits);
         Assert.False(nearCache.TryGet(TokenHash.Compute(token), out _, out _));
     }
+
+    [Fact]
+    public async Task Silos_whose_rules_tighten_drop_the_validations_they_cached_that_the_new_rules_refuse()
+    {
+        var foreign = ForeignPartyToken(_issuer);
+        var own = _issuer.CreateToken(Subject("own"), azp: Party);
+        var before = SiloEntries();
+        foreach (var token in new[] { foreign, own })
+        {
+            Assert.True((await Grain(token).ValidateAsync(token)).IsValid);
+        }
+
+        Assert.Equal(before + 2, SiloEntries());
+        foreach (var silo in _cluster.Silos)
+        {
+            var configuration = (IConfigurationRoot)silo.ServiceProvider.GetRequiredService<IConfiguration>();
+            configuration["AuthCache:Issuers:0:AuthorizedParties:0"] = Party;
+            configuration.Reload();
+        }
+
+        await Poll.UntilAsync(() => Task.FromResult(SiloEntries() == before + 1), Patience, "the refused validation dropped from its silo");
+        Assert.Equal(AuthFailureReason.InvalidAuthorizedParty, (await Grain(foreign).ValidateAsync(foreign)).FailureReason);
+        Assert.True((await Grain(own).ValidateAsync(own)).FromCache);
+    }
+
+    private ITokenValidationGrain Grain(string token) => _cluster.Client.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token));
 
     private long SiloEntries() => _cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<AuthCacheMetrics>().ActiveEntries);
 }

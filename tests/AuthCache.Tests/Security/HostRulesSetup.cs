@@ -27,12 +27,16 @@ internal static class HostRulesSetup
     /// <summary>The second issuer: the same keys under another name, whose tokens the host wants for <see cref="Audience"/>.</summary>
     public static string AudienceIssuer(TestIssuer issuer) => issuer.Issuer + "/aud";
 
-    /// <summary>The silos' settings: both issuers, no audience or authorized-party rules.</summary>
+    /// <summary>The silos' settings: both issuers, no audience or authorized-party rules (and the hosts' patience).</summary>
     public static Dictionary<string, string?> SiloSettings(TestIssuer issuer) => new(issuer.Settings())
     {
         ["AuthCache:Issuers:1:Issuer"] = AudienceIssuer(issuer),
         ["AuthCache:Issuers:1:RequireHttps"] = "false",
         ["AuthCache:UserProfiles:Issuer"] = issuer.Issuer,
+
+        // Where an answer came from is asserted: a busy machine must not turn a slow grain call into a hedge.
+        ["AuthCache:FallbackAfter"] = "00:00:10",
+        ["AuthCache:GrainCallTimeout"] = "00:00:20",
     };
 
     /// <summary>The host's settings: the silos' and its own rules.</summary>
