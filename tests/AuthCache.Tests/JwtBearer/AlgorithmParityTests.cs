@@ -13,14 +13,16 @@ namespace AuthCache.Tests.JwtBearer;
 
 /// <summary>
 /// Plain JwtBearer and JwtBearer with AuthCache against one issuer that publishes a key for each of the nine
-/// algorithms: tokens of every algorithm get the same answer and claims; a key used for an algorithm its <c>alg</c>
-/// does not name (or a curve that is not its algorithm's) is the announced difference: plain JwtBearer accepts
-/// the signature, AuthCache refuses it (docs/migrating-from-jwtbearer.md).
+/// algorithms: tokens of every algorithm get the same answer and claims. The announced differences
+/// (docs/migrating-from-jwtbearer.md): a key used for an algorithm its <c>alg</c> does not name, or on a curve that is
+/// not its algorithm's, and a 1024-bit RSA key; plain JwtBearer accepts their signatures, AuthCache refuses them.
 /// </summary>
 public sealed class AlgorithmParityTests : IAsyncLifetime
 {
     private readonly Dictionary<string, AsymmetricSecurityKey> _keys =
         AlgorithmKeys.All.ToDictionary(a => a, a => AlgorithmKeys.CreateFor(a, AlgorithmKeys.KeyIdFor(a)));
+
+    private readonly RsaSecurityKey _rsa1024 = new(System.Security.Cryptography.RSA.Create(1024)) { KeyId = "rsa-1024" };
 
     private TestIssuer _issuer = null!;
     private BearerTestApp _plain = null!;
@@ -34,6 +36,7 @@ public sealed class AlgorithmParityTests : IAsyncLifetime
             _issuer.Publish(AlgorithmKeys.Jwk(key, algorithm));
         }
 
+        _issuer.Publish(AlgorithmKeys.Jwk(_rsa1024, "RS256"));
         _plain = await BearerTestApp.StartAsync(_issuer, useAuthCache: false, Configure);
         _cached = await BearerTestApp.StartAsync(_issuer, useAuthCache: true, Configure);
     }
@@ -87,6 +90,21 @@ public sealed class AlgorithmParityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, plain.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, cached.Status);
         Assert.Equal(AuthFailureReason.BadSignature, cached.Reason);
+    }
+
+    [Fact]
+    public async Task A_signature_by_a_published_1024_bit_RSA_key_is_accepted_by_plain_JwtBearer_and_refused_by_AuthCache()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = string.Create(CultureInfo.InvariantCulture, $$"""{"iss":"{{_issuer.Issuer}}","sub":"user_weak","iat":{{now}},"nbf":{{now}},"exp":{{now + 600}}}""");
+        var token = AlgorithmKeys.Token("RS256", _rsa1024.KeyId, claims, _rsa1024);
+
+        var plain = await SendAsync(_plain, token);
+        var cached = await SendAsync(_cached, token);
+
+        Assert.Equal(HttpStatusCode.OK, plain.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, cached.Status);
+        Assert.Equal(AuthFailureReason.UnknownKey, cached.Reason);
     }
 
     private static void Configure(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions bearer) =>
