@@ -47,6 +47,26 @@ public sealed class JwtBearerRegistrationTests
     }
 
     [Fact]
+    public async Task ValidAlgorithms_that_leave_out_what_an_unpinned_issuer_may_accept_stop_the_start_and_name_the_issuer_setting()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(bearer => bearer.TokenValidationParameters.ValidAlgorithms = ["RS256"]));
+
+        Assert.Contains("ValidAlgorithms narrower than what the trusted issuers may accept", error.Message);
+        Assert.Contains("AuthCache:Issuers:N:Algorithms", error.Message);
+    }
+
+    [Fact]
+    public async Task ValidAlgorithms_that_cover_every_issuers_pinned_algorithms_are_accepted()
+    {
+        await using var app = await StartAsync(
+            bearer => bearer.TokenValidationParameters.ValidAlgorithms = ["RS256", "PS256"],
+            services => services.Configure<AuthCacheOptions>(options => options.Issuers.ForEach(issuer => issuer.Algorithms.Add("PS256"))),
+            registerLate: true);
+
+        Assert.Equal(["PS256"], app.Services.GetRequiredService<IOptions<AuthCacheOptions>>().Value.Issuers.Single().Algorithms);
+    }
+
+    [Fact]
     public async Task The_applications_authorization_result_handler_still_decides_every_other_route()
     {
         var handler = new CountingResultHandler();
