@@ -57,7 +57,7 @@ internal sealed partial class JwksGrain(
     {
         var settings = options.CurrentValue;
         _state = new JwksKeyState(Issuer, settings.JwksMaxStaleness);
-        if (stored.RecordExists && stored.State is { Snapshot.HasKeys: true } persisted && protector.IsEnabled)
+        if (stored.RecordExists && stored.State is { Snapshot.Keys.Count: > 0 } persisted && protector.IsEnabled)
         {
             if (RefusalOf(persisted, clock.UtcNow, settings) is { } refusal)
             {
