@@ -57,7 +57,7 @@ internal sealed partial class JwksGrain(
     {
         var settings = options.CurrentValue;
         _state = new JwksKeyState(Issuer, settings.JwksMaxStaleness);
-        if (stored.RecordExists && stored.State is { Snapshot.HasKeys: true } persisted && protector.IsEnabled)
+        if (stored.RecordExists && stored.State is { Snapshot.Keys.Count: > 0 } persisted && protector.IsEnabled)
         {
             if (RefusalOf(persisted, clock.UtcNow, settings) is { } refusal)
             {
@@ -65,7 +65,7 @@ internal sealed partial class JwksGrain(
             }
             else
             {
-                _state.Restore(_state.LastKnownGood, persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
+                _state.RestoreCounters(persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
                 _stored = persisted.Snapshot;
             }
         }
@@ -218,7 +218,7 @@ internal sealed partial class JwksGrain(
 
             if (!result.Succeeded && _stored is { } lastKnownGood)
             {
-                _state.Restore(lastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
+                _state.FallBackTo(lastKnownGood);
                 LogRestored(logger, Issuer, lastKnownGood.Keys.Count);
             }
 

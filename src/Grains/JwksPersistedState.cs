@@ -14,7 +14,8 @@ internal sealed record JwksPersistedState(JwksSnapshot Snapshot, long FetchSucce
 
     /// <summary>
     /// Every stored field but the code itself, each length-prefixed in a fixed order, bound to the grain's issuer so
-    /// one issuer's keys cannot be copied to another's record.
+    /// one issuer's keys cannot be copied to another's record. Whatever storage handed back (nulls included) has a
+    /// form, so a malformed record fails the check rather than the activation.
     /// </summary>
     public byte[] Canonical(string grainIssuer)
     {
@@ -22,13 +23,19 @@ internal sealed record JwksPersistedState(JwksSnapshot Snapshot, long FetchSucce
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(grainIssuer);
-            writer.Write(Snapshot.Issuer);
+            WriteOptional(writer, Snapshot.Issuer);
             writer.Write(Snapshot.Version);
             writer.Write(Snapshot.Keys.Count);
             foreach (var key in Snapshot.Keys)
             {
-                writer.Write(key.Kid);
-                writer.Write(key.Kty);
+                writer.Write(key is not null);
+                if (key is null)
+                {
+                    continue;
+                }
+
+                WriteOptional(writer, key.Kid);
+                WriteOptional(writer, key.Kty);
                 WriteOptional(writer, key.Alg);
                 WriteOptional(writer, key.N);
                 WriteOptional(writer, key.E);

@@ -22,6 +22,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 
     private JwksSnapshot _snapshot = new(issuer, 0, [], null, null, false, null, null);
 
+    // Keys restored from storage after a failed fetch: no fetch of this process has confirmed them yet.
+    private bool _unconfirmed;
+
     public string Issuer { get; } = issuer;
 
     public long FetchSuccesses { get; private set; }
@@ -71,7 +74,7 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     {
         get
         {
-            var refreshAt = _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt }
+            var refreshAt = _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt } && !_unconfirmed
                 ? fetchedAt + (expiresAt - fetchedAt) * RefreshAt
                 : DateTimeOffset.MinValue;
             return NextRetryAt is { } retryAt && retryAt > refreshAt ? retryAt : refreshAt;
@@ -97,6 +100,7 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
         {
             FetchSuccesses++;
             ConsecutiveFailures = 0;
+            _unconfirmed = false;
             var lifetime = result.MaxAge is { } maxAge && maxAge < refreshInterval
                 ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
                 : refreshInterval;
@@ -143,12 +147,22 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     /// </summary>
     public JwksSnapshot LastKnownGood => _snapshot;
 
-    public void Restore(JwksSnapshot lastKnownGood, long fetchSuccesses, long fetchFailures, int consecutiveFailures)
+    /// <summary>The fetch counters read back from storage; the keys stored with them serve only through <see cref="FallBackTo"/>.</summary>
+    public void RestoreCounters(long fetchSuccesses, long fetchFailures, int consecutiveFailures)
     {
-        _snapshot = lastKnownGood;
         FetchSuccesses = fetchSuccesses;
         FetchFailures = fetchFailures;
         ConsecutiveFailures = consecutiveFailures;
+    }
+
+    /// <summary>
+    /// Serves keys read back from storage once a fetch has failed. Until a fetch succeeds the background refresh
+    /// follows the failure backoff rather than the keys' own 80% mark: they are the last resort, not fresh keys.
+    /// </summary>
+    public void FallBackTo(JwksSnapshot lastKnownGood)
+    {
+        _snapshot = lastKnownGood;
+        _unconfirmed = true;
     }
 
     public JwksStatus ToStatus(DateTimeOffset now)

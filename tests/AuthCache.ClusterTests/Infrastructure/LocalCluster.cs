@@ -70,6 +70,9 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The silos' key for the grain state they store (API hosts never get it).</summary>
+    public static readonly string StateProtectionKey = Convert.ToBase64String("authcache-cluster-tests-state-key"u8);
+
     /// <summary>A silo process, returned once it is Active in the cluster (its readiness probe says so).</summary>
     public async Task<NodeProcess> StartSiloAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -80,6 +83,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Orleans__SiloPort"] = siloPort.ToString(),
             ["Orleans__GatewayPort"] = gatewayPort.ToString(),
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
+            ["Orleans__StateProtection__Key"] = StateProtectionKey,
             ["POD_NAME"] = name,
         }, _siloSettings, settings));
         lock (_silos)

@@ -1,3 +1,4 @@
+using AuthCache.Core.Jwks;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
 using AuthCache.Grains;
@@ -59,6 +60,10 @@ public sealed class StoredKeysProtectionTests : IAsyncLifetime
             await ReactivateAsync();
             var restored = await Grain.GetKeysAsync();
             Assert.Equal(["ec-1", "rsa-1"], restored.Keys.Select(k => k.Kid).Order());
+
+            // Restored keys are a last resort: the grain retries after the failure backoff, not at their 80% mark.
+            var status = await Grain.GetStatusAsync();
+            Assert.Equal(status.LastErrorAt + JwksKeyState.InitialRetryDelay, status.NextRefresh);
 
             var attacker = TestIssuer.CreateRsaKey("attacker");
             await AddToStoredKeysAsync(attacker);
