@@ -12,7 +12,7 @@ namespace AuthCache.Tests.Api;
 /// </summary>
 public sealed class FailedAuthenticationLimitTests : IAsyncLifetime
 {
-    private const int PermitLimit = 5;
+    internal const int PermitLimit = 5;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private TestIssuer _issuer = null!;
@@ -120,7 +120,7 @@ public sealed class FailedAuthenticationLimitTests : IAsyncLifetime
     }
 
     /// <summary>Calls the silo's token grains answered (from their cache or after validating), from the silo's own counters.</summary>
-    private static long GrainCalls(AuthCacheMetrics metrics)
+    internal static long GrainCalls(AuthCacheMetrics metrics)
     {
         var counters = metrics.Snapshot();
         return counters.TokenCacheHits + counters.TokenCacheMisses;
