@@ -62,7 +62,11 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// <summary>Confirmed in sync with the cluster's list within the <see cref="TrustWindow"/>.</summary>
     public bool IsCurrent => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
 
-    private RevocationPolicy Policy => RevocationPolicy.From(_options.CurrentValue);
+    /// <summary>The retention and clock skew the copy applies (they follow the options).</summary>
+    public RevocationPolicy Policy => RevocationPolicy.From(_options.CurrentValue);
+
+    /// <summary>The time revocations are judged at (the cache's clock).</summary>
+    public DateTimeOffset Now => _clock.UtcNow;
 
     public bool IsRevoked(RevocationCandidate candidate) => _revocations.IsRevoked(candidate, _clock.UtcNow, Policy);
 

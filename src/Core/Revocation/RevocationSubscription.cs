@@ -37,6 +37,10 @@ internal sealed partial class RevocationSubscription(
     private long _listVersion;
     private long _gaps;
 
+    // Revocations notified while a synchronisation is under way: the list had them when it notified, so they are
+    // not missing from it, whatever its answer (taken earlier) says.
+    private List<RevocationRecord>? _notifiedDuringSync;
+
     public RevocationSubscriber Identity => identity;
 
     private IRevocationListGrain List => grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
@@ -109,30 +113,22 @@ internal sealed partial class RevocationSubscription(
         var startedAt = time.GetTimestamp();
         var list = List;
         _reference ??= grainFactory.CreateObjectReference<IRevocationObserver>(this);
-        var sync = await list.SubscribeAsync(identity, _reference, knownEpoch, knownVersion);
-        if (sync.Records is { } records)
+        List<RevocationRecord> notifiedMeanwhile = [];
+        lock (_lock)
         {
-            var (learned, _) = await replica.LearnAsync(records);
-            if (learned.Count > 0)
-            {
-                LogCaughtUp(logger, learned.Count);
-            }
+            _notifiedDuringSync = notifiedMeanwhile;
+        }
 
-            // A copy that had synchronised before and is behind may also have missed invalidations, which the
-            // list does not keep: whatever was copied from answers before is dropped.
-            if (knownEpoch != Guid.Empty)
-            {
-                await replica.ResynchronisedAsync();
-            }
-
+        try
+        {
+            await SynchroniseAsync(list, knownEpoch, knownVersion, notifiedMeanwhile);
+        }
+        finally
+        {
             lock (_lock)
             {
-                _listEpoch = sync.Epoch;
-                _listVersion = sync.Version;
+                _notifiedDuringSync = null;
             }
-
-            await list.AcknowledgeAsync(identity.Name, sync.Epoch, sync.Version);
-            await RestoreMissingAsync(list, records);
         }
 
         bool missedOne;
@@ -152,8 +148,50 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
+    private async Task SynchroniseAsync(IRevocationListGrain list, Guid knownEpoch, long knownVersion, List<RevocationRecord> notifiedMeanwhile)
+    {
+        var sync = await list.SubscribeAsync(identity, _reference!, knownEpoch, knownVersion);
+        if (sync.Records is { } records)
+        {
+            var (learned, _) = await replica.LearnAsync(records);
+            if (learned.Count > 0)
+            {
+                LogCaughtUp(logger, learned.Count);
+            }
+
+            // A copy that had synchronised before and is behind may also have missed invalidations, which the
+            // list does not keep: whatever was copied from answers before is dropped.
+            if (knownEpoch != Guid.Empty)
+            {
+                await replica.ResynchronisedAsync();
+            }
+
+            lock (_lock)
+            {
+                // Notifications that followed while the answer travelled may have taken the copy past it already.
+                _listVersion = _listEpoch == sync.Epoch ? Math.Max(_listVersion, sync.Version) : sync.Version;
+                _listEpoch = sync.Epoch;
+            }
+
+            await list.AcknowledgeAsync(identity.Name, sync.Epoch, sync.Version);
+            List<RevocationRecord> notified;
+            lock (_lock)
+            {
+                notified = [.. notifiedMeanwhile];
+            }
+
+            await RestoreMissingAsync(list, records, notified);
+        }
+    }
+
     public async Task<int> OnRevokedAsync(IReadOnlyList<RevocationRecord> records, Guid epoch, long version)
     {
+        lock (_lock)
+        {
+            // Before the copy has them: a comparison that finds them in the copy finds them here too.
+            _notifiedDuringSync?.AddRange(records);
+        }
+
         Follow(epoch, version);
         var (_, dropped) = await replica.LearnAsync(records);
         return dropped;
@@ -176,6 +214,12 @@ internal sealed partial class RevocationSubscription(
             if (epoch == _listEpoch && version == _listVersion + 1)
             {
                 _listVersion = version;
+                return;
+            }
+
+            // A change the last synchronisation's answer already counted (it was made while the answer travelled).
+            if (epoch == _listEpoch && version <= _listVersion)
+            {
                 return;
             }
 
@@ -232,15 +276,22 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
-    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> listed)
+    /// <summary>
+    /// Gives back what this copy holds that the list's answer lacks, except what cannot be a loss: revocations notified
+    /// since the answer was taken (the list had them to notify them), and revocations about to expire, which a list whose
+    /// clock is ahead has already dropped.
+    /// </summary>
+    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> listed, List<RevocationRecord> notifiedMeanwhile)
     {
         var known = new RevocationSet();
-        foreach (var record in listed)
+        foreach (var record in listed.Concat(notifiedMeanwhile))
         {
             known.Add(record);
         }
 
-        var missing = replica.ActiveRecords().Where(r => !known.Contains(r)).ToList();
+        var policy = replica.Policy;
+        var horizon = replica.Now + policy.ClockSkew;
+        var missing = replica.ActiveRecords().Where(r => !known.Contains(r) && policy.KeptUntil(r) > horizon).ToList();
         if (missing.Count > 0)
         {
             LogRestoring(logger, missing.Count);
