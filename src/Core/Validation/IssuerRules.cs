@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Security.Claims;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -8,7 +9,8 @@ namespace AuthCache.Core.Validation;
 
 /// <summary>
 /// This process's issuer rules (<see cref="AuthCacheOptions.Issuers"/>: the issuer, its audiences and authorized
-/// parties, and the lifetime with <see cref="AuthCacheOptions.ClockSkew"/>) in the form a validated answer is checked
+/// parties, the lifetime with <see cref="AuthCacheOptions.ClockSkew"/> and <see cref="IssuerOptions.MaxTokenLifetime"/>,
+/// and Clerk's pending sessions unless <see cref="ClerkOptions.AcceptPendingSessions"/>) in the form a validated answer is checked
 /// against without its token: one frozen lookup per issuer and one pass over the answer's claims, no allocation. A
 /// grain on another silo validated the token with that silo's options, so an answer from the cluster (or a copy of
 /// one) is accepted here only when these rules accept it too, and refused with the reason code
@@ -19,17 +21,19 @@ internal sealed class IssuerRules
 {
     private readonly FrozenDictionary<string, Rules> _issuers;
     private readonly TimeSpan _clockSkew;
+    private readonly bool _acceptPendingSessions;
 
     private IssuerRules(AuthCacheOptions source)
     {
         Source = source;
         _clockSkew = source.ClockSkew;
+        _acceptPendingSessions = source.Clerk.AcceptPendingSessions;
 
         // The first issuer of a name decides, as AuthCacheOptions.FindIssuer does.
         var issuers = new Dictionary<string, Rules>(StringComparer.Ordinal);
         foreach (var issuer in source.Issuers)
         {
-            issuers.TryAdd(issuer.Issuer, new Rules(Audiences(issuer.Audiences), Set(issuer.AuthorizedParties)));
+            issuers.TryAdd(issuer.Issuer, new Rules(Audiences(issuer.Audiences), Set(issuer.AuthorizedParties), issuer.ResolveMaxTokenLifetime()));
         }
 
         _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
@@ -76,6 +80,10 @@ internal sealed class IssuerRules
         var latestStart = (now + _clockSkew).ToUnixTimeSeconds();
         var audienceFound = rules.Audiences is null;
         var partyRefused = false;
+        double? expiresAtSeconds = null;
+        double? issuedAtSeconds = null;
+        var clerkVersion2 = false;
+        var pendingStatus = false;
         for (var i = 0; i < claims.Count; i++)
         {
             var claim = claims[i];
@@ -83,19 +91,59 @@ internal sealed class IssuerRules
             {
                 case JwtRegisteredClaimNames.Nbf or JwtRegisteredClaimNames.Iat when StartsAfter(claim.Value, latestStart):
                     return AuthFailureReason.NotYetValid;
+                case JwtRegisteredClaimNames.Exp:
+                    expiresAtSeconds = Seconds(claim.Value);
+                    break;
+                case JwtRegisteredClaimNames.Iat:
+                    issuedAtSeconds = Seconds(claim.Value);
+                    break;
                 case JwtRegisteredClaimNames.Aud when !audienceFound:
                     audienceFound = rules.Audiences!.Contains(claim.Value);
                     break;
                 case JwtRegisteredClaimNames.Azp when rules.AuthorizedParties is { } parties:
                     partyRefused |= !parties.Contains(claim.Value);
                     break;
+                case ClerkOrganizationClaims.VersionClaim:
+                    clerkVersion2 = claim.Value == "2" && IsInteger(claim.ValueType);
+                    break;
+                case ClerkSessionStatus.StatusClaim:
+                    pendingStatus = claim.ValueType == ClaimValueTypes.String
+                        && string.Equals(claim.Value, ClerkSessionStatus.Pending, StringComparison.Ordinal);
+                    break;
             }
+        }
+
+        if (LivesTooLong(expiresAtSeconds, issuedAtSeconds, rules.MaxTokenLifetime, now))
+        {
+            return AuthFailureReason.LifetimeTooLong;
         }
 
         return !audienceFound ? AuthFailureReason.InvalidAudience
             : partyRefused ? AuthFailureReason.InvalidAuthorizedParty
+            : !_acceptPendingSessions && clerkVersion2 && pendingStatus ? AuthFailureReason.SessionPending
             : null;
     }
+
+    /// <summary>
+    /// <see cref="TokenPrecheck"/>'s lifetime rule: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>,
+    /// longer than the issuer's longest token lifetime.
+    /// </summary>
+    private static bool LivesTooLong(double? expiresAt, double? issuedAt, TimeSpan maxLifetime, DateTimeOffset now)
+    {
+        if (expiresAt is not { } expires)
+        {
+            return false;
+        }
+
+        var start = issuedAt ?? now.ToUnixTimeMilliseconds() / 1000.0;
+        return TimeSpan.FromSeconds(Math.Truncate(expires) - Math.Truncate(start)) > maxLifetime;
+    }
+
+    private static double? Seconds(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+
+    private static bool IsInteger(string valueType) =>
+        valueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64;
 
     /// <summary>A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than <paramref name="latestStart"/>.</summary>
     private static bool StartsAfter(string value, long latestStart) =>
@@ -129,5 +177,5 @@ internal sealed class IssuerRules
     private static FrozenSet<string>? Set(List<string> values) =>
         values.Count == 0 ? null : values.ToFrozenSet(StringComparer.Ordinal);
 
-    private sealed record Rules(FrozenSet<string>? Audiences, FrozenSet<string>? AuthorizedParties);
+    private sealed record Rules(FrozenSet<string>? Audiences, FrozenSet<string>? AuthorizedParties, TimeSpan MaxTokenLifetime);
 }

@@ -111,4 +111,48 @@ public sealed class IssuerRulesTests
         Assert.NotSame(before, current.Current);
         Assert.Equal(AuthFailureReason.InvalidAuthorizedParty, current.Current.Refuses(Answer(claims: [("azp", "https://evil.example")]), Now));
     }
+
+    [Fact]
+    public void An_answer_living_longer_than_the_issuers_MaxTokenLifetime_is_refused_as_the_precheck_refuses_its_token()
+    {
+        var options = Options();
+        options.Issuers[0].MaxTokenLifetime = TimeSpan.FromMinutes(5);
+        var rules = IssuerRules.From(options);
+        var issuedAt = Now.AddMinutes(-1);
+
+        Assert.Equal(AuthFailureReason.LifetimeTooLong, rules.Refuses(Answer(claims: [("iat", Seconds(issuedAt)), ("exp", Seconds(issuedAt.AddMinutes(5).AddSeconds(1)))]), Now));
+        Assert.Null(rules.Refuses(Answer(claims: [("iat", Seconds(issuedAt)), ("exp", Seconds(issuedAt.AddMinutes(5)))]), Now));
+
+        // Without iat, the lifetime left is what can be measured.
+        Assert.Equal(AuthFailureReason.LifetimeTooLong, rules.Refuses(Answer(claims: [("exp", Seconds(Now.AddMinutes(6)))]), Now));
+        Assert.Null(rules.Refuses(Answer(claims: [("exp", Seconds(Now.AddMinutes(4)))]), Now));
+    }
+
+    [Fact]
+    public void A_pending_Clerk_session_validated_by_a_silo_that_accepts_them_is_refused_by_a_host_that_does_not()
+    {
+        var pending = new TokenValidationOutcome(
+            true,
+            null,
+            Issuer,
+            "user_1",
+            [
+                new TokenClaim("sub", "user_1", ClaimValueTypes.String),
+                new TokenClaim("v", "2", ClaimValueTypes.Integer),
+                new TokenClaim("sts", "pending", ClaimValueTypes.String),
+            ],
+            Now.AddMinutes(10),
+            Now.AddMinutes(5),
+            null,
+            true);
+
+        Assert.Equal(AuthFailureReason.SessionPending, IssuerRules.From(Options()).Refuses(pending, Now));
+
+        var accepting = Options();
+        accepting.Clerk.AcceptPendingSessions = true;
+        Assert.Null(IssuerRules.From(accepting).Refuses(pending, Now));
+
+        // Another issuer's sts claim, without Clerk's version 2, means whatever that issuer means by it.
+        Assert.Null(IssuerRules.From(Options()).Refuses(Answer(claims: [("sts", "pending")]), Now));
+    }
 }
