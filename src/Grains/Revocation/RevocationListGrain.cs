@@ -184,8 +184,7 @@ internal sealed partial class RevocationListGrain(
 
     /// <summary>
     /// The one writer: takes what has queued, commits it as one batch (an invalidation alone), and goes on while
-    /// more has queued meanwhile. Changes are applied and their version counted before the first await, so a
-    /// subscription that interleaves sees a version and the records it covers together.
+    /// more has queued meanwhile.
     /// </summary>
     private async Task WriteAsync()
     {
@@ -208,11 +207,43 @@ internal sealed partial class RevocationListGrain(
         }
     }
 
+    /// <summary>
+    /// Writes the batch, then applies it and notifies the subscribers: a subscription that interleaves sees a version
+    /// and the records it covers together, and never a record that is not durable yet (or given up as not persisted).
+    /// </summary>
     private async Task CommitAsync(List<Change> batch)
     {
         var now = clock.UtcNow;
         var policy = Policy;
         _records.PruneDue(now, policy);
+        var added = new List<RevocationRecord>();
+        foreach (var change in batch)
+        {
+            switch (change)
+            {
+                case Revocation revocation:
+                    added.Add(revocation.Record);
+                    break;
+                case GivenBack givenBack:
+                    added.AddRange(givenBack.Records.Where(r => StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now) && !_records.Contains(r)));
+                    break;
+            }
+        }
+
+        if (added.Count == 0 && batch.All(c => c is GivenBack))
+        {
+            foreach (var change in batch)
+            {
+                change.Complete(null);
+            }
+
+            return;
+        }
+
+        var written = _unpersisted.Count == 0 ? added.Distinct().ToList() : [.. _unpersisted.Concat(added).Distinct()];
+        var persisted = await AppendAsync(new RevocationSegment(_epoch, _version + 1, written), now);
+        _unpersisted = persisted ? [] : written;
+
         var learned = new List<RevocationRecord>();
         var restored = 0;
         foreach (var change in batch)
@@ -225,27 +256,14 @@ internal sealed partial class RevocationListGrain(
                     learned.Add(revocation.Kept);
                     break;
                 case GivenBack givenBack:
-                    foreach (var record in givenBack.Records)
+                    foreach (var record in givenBack.Records.Where(r => StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now) && _records.Add(r)))
                     {
-                        if (StoredRevocations.IsWellFormed(record, now) && policy.IsActive(record, now) && _records.Add(record))
-                        {
-                            learned.Add(record);
-                            restored++;
-                        }
+                        learned.Add(record);
+                        restored++;
                     }
 
                     break;
             }
-        }
-
-        if (learned.Count == 0 && batch.All(c => c is GivenBack))
-        {
-            foreach (var change in batch)
-            {
-                change.Complete(null);
-            }
-
-            return;
         }
 
         if (restored > 0)
@@ -255,10 +273,6 @@ internal sealed partial class RevocationListGrain(
 
         var version = ++_version;
         var hosts = ForgetGoneSubscribers();
-        var written = _unpersisted.Count == 0 ? learned.Distinct().ToList() : [.. _unpersisted.Concat(learned).Distinct()];
-        var persisted = await AppendAsync(new RevocationSegment(_epoch, version, written), now);
-        _unpersisted = persisted ? [] : written;
-
         var (notified, dropped) = batch is [Invalidation invalidation]
             ? await NotifyAsync(observer => observer.OnInvalidatedAsync(invalidation.Value, _epoch, version))
             : await NotifyAsync(observer => observer.OnRevokedAsync(learned, _epoch, version));
