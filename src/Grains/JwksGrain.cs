@@ -169,6 +169,24 @@ internal sealed partial class JwksGrain(
         }
     }
 
+    /// <summary>
+    /// The timer's tick. A tick is a request of this activation, and a deactivation waits for running requests: it
+    /// starts the fetch without awaiting it, so the fetch, not the tick, runs on, and is cancelled if the activation ends.
+    /// </summary>
+    private Task StartRefreshIfDue()
+    {
+        if (_state.IsRefreshDue(clock.UtcNow))
+        {
+            _ = FetchOnceAsync();
+        }
+        else
+        {
+            ScheduleRefresh();
+        }
+
+        return Task.CompletedTask;
+    }
+
     private static async Task<JwksSnapshot> KeysOf(Task<JwksRefresh> refresh) => (await refresh).Keys;
 
     private Task<JwksRefresh> FetchOnceAsync() => _fetch?.Completion ?? StartFetch();
@@ -326,7 +344,7 @@ internal sealed partial class JwksGrain(
         if (_refreshTimer is null)
         {
             _refreshTimer = this.RegisterGrainTimer(
-                static (grain, _) => grain.RefreshIfDueAsync(),
+                static (grain, _) => grain.StartRefreshIfDue(),
                 this,
                 new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
         }

@@ -138,6 +138,23 @@ public sealed class BoundedFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_grain_deactivating_cancels_its_stalled_background_fetch()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await DeployAsync(jwksFetchTimeout: "00:00:15", time: time);
+        await Keys.ForceRefreshAsync();
+
+        _issuer.Mode = JwksMode.StalledBody;
+        time.Advance(TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1));
+        var stale = await Keys.GetKeysAsync().WaitAsync(Bound);
+        await Poll.UntilAsync(() => Task.FromResult(_issuer.StalledJwksResponses == 1), Bound, "the issuer stalls the background fetch");
+        await _cluster!.DeactivateAsync(Keys).WaitAsync(Bound);
+
+        Assert.True(stale.IsStale);
+        await Poll.UntilAsync(() => Task.FromResult(_issuer.AbandonedJwksResponses == 1), Bound, "the stalled exchange is closed by the client");
+    }
+
+    [Fact]
     public async Task An_endless_profile_body_without_content_length_is_refused_and_nothing_is_cached()
     {
         await DeployAsync(jwksFetchTimeout: "00:00:10", profileFetchTimeout: "00:00:30");
@@ -169,16 +186,24 @@ public sealed class BoundedFetchTests : IAsyncLifetime
     private IUserProfileGrain Profile(string subject) =>
         _cluster!.Client.GetGrain<IUserProfileGrain>(UserProfileKey.Create(_issuer.Issuer, subject));
 
-    private async Task DeployAsync(string jwksFetchTimeout, string profileFetchTimeout = "00:00:10")
+    private async Task DeployAsync(string jwksFetchTimeout, string profileFetchTimeout = "00:00:10", FakeTimeProvider? time = null)
     {
         var settings = _issuer.Settings();
         settings["AuthCache:JwksFetchTimeout"] = jwksFetchTimeout;
         settings["AuthCache:UserProfiles:FetchTimeout"] = profileFetchTimeout;
+
+        // The maintenance pass runs on the same clock: a test that moves it hours ahead must not wake it, or its call
+        // would wait in the grain for the very fetch the test stalls.
+        settings["AuthCache:MaintenanceInterval"] = "1.00:00:00";
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureHost(host =>
         {
             host.Configuration.AddInMemoryCollection(settings);
             host.Logging.AddProvider(_logs);
+            if (time is not null)
+            {
+                host.Services.AddSingleton(new AuthCacheClock(time));
+            }
         });
         builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
         _cluster = builder.Build();
