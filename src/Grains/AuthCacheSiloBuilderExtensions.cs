@@ -78,10 +78,18 @@ public static class AuthCacheSiloBuilderExtensions
     public static ISiloBuilder AddAuthCacheSiloOnlyCalls(this ISiloBuilder builder) =>
         builder.AddIncomingGrainCallFilter<SiloOnlyCallFilter>();
 
-    /// <summary>In-memory reminders and grain storage, for a single local silo or a test cluster.</summary>
-    public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder) => builder
-        .UseInMemoryReminderService()
-        .AddMemoryGrainStorage(AuthCacheStorage.Name);
+    /// <summary>
+    /// In-memory reminders and grain storage, for a single local silo or a test cluster. Without a configured
+    /// <c>Orleans:StateProtection:Key</c>, a key made at start authenticates the stored state, which no process outside
+    /// the cluster can write.
+    /// </summary>
+    public static ISiloBuilder AddAuthCacheLocalPersistence(this ISiloBuilder builder)
+    {
+        builder.Services.AddSingleton<IPostConfigureOptions<StateProtectionOptions>, LocalStateProtectionKey>();
+        return builder
+            .UseInMemoryReminderService()
+            .AddMemoryGrainStorage(AuthCacheStorage.Name);
+    }
 
     /// <summary>
     /// Orleans deactivates the least recently used activations (token grains, nearly all of them) when the managed

@@ -5,7 +5,9 @@ using AuthCache.Grains;
 using AuthCache.Grains.StateProtection;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Newtonsoft.Json.Linq;
 using Orleans.Runtime;
@@ -21,7 +23,8 @@ namespace AuthCache.Tests.Grains;
 /// </summary>
 public sealed class StoredKeysProtectionTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    // A deactivation waits for a caller still waiting on a failing fetch, up to the fetch deadline (10 s by default).
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly ClusterFixture _fixture = new();
 
@@ -139,6 +142,18 @@ public sealed class StoredKeysProtectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_local_silo_without_a_state_protection_key_authenticates_its_in_memory_state_with_a_key_of_its_own_and_says_nothing()
+    {
+        var logs = new LogCapture();
+        await using var cluster = await DeploySiloAsync(key: null, logs, localPersistence: true);
+
+        var options = cluster.Silos[0].ServiceProvider.GetRequiredService<IOptions<StateProtectionOptions>>().Value;
+        Assert.Equal(StateProtectionOptions.MinimumKeyBytes, options.KeyBytes()?.Length);
+        Assert.True(cluster.Silos[0].ServiceProvider.GetRequiredService<GrainStateProtector>().IsEnabled);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("[2601]"));
+    }
+
+    [Fact]
     public async Task A_silo_with_a_state_protection_key_shorter_than_32_bytes_does_not_start()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => DeploySiloAsync(Convert.ToBase64String(new byte[16]), new LogCapture()));
@@ -146,7 +161,7 @@ public sealed class StoredKeysProtectionTests : IAsyncLifetime
         Assert.Contains("Orleans:StateProtection:Key", error.ToString());
     }
 
-    private async Task<InProcessTestCluster> DeploySiloAsync(string? key, LogCapture logs)
+    private async Task<InProcessTestCluster> DeploySiloAsync(string? key, LogCapture logs, bool localPersistence = false)
     {
         var settings = _fixture.Issuer.Settings();
         settings["Orleans:StateProtection:Key"] = key;
@@ -156,7 +171,11 @@ public sealed class StoredKeysProtectionTests : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(settings);
             host.Logging.AddProvider(logs);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddAuthCacheLocalPersistence().AddAuthCacheGrains());
+        // Unless asked for local persistence, memory storage is registered as a durable store is, since
+        // AddAuthCacheLocalPersistence makes a key of its own.
+        builder.ConfigureSilo((_, silo) => (localPersistence
+            ? silo.AddAuthCacheLocalPersistence()
+            : silo.UseInMemoryReminderService().AddMemoryGrainStorage(AuthCacheStorage.Name)).AddAuthCacheGrains());
         var cluster = builder.Build();
         try
         {
