@@ -16,9 +16,15 @@ internal static class ClerkSessionStatus
 
     public static bool IsPending(JsonWebToken jwt) =>
         jwt.TryGetClaim(ClerkOrganizationClaims.VersionClaim, out var version)
-        && version.Value == "2"
-        && version.ValueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64
+        && IsVersion2(version.Value, version.ValueType)
         && jwt.TryGetClaim(StatusClaim, out var status)
-        && status.ValueType == ClaimValueTypes.String
-        && string.Equals(status.Value, Pending, StringComparison.Ordinal);
+        && IsPendingStatus(status.Value, status.ValueType);
+
+    /// <summary>A <c>v</c> claim that marks a version 2 session token.</summary>
+    public static bool IsVersion2(string value, string valueType) =>
+        value == "2" && valueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64;
+
+    /// <summary>An <c>sts</c> claim that says the session is pending.</summary>
+    public static bool IsPendingStatus(string value, string valueType) =>
+        valueType == ClaimValueTypes.String && string.Equals(value, Pending, StringComparison.Ordinal);
 }

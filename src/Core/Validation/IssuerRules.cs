@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Security.Claims;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -104,16 +103,17 @@ internal sealed class IssuerRules
                     partyRefused |= !parties.Contains(claim.Value);
                     break;
                 case ClerkOrganizationClaims.VersionClaim:
-                    clerkVersion2 = claim.Value == "2" && IsInteger(claim.ValueType);
+                    clerkVersion2 = ClerkSessionStatus.IsVersion2(claim.Value, claim.ValueType);
                     break;
                 case ClerkSessionStatus.StatusClaim:
-                    pendingStatus = claim.ValueType == ClaimValueTypes.String
-                        && string.Equals(claim.Value, ClerkSessionStatus.Pending, StringComparison.Ordinal);
+                    pendingStatus = ClerkSessionStatus.IsPendingStatus(claim.Value, claim.ValueType);
                     break;
             }
         }
 
-        if (LivesTooLong(expiresAtSeconds, issuedAtSeconds, rules.MaxTokenLifetime, now))
+        // The precheck's rule, read from the answer's claims: a silo may allow longer-lived tokens than this process.
+        if (expiresAtSeconds is { } tokenExpires
+            && TokenPrecheck.LivesLongerThan(FromSeconds(tokenExpires), issuedAtSeconds is { } iat ? FromSeconds(iat) : null, rules.MaxTokenLifetime, now))
         {
             return AuthFailureReason.LifetimeTooLong;
         }
@@ -124,26 +124,11 @@ internal sealed class IssuerRules
             : null;
     }
 
-    /// <summary>
-    /// <see cref="TokenPrecheck"/>'s lifetime rule: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>,
-    /// longer than the issuer's longest token lifetime.
-    /// </summary>
-    private static bool LivesTooLong(double? expiresAt, double? issuedAt, TimeSpan maxLifetime, DateTimeOffset now)
-    {
-        if (expiresAt is not { } expires)
-        {
-            return false;
-        }
-
-        var start = issuedAt ?? now.ToUnixTimeMilliseconds() / 1000.0;
-        return TimeSpan.FromSeconds(Math.Truncate(expires) - Math.Truncate(start)) > maxLifetime;
-    }
-
     private static double? Seconds(string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
-    private static bool IsInteger(string valueType) =>
-        valueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64;
+    // Whole seconds, as JsonWebToken reads a NumericDate for the precheck.
+    private static DateTimeOffset FromSeconds(double seconds) => DateTimeOffset.FromUnixTimeSeconds((long)Math.Truncate(seconds));
 
     /// <summary>A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than <paramref name="latestStart"/>.</summary>
     private static bool StartsAfter(string value, long latestStart) =>

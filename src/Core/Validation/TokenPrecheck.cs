@@ -131,13 +131,15 @@ internal static class TokenPrecheck
     /// A revocation is kept only as long as its issuer's tokens may live, so a token that lives longer would outlast
     /// the revocation of its session. Without <c>iat</c> the lifetime left is what can be measured.
     /// </summary>
-    private static bool LivesTooLong(JsonWebToken jwt, IssuerOptions issuer, DateTimeOffset now)
-    {
-        var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
-        var issuedAt = jwt.IssuedAt;
-        var lifetime = issuedAt == DateTime.MinValue ? expires - now : expires - new DateTimeOffset(issuedAt, TimeSpan.Zero);
-        return lifetime > issuer.ResolveMaxTokenLifetime();
-    }
+    private static bool LivesTooLong(JsonWebToken jwt, IssuerOptions issuer, DateTimeOffset now) => LivesLongerThan(
+        new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero),
+        jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero),
+        issuer.ResolveMaxTokenLifetime(),
+        now);
+
+    /// <summary>The lifetime rule on its own: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>, longer than <paramref name="maxLifetime"/>.</summary>
+    public static bool LivesLongerThan(DateTimeOffset expires, DateTimeOffset? issuedAt, TimeSpan maxLifetime, DateTimeOffset now) =>
+        expires - (issuedAt ?? now) > maxLifetime;
 
     private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
