@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Messaging;
 
 namespace AuthCache.Hosting;
 
 internal static class ClientClusteringExtensions
 {
     /// <summary>
-    /// An Orleans client of the silos listed in the Redis membership table. It connects in the background and
+    /// An Orleans client of the silos listed in the Redis membership table, which it only reads. It connects in the background and
     /// keeps retrying, so the host starts and serves (validating tokens itself) while no silo is reachable.
     /// </summary>
     /// <param name="tls">Connect to the gateways over mutual TLS with <c>Orleans:Tls</c>'s client certificate.</param>
@@ -25,8 +26,8 @@ internal static class ClientClusteringExtensions
                     o.ServiceId = options.ServiceId;
                 })
                 .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod)
-                .UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration.From(options))
                 .UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+            client.Services.AddSingleton<IGatewayListProvider>(sp => ActivatorUtilities.CreateInstance<ReadOnlyRedisGatewayList>(sp, options));
             if (tls)
             {
                 client.UseAuthCacheTls(options.Tls);

@@ -52,11 +52,13 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <param name="apiHostSettings">Extra environment variables of the API hosts.</param>
     /// <param name="siloSettings">Extra environment variables of the silos.</param>
+    /// <param name="redisUsers">Redis with the deployment's users: silos as the silo user, API hosts as the read-only client user.</param>
     public static async Task<LocalCluster> StartAsync(
-        int silos, int apiHosts, IReadOnlyDictionary<string, string>? apiHostSettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
+        int silos, int apiHosts, IReadOnlyDictionary<string, string>? apiHostSettings = null, IReadOnlyDictionary<string, string>? siloSettings = null,
+        bool redisUsers = false)
     {
         var cluster = new LocalCluster(
-            await RedisServer.StartAsync(), await TestIssuer.StartAsync(), apiHostSettings ?? new Dictionary<string, string>(), siloSettings ?? new Dictionary<string, string>());
+            await RedisServer.StartAsync(redisUsers ? ServiceId : null), await TestIssuer.StartAsync(), apiHostSettings ?? new Dictionary<string, string>(), siloSettings ?? new Dictionary<string, string>());
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
@@ -84,6 +86,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ["Orleans__GatewayPort"] = gatewayPort.ToString(),
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
             ["Orleans__StateProtection__Key"] = StateProtectionKey,
+            ["Orleans__Redis__ConnectionString"] = Redis.ConnectionString,
             ["POD_NAME"] = name,
         }, _siloSettings, settings));
         lock (_silos)
@@ -105,7 +108,11 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task<NodeProcess> StartApiHostAsync(bool waitForCluster = true, IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
         var httpPort = port ?? FreePort.Next();
-        var environment = Merge(CommonSettings(), new Dictionary<string, string> { ["Orleans__Mode"] = "Client" }, _apiHostSettings, settings);
+        var environment = Merge(CommonSettings(), new Dictionary<string, string>
+        {
+            ["Orleans__Mode"] = "Client",
+            ["Orleans__Redis__ConnectionString"] = Redis.ClientConnectionString,
+        }, _apiHostSettings, settings);
         var host = NodeProcess.Start($"api-{httpPort}", NodeProcess.ApiHostAssembly, httpPort, environment);
         lock (_apiHosts)
         {
@@ -193,7 +200,6 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         ["Orleans__ClusterId"] = ClusterId,
         ["Orleans__ServiceId"] = ServiceId,
-        ["Orleans__Redis__ConnectionString"] = Redis.ConnectionString,
 
         // The processes run in Production, which refuses a cluster of processes without TLS unless told otherwise.
         ["Orleans__Tls__Enabled"] = "false",

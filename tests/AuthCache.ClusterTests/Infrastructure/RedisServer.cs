@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using AuthCache.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -12,23 +13,35 @@ namespace AuthCache.ClusterTests.Infrastructure;
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string? _aclFile;
 
-    private RedisServer(Process process, int port, ConnectionMultiplexer connection)
+    private RedisServer(Process process, int port, ConnectionMultiplexer connection, string connectionString, string clientConnectionString, string? aclFile)
     {
         _process = process;
         Port = port;
         Connection = connection;
+        ConnectionString = connectionString;
+        ClientConnectionString = clientConnectionString;
+        _aclFile = aclFile;
     }
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>What silos connect with (and the test's own <see cref="Connection"/>): the silo user when users are on.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>What API hosts in client mode connect with: the user that may only read the membership table when users are on.</summary>
+    public string ClientConnectionString { get; }
 
     public ConnectionMultiplexer Connection { get; }
 
     public IDatabase Database => Connection.GetDatabase();
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="usersOfServiceId">
+    /// Start with the Redis users the deployment ships (deploy/k8s/components/in-cluster-redis/users.acl) for this
+    /// Orleans ServiceId, with fresh passwords, and the default user off; null for one user without a password.
+    /// </param>
+    public static async Task<RedisServer> StartAsync(string? usersOfServiceId = null)
     {
         var port = FreePort.Next();
         var start = new ProcessStartInfo("redis-server")
@@ -38,6 +51,21 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+
+        string connectionString = $"127.0.0.1:{port}", clientConnectionString = connectionString;
+        string? aclFile = null;
+        if (usersOfServiceId is not null)
+        {
+            string siloPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), clientPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            aclFile = Path.Combine(Path.GetTempPath(), $"authcache-redis-{port}-{Guid.NewGuid():N}.acl");
+            await File.WriteAllLinesAsync(aclFile, (await File.ReadAllLinesAsync(RepositoryFiles.PathOf("deploy/k8s/components/in-cluster-redis/users.acl")))
+                .Where(line => !line.StartsWith('#'))
+                .Select(line => line.Replace("@SERVICE_ID@", usersOfServiceId).Replace("@SILO_PASSWORD@", siloPassword).Replace("@CLIENT_PASSWORD@", clientPassword)));
+            start.ArgumentList.Add("--aclfile");
+            start.ArgumentList.Add(aclFile);
+            connectionString += $",user=authcache-silo,password={siloPassword}";
+            clientConnectionString += $",user=authcache-client,password={clientPassword}";
+        }
 
         Process process;
         try
@@ -59,9 +87,9 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=1000");
+                var connection = await ConnectionMultiplexer.ConnectAsync($"{connectionString},connectTimeout=1000");
                 await connection.GetDatabase().PingAsync();
-                return new RedisServer(process, port, connection);
+                return new RedisServer(process, port, connection, connectionString, clientConnectionString, aclFile);
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
@@ -80,5 +108,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_aclFile is not null)
+        {
+            File.Delete(_aclFile);
+        }
     }
 }
