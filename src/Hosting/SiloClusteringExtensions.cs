@@ -21,6 +21,10 @@ internal static class SiloClusteringExtensions
             silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
         }
 
+        // First of all hosted services: Orleans starts the silo in its own, and the check must come before it.
+        silo.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(new OrleansPortCheck(
+            options.UsesRedis ? IPAddress.Any : IPAddress.Loopback,
+            [("Orleans:SiloPort", options.SiloPort), ("Orleans:GatewayPort", options.GatewayPort)])));
         if (!options.UsesRedis)
         {
             var primary = options.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;

@@ -51,4 +51,32 @@ public sealed class StartupValidationTests
             TimeSpan.FromSeconds(60), "the warning that TLS is off", () => host.Describe());
         Assert.False(host.HasExited);
     }
+
+    [Fact]
+    public async Task A_second_silo_with_the_ports_of_a_running_one_stops_the_start_naming_the_port_and_the_setting()
+    {
+        await using var cluster = await LocalCluster.StartAsync(silos: 1, apiHosts: 0);
+        var siloPort = cluster.SiloPortOf(cluster.Silos[0]);
+
+        await using var second = NodeProcess.Start("silo-same-ports", NodeProcess.SiloAssembly, FreePort.Next(), new Dictionary<string, string>
+        {
+            ["Orleans__ClusterId"] = cluster.ClusterId,
+            ["Orleans__ServiceId"] = LocalCluster.ServiceId,
+            ["Orleans__Redis__ConnectionString"] = cluster.Redis.ConnectionString,
+            ["Orleans__Tls__Enabled"] = "false",
+            ["Orleans__SiloPort"] = siloPort.ToString(),
+            ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
+            ["Orleans__AdvertisedIP"] = "127.0.0.1",
+            ["AuthCache__Issuers__0__Issuer"] = cluster.Issuer.Issuer,
+            ["AuthCache__Issuers__0__RequireHttps"] = "false",
+        });
+
+        await Eventually.UntilAsync(() => Task.FromResult(second.HasExited), TimeSpan.FromSeconds(60), "the second silo exiting", () => second.Describe());
+
+        Assert.NotEqual(0, second.ExitCode);
+        Assert.Contains(second.Output, line => line.Contains(
+            $"Orleans:SiloPort {siloPort} is already in use on this machine", StringComparison.Ordinal) && line.Contains("Orleans__SiloPort", StringComparison.Ordinal));
+        Assert.DoesNotContain(second.Output, line => line.Contains("Orleans:GatewayPort", StringComparison.Ordinal));
+        Assert.Single(await cluster.MembershipAsync(), row => row.Status == "Active");
+    }
 }
