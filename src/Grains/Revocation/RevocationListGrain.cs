@@ -3,6 +3,7 @@ using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
+using AuthCache.Grains.StateProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -68,7 +69,8 @@ internal sealed partial class RevocationListGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _log = new RevocationLog(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name), this.GetGrainId());
+        _log = new RevocationLog(
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name), this.GetGrainId(), ServiceProvider.GetRequiredService<GrainStateProtector>());
         var now = clock.UtcNow;
         var policy = Policy;
         IReadOnlyList<RevocationRecord> storedWhole = [];
