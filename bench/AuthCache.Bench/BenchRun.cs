@@ -7,6 +7,7 @@ using AuthCache.Bench.Micro;
 using AuthCache.Bench.Report;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 using AuthCache.Bench.Systems;
 using AuthCache.Bench.Tokens;
 
@@ -96,6 +97,15 @@ public static class BenchRun
             flood = await FloodPhase.RunAsync(settings, renewing, context);
         }
 
+        IReadOnlyList<StormOutcome>? storm = null;
+        // Beside the fixed-rate hit load, but a phase of its own: --fixed-rate-only leaves it out, as it leaves the flood.
+        if (settings.Includes(StormPhase.Name) && settings.Measures(Workload.AllHitsAtFixedRate) && settings.Measures(Workload.Renewing))
+        {
+            Console.WriteLine($"Revocation storm: {settings.StormWebhooks:N0} signed session.ended webhooks over {settings.StormConnections} connections, beside the all-hits load at {settings.FixedRate:N0} requests/s");
+            // The CI's --quick keeps to the embedded host, which takes under half a minute; selecting the phase runs both.
+            storm = await StormPhase.RunAsync(settings, factory, hits, context, withCluster: !settings.Quick || settings.Systems.Count > 0);
+        }
+
         TokenMemoryResult? memory = null;
         string? memoryFailure = null;
         if (settings.TokenMemory)
@@ -140,6 +150,7 @@ public static class BenchRun
             fixedRateOutcomes,
             siloLoss,
             flood,
+            storm,
             memory,
             memoryFailure,
             micro,

@@ -3,6 +3,7 @@ using System.Text;
 using AuthCache.Bench.Flood;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
@@ -190,6 +191,7 @@ public static class ResultsMarkdown
         }
 
         md.Append(FloodMarkdown.Render(report.Flood, s));
+        md.Append(StormMarkdown.Render(report.Storm, s));
 
         md.AppendLine("## Microbenchmarks of the hit path (BenchmarkDotNet, in-process toolchain)").AppendLine();
         if (report.Micro is { } micro)
@@ -281,6 +283,7 @@ public static class ResultsMarkdown
             .Select(o => (o.System, Enabled: o.NearCache!.Value))
             .Concat(report.SiloLoss?.NearCache is { } siloLossNearCache ? [($"{report.SiloLoss.System} ({SiloLossPhase.Name})", siloLossNearCache)] : [])
             .Concat(report.Flood is { } flood ? [($"{flood.System} ({FloodPhase.Name})", report.Settings.NearCache)] : [])
+            .Concat((report.Storm ?? []).Select(o => (System: $"{o.System} ({StormPhase.Name})", Enabled: report.Settings.NearCache)))
             .Distinct()
             .Select(p => $"`{p.System}` {(p.Enabled ? "on" : "off")}")
             .ToArray();
