@@ -65,7 +65,7 @@ public static class BenchRun
         Console.WriteLine($"All-hits workload: {settings.HitUsers} long-lived tokens");
         var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
         var hitOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), .. ClusterRows(settings, AuthCacheClusterSystem.Cluster), .. ClusterRows(settings, AuthCacheClusterSystem.Client), new AuthCacheCoHostedSystem(settings.NearCache)];
         foreach (var system in hitSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHits)))
         {
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
@@ -73,7 +73,7 @@ public static class BenchRun
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new JwtBearerSystem(instances: 2, idleSilos: true), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new JwtBearerSystem(instances: 2, idleSilos: true), new AuthCacheEmbeddedSystem(settings.NearCache), .. ClusterRows(settings, AuthCacheClusterSystem.Cluster), .. ClusterRows(settings, AuthCacheClusterSystem.Client), new AuthCacheCoHostedSystem(settings.NearCache)];
         for (var round = 1; round <= settings.Rounds; round++)
         {
             foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHitsAtFixedRate) && (round == 1 || Rounds.RepeatsFixedRate(s.Name))))
@@ -182,10 +182,18 @@ public static class BenchRun
     }
 
     /// <summary>
-    /// "jwtbearer" in <c>--systems</c> selects its two-process comparison too, and "authcache-cluster" the two beside
-    /// the cluster's idle silos.
+    /// "jwtbearer" in <c>--systems</c> selects its two-process comparison too, "authcache-cluster" the two beside
+    /// the cluster's idle silos, and a cluster system its rows with TLS.
     /// </summary>
     private static bool Selected(BenchSettings settings, ISystemUnderTest system) => system.Name == SystemNames.TwoJwtBearerBesideIdleSilos
         ? settings.Includes(SystemNames.Cluster)
-        : settings.Includes(system.Name.Replace("2 × ", ""));
+        : settings.Includes(SystemNames.WithoutTls(system.Name).Replace("2 × ", ""));
+
+    /// <summary>A client-mode cluster's rows as <c>--tls</c> asks: without TLS, with it, or both, one after the other in each round.</summary>
+    private static IEnumerable<ISystemUnderTest> ClusterRows(BenchSettings settings, Func<bool, bool, AuthCacheClusterSystem> system) => settings.Tls switch
+    {
+        ClusterTls.Off => [system(settings.NearCache, false)],
+        ClusterTls.On => [system(settings.NearCache, true)],
+        _ => [system(settings.NearCache, false), system(settings.NearCache, true)],
+    };
 }

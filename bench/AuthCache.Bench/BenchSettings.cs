@@ -69,6 +69,12 @@ public sealed record BenchSettings
     /// <summary>The flood's own connections, apart from the valid load's; as many, so a busy host gives it an equal share.</summary>
     public int FloodConnections { get; init; } = 64;
 
+    /// <summary>
+    /// TLS of <c>authcache-cluster</c> and <c>authcache-client</c> in the all-hits and fixed-rate runs: off, on (named
+    /// <c>… + tls</c>), or both side by side in the same rounds.
+    /// </summary>
+    public ClusterTls Tls { get; init; } = ClusterTls.Off;
+
     /// <summary>Signed <c>session.ended</c> webhooks of the revocation storm, sent as fast as answered.</summary>
     public int StormWebhooks { get; init; } = 20_000;
 
@@ -120,6 +126,9 @@ public sealed record BenchSettings
           --silo-loss-only        only the silo-loss phase: no other system, no bytes/token, no microbenchmarks
           --fixed-rate-only       only the all-hits runs at a fixed rate (with --systems, of those systems) and the
                                   silo-loss phase, which runs at that rate: no bytes/token, no microbenchmarks
+          --tls off|on|both       the all-hits and fixed-rate rows of authcache-cluster and authcache-client without
+                                  mutual TLS on their Orleans connections, with it (rows named "… + tls"), or both side
+                                  by side in the same rounds (off)
           --storm-webhooks N      revocation storm: signed session.ended webhooks sent at full speed (20000)
           --storm-connections N   the storm's own connections (16)
           --storm-paced-rate N    webhooks/s of the storm's paced run, which lasts --duration (200)
@@ -162,6 +171,7 @@ public sealed record BenchSettings
                 "--flood-rate" => settings with { FloodRate = Int() },
                 "--flood-connections" => settings with { FloodConnections = Int() },
                 "--kill-after" => settings with { KillAfter = TimeSpan.FromSeconds(Double()) },
+                "--tls" => settings with { Tls = Enum.Parse<ClusterTls>(Next(), ignoreCase: true) },
                 "--storm-webhooks" => settings with { StormWebhooks = Int() },
                 "--storm-connections" => settings with { StormConnections = Int() },
                 "--storm-paced-rate" => settings with { StormPacedRate = Int() },

@@ -160,7 +160,7 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine();
-        var excesses = new[] { SystemNames.Cluster, SystemNames.Client, SystemNames.TwoJwtBearer, SystemNames.TwoJwtBearerBesideIdleSilos }
+        var excesses = new[] { SystemNames.Cluster, SystemNames.WithTls(SystemNames.Cluster), SystemNames.Client, SystemNames.WithTls(SystemNames.Client), SystemNames.TwoJwtBearer, SystemNames.TwoJwtBearerBesideIdleSilos }
             .Select(system => (System: system, Excess: Rounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, system)))
             .Where(e => e.Excess.Count > 0)
             .Select(e => $"`{e.System}` {Rounds.Signed(Rounds.Median(e.Excess))} (p99 {Rounds.P99s(report.AllHitsAtFixedRate, e.System)})")
@@ -173,6 +173,7 @@ public static class ResultsMarkdown
             md.AppendLine();
         }
 
+        md.Append(TlsMarkdown.Render(report));
         md.Append(SiloLossMarkdown.Render(report.SiloLoss, s));
 
         md.AppendLine("## Bytes per cached token").AppendLine();

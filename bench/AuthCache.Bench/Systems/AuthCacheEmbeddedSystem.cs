@@ -37,7 +37,7 @@ public sealed class AuthCacheEmbeddedSystem(bool nearCache, bool redisStorage = 
                     .. context.AuthCacheArguments(nearCache),
                     $"--Orleans:SiloPort={siloPort}",
                     $"--Orleans:GatewayPort={FreePort.Next()}",
-                    .. cluster?.Arguments() ?? [$"--Orleans:ClusterId=bench-{Guid.NewGuid():N}"],
+                    .. cluster?.Arguments(silo: true) ?? [$"--Orleans:ClusterId=bench-{Guid.NewGuid():N}"],
                 ],
                 SystemContext.ProductionEnvironment,
                 context.LogDirectory);

@@ -36,5 +36,11 @@ public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issu
         $"--AuthCache:NearCache:Enabled={(nearCache ? "true" : "false")}",
     ];
 
+    private Task<DevCertificates>? _certificates;
+
+    /// <summary>The run's mutual-TLS certificates, made on first use into the run's folder.</summary>
+    /// <exception cref="SystemUnavailableException">They could not be made.</exception>
+    public Task<DevCertificates> CertificatesAsync() => _certificates ??= DevCertificates.MakeAsync(Layout, Path.Combine(LogDirectory, "dev-certs"));
+
     public static IEnumerable<string> HttpArguments(int port) => ["--urls", $"http://127.0.0.1:{port}", "--environment", "Production"];
 }

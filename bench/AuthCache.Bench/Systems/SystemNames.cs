@@ -12,4 +12,12 @@ public static class SystemNames
     public const string Cluster = "authcache-cluster";
     public const string Client = "authcache-client";
     public const string CoHosted = "authcache-cohosted";
+
+    /// <summary>What a cluster system's name says when its Orleans connections are mutual TLS.</summary>
+    public const string TlsSuffix = " + tls";
+
+    public static string WithTls(string system) => system + TlsSuffix;
+
+    /// <summary>The name of the same system without TLS (the name itself when it has none).</summary>
+    public static string WithoutTls(string system) => system.EndsWith(TlsSuffix, StringComparison.Ordinal) ? system[..^TlsSuffix.Length] : system;
 }
