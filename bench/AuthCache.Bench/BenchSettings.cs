@@ -171,7 +171,16 @@ public sealed record BenchSettings
                 "--flood-rate" => settings with { FloodRate = Int() },
                 "--flood-connections" => settings with { FloodConnections = Int() },
                 "--kill-after" => settings with { KillAfter = TimeSpan.FromSeconds(Double()) },
-                "--tls" => settings with { Tls = Enum.Parse<ClusterTls>(Next(), ignoreCase: true) },
+                "--tls" => settings with
+                {
+                    Tls = Next() switch
+                    {
+                        "off" => ClusterTls.Off,
+                        "on" => ClusterTls.On,
+                        "both" => ClusterTls.Both,
+                        var other => throw new ArgumentException($"--tls takes off, on or both, not {other}."),
+                    },
+                },
                 "--storm-webhooks" => settings with { StormWebhooks = Int() },
                 "--storm-connections" => settings with { StormConnections = Int() },
                 "--storm-paced-rate" => settings with { StormPacedRate = Int() },
