@@ -93,6 +93,8 @@ public static class StormPhase
         var target = hosts[0].Endpoint;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
+        // Every hit token once through every API host first, as in the all-hits runs, so the hit load is all hits however slowly the machine warms.
+        await TokenWarmer.WarmAsync(hits, running.Endpoints);
         Console.WriteLine($"  {name}: hit load alone: {settings.Warmup.TotalSeconds:0} s warm-up, {settings.Duration.TotalSeconds:0} s measured, {settings.FixedRate:N0} requests/s");
         var quietClock = Stopwatch.StartNew();
         var redisBefore = await RedisTraffic.ReadAsync(redis);
