@@ -7,6 +7,7 @@ using AuthCache.Bench.Micro;
 using AuthCache.Bench.Report;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 using AuthCache.Bench.Systems;
 using AuthCache.Bench.Tokens;
 
@@ -64,7 +65,7 @@ public static class BenchRun
         Console.WriteLine($"All-hits workload: {settings.HitUsers} long-lived tokens");
         var hits = new FixedTokenPool(factory, settings.HitUsers, TimeSpan.FromHours(1));
         var hitOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        ISystemUnderTest[] hitSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new AuthCacheEmbeddedSystem(settings.NearCache), .. ClusterRows(settings, AuthCacheClusterSystem.Cluster), .. ClusterRows(settings, AuthCacheClusterSystem.Client), new AuthCacheCoHostedSystem(settings.NearCache)];
         foreach (var system in hitSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHits)))
         {
             hitOutcomes.Add(await SystemMeasurement.MeasureAsync(system, Workload.AllHits, hits, plan, context));
@@ -72,7 +73,7 @@ public static class BenchRun
 
         Console.WriteLine($"All-hits workload at a fixed rate: {settings.FixedRate:N0} requests/s over {settings.Connections} connections");
         var fixedRateOutcomes = new List<SystemOutcome>();
-        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new JwtBearerSystem(instances: 2, idleSilos: true), new AuthCacheEmbeddedSystem(settings.NearCache), AuthCacheClusterSystem.Cluster(settings.NearCache), AuthCacheClusterSystem.Client(settings.NearCache), new AuthCacheCoHostedSystem(settings.NearCache)];
+        ISystemUnderTest[] fixedRateSystems = [new JwtBearerSystem(), new JwtBearerSystem(instances: 2), new JwtBearerSystem(instances: 2, idleSilos: true), new AuthCacheEmbeddedSystem(settings.NearCache), .. ClusterRows(settings, AuthCacheClusterSystem.Cluster), .. ClusterRows(settings, AuthCacheClusterSystem.Client), new AuthCacheCoHostedSystem(settings.NearCache)];
         for (var round = 1; round <= settings.Rounds; round++)
         {
             foreach (var system in fixedRateSystems.Where(s => Selected(settings, s) && settings.Measures(Workload.AllHitsAtFixedRate) && (round == 1 || Rounds.RepeatsFixedRate(s.Name))))
@@ -94,6 +95,15 @@ public static class BenchRun
         {
             Console.WriteLine($"Forged-token flood: the renewing workload's users, {settings.FloodRate:N0} forged tokens/s");
             flood = await FloodPhase.RunAsync(settings, renewing, context);
+        }
+
+        IReadOnlyList<StormOutcome>? storm = null;
+        // Beside the fixed-rate hit load, but a phase of its own: --fixed-rate-only leaves it out, as it leaves the flood.
+        if (settings.Includes(StormPhase.Name) && settings.Measures(Workload.AllHitsAtFixedRate) && settings.Measures(Workload.Renewing))
+        {
+            Console.WriteLine($"Revocation storm: {settings.StormWebhooks:N0} signed session.ended webhooks over {settings.StormConnections} connections, beside the all-hits load at {settings.FixedRate:N0} requests/s");
+            // The CI's --quick keeps to the embedded host, which takes under half a minute; selecting the phase runs both.
+            storm = await StormPhase.RunAsync(settings, factory, hits, context, withCluster: !settings.Quick || settings.Systems.Count > 0);
         }
 
         TokenMemoryResult? memory = null;
@@ -140,6 +150,7 @@ public static class BenchRun
             fixedRateOutcomes,
             siloLoss,
             flood,
+            storm,
             memory,
             memoryFailure,
             micro,
@@ -171,10 +182,18 @@ public static class BenchRun
     }
 
     /// <summary>
-    /// "jwtbearer" in <c>--systems</c> selects its two-process comparison too, and "authcache-cluster" the two beside
-    /// the cluster's idle silos.
+    /// "jwtbearer" in <c>--systems</c> selects its two-process comparison too, "authcache-cluster" the two beside
+    /// the cluster's idle silos, and a cluster system its rows with TLS.
     /// </summary>
     private static bool Selected(BenchSettings settings, ISystemUnderTest system) => system.Name == SystemNames.TwoJwtBearerBesideIdleSilos
         ? settings.Includes(SystemNames.Cluster)
-        : settings.Includes(system.Name.Replace("2 × ", ""));
+        : settings.Includes(SystemNames.WithoutTls(system.Name).Replace("2 × ", ""));
+
+    /// <summary>A client-mode cluster's rows as <c>--tls</c> asks: without TLS, with it, or both, one after the other in each round.</summary>
+    private static IEnumerable<ISystemUnderTest> ClusterRows(BenchSettings settings, Func<bool, bool, AuthCacheClusterSystem> system) => settings.Tls switch
+    {
+        ClusterTls.Off => [system(settings.NearCache, false)],
+        ClusterTls.On => [system(settings.NearCache, true)],
+        _ => [system(settings.NearCache, false), system(settings.NearCache, true)],
+    };
 }

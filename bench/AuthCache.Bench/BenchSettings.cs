@@ -2,6 +2,7 @@ using System.Globalization;
 using AuthCache.Bench.Flood;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 
 namespace AuthCache.Bench;
 
@@ -68,6 +69,27 @@ public sealed record BenchSettings
     /// <summary>The flood's own connections, apart from the valid load's; as many, so a busy host gives it an equal share.</summary>
     public int FloodConnections { get; init; } = 64;
 
+    /// <summary>
+    /// TLS of <c>authcache-cluster</c> and <c>authcache-client</c> in the all-hits and fixed-rate runs: off, on (named
+    /// <c>… + tls</c>), or both side by side in the same rounds.
+    /// </summary>
+    public ClusterTls Tls { get; init; } = ClusterTls.Off;
+
+    /// <summary>Signed <c>session.ended</c> webhooks of the revocation storm, sent as fast as answered.</summary>
+    public int StormWebhooks { get; init; } = 20_000;
+
+    /// <summary>The storm's own connections, apart from the hit load's.</summary>
+    public int StormConnections { get; init; } = 16;
+
+    /// <summary>Webhooks per second of the storm's paced run (for the revoke latency at an ordinary rate); it lasts the measured duration.</summary>
+    public int StormPacedRate { get; init; } = 200;
+
+    /// <summary>The longest a burst of webhooks may take; what is not sent by then is reported as not sent.</summary>
+    public TimeSpan StormTimeLimit { get; init; } = TimeSpan.FromSeconds(240);
+
+    /// <summary>Revocations sent through one client-mode host while the other is frozen.</summary>
+    public int AwayRevocations { get; init; } = 10_000;
+
     /// <summary>The workloads measured for the selected systems: all, or with <c>--fixed-rate-only</c> only the fixed-rate one.</summary>
     public IReadOnlyList<Workload> Workloads { get; init; } = Enum.GetValues<Workload>();
 
@@ -98,11 +120,21 @@ public sealed record BenchSettings
           --systems a,b           only these systems (baseline, jwtbearer, authcache-embedded, authcache-cluster (at the
                                   fixed rate with 2 × jwtbearer beside idle silos), authcache-client, authcache-cohosted)
                                   and phases (flood: the forged-token flood against authcache-embedded; silo-loss: a
-                                  silo of authcache-cluster killed under load)
+                                  silo of authcache-cluster killed under load; revocation-storm: signed webhooks
+                                  against authcache-embedded on redis and authcache-cluster beside the hit load)
           --flood-only            only the flood phase: no other system, no bytes/token, no microbenchmarks
           --silo-loss-only        only the silo-loss phase: no other system, no bytes/token, no microbenchmarks
           --fixed-rate-only       only the all-hits runs at a fixed rate (with --systems, of those systems) and the
                                   silo-loss phase, which runs at that rate: no bytes/token, no microbenchmarks
+          --tls off|on|both       the all-hits and fixed-rate rows of authcache-cluster and authcache-client without
+                                  mutual TLS on their Orleans connections, with it (rows named "… + tls"), or both side
+                                  by side in the same rounds (off)
+          --storm-webhooks N      revocation storm: signed session.ended webhooks sent at full speed (20000)
+          --storm-connections N   the storm's own connections (16)
+          --storm-paced-rate N    webhooks/s of the storm's paced run, which lasts --duration (200)
+          --storm-time-limit S    the longest one burst of webhooks may take (240)
+          --away-revocations N    revocations sent while a client-mode host is frozen (10000)
+          --storm-only            only the revocation storm: no other system, no bytes/token, no microbenchmarks
           --out PATH              report path (default bench/RESULTS.md; a --quick run writes into bench/.runs/)
         """;
 
@@ -110,7 +142,7 @@ public sealed record BenchSettings
     {
         var quick = args.Contains("--quick");
         var settings = quick
-            ? new BenchSettings { Quick = true, Rounds = 1, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(3), MemoryTokens = 5_000, KillAfter = TimeSpan.FromSeconds(2) }
+            ? new BenchSettings { Quick = true, Rounds = 1, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(3), MemoryTokens = 5_000, KillAfter = TimeSpan.FromSeconds(2), StormWebhooks = 500, AwayRevocations = 200, StormTimeLimit = TimeSpan.FromSeconds(30) }
             : new BenchSettings();
 
         for (var i = 0; i < args.Count; i++)
@@ -139,6 +171,22 @@ public sealed record BenchSettings
                 "--flood-rate" => settings with { FloodRate = Int() },
                 "--flood-connections" => settings with { FloodConnections = Int() },
                 "--kill-after" => settings with { KillAfter = TimeSpan.FromSeconds(Double()) },
+                "--tls" => settings with
+                {
+                    Tls = Next() switch
+                    {
+                        "off" => ClusterTls.Off,
+                        "on" => ClusterTls.On,
+                        "both" => ClusterTls.Both,
+                        var other => throw new ArgumentException($"--tls takes off, on or both, not {other}."),
+                    },
+                },
+                "--storm-webhooks" => settings with { StormWebhooks = Int() },
+                "--storm-connections" => settings with { StormConnections = Int() },
+                "--storm-paced-rate" => settings with { StormPacedRate = Int() },
+                "--storm-time-limit" => settings with { StormTimeLimit = TimeSpan.FromSeconds(Double()) },
+                "--away-revocations" => settings with { AwayRevocations = Int() },
+                "--storm-only" => settings with { Systems = [StormPhase.Name], TokenMemory = false, Micro = false },
                 "--flood-only" => settings with { Systems = [FloodPhase.Name], TokenMemory = false, Micro = false },
                 "--silo-loss-only" => settings with { Systems = [SiloLossPhase.Name], TokenMemory = false, Micro = false },
                 "--fixed-rate-only" => settings with { Workloads = [Workload.AllHitsAtFixedRate], TokenMemory = false, Micro = false },
@@ -150,6 +198,7 @@ public sealed record BenchSettings
 
         if (settings.Users < 1 || settings.Connections < 1 || settings.HitUsers < 1 || settings.MemoryTokens < 1 || settings.Duration <= TimeSpan.Zero
             || settings.FloodRate < 1 || settings.FloodConnections < 1 || settings.FixedRate < 1 || settings.Rounds < 1 || settings.KillAfter <= TimeSpan.Zero
+            || settings.StormWebhooks < StormPhase.ProbesPerBatch || settings.StormConnections < 1 || settings.StormPacedRate < 1 || settings.StormTimeLimit <= TimeSpan.Zero || settings.AwayRevocations < StormPhase.ProbesPerBatch
             || settings.RenewBefore >= settings.TokenLifetime)
         {
             throw new ArgumentException("Counts and durations must be positive, and --renew-before shorter than --token-lifetime.");

@@ -18,12 +18,17 @@ public static class LoadGenerator
 
     /// <param name="measuredStarted">Called at the instant the measured window opens (take the "before" snapshots there).</param>
     /// <param name="measuredEnded">Called right after the window closes, before the senders stop.</param>
+    /// <param name="windowEnds">
+    /// Closes the window early when it completes (what the load runs beside has finished), so the window covers
+    /// exactly that; the plan's <see cref="LoadPlan.Measured"/> is then the longest it may last.
+    /// </param>
     public static async Task<LoadResult> RunAsync(
         LoadPlan plan,
         ITokenSource tokens,
         IReadOnlyList<Uri> targets,
         Action measuredStarted,
-        Action measuredEnded)
+        Action measuredEnded,
+        Task? windowEnds = null)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -45,7 +50,11 @@ public static class LoadGenerator
         await Task.Delay(plan.Warmup);
         measuredStarted();
         window.Open(plan.Measured);
-        await Task.Delay(plan.Measured);
+        var opened = Stopwatch.GetTimestamp();
+        var fullWindow = Task.Delay(plan.Measured);
+        await (windowEnds is null ? fullWindow : Task.WhenAny(fullWindow, windowEnds));
+        window.Close();
+        var measured = windowEnds is null ? plan.Measured : Stopwatch.GetElapsedTime(opened);
         measuredEnded();
         window.Stop();
         await Task.WhenAll(running);
@@ -57,7 +66,7 @@ public static class LoadGenerator
             .ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
         return new LoadResult(
             latencies.LongLength,
-            plan.Measured,
+            measured,
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.95),
             Percentile(latencies, 0.99),
@@ -110,6 +119,16 @@ public static class LoadGenerator
             var start = Stopwatch.GetTimestamp();
             Volatile.Write(ref _end, start + (long)(length.TotalSeconds * Stopwatch.Frequency));
             Volatile.Write(ref _start, start);
+        }
+
+        /// <summary>Ends the window now if it has not ended yet.</summary>
+        public void Close()
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now < Volatile.Read(ref _end))
+            {
+                Volatile.Write(ref _end, now);
+            }
         }
 
         public void Stop() => _stopped = true;

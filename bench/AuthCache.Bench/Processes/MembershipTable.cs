@@ -10,6 +10,9 @@ public sealed class MembershipTable(RedisServer redis, string serviceId, string 
 
     public string Key => $"{serviceId}/members/{clusterId}";
 
+    /// <summary>The server the table lives in, with the cluster's grain storage when the silos use it.</summary>
+    public RedisServer Redis => redis;
+
     public async Task<IReadOnlyList<MembershipRow>> ReadAsync()
     {
         // redis-cli --raw prints a hash as alternate lines: a field, then its value (the entry is one line of JSON).

@@ -27,6 +27,26 @@ public static partial class ProcFs
     /// <summary>Current resident set size (VmRSS of /proc/&lt;pid&gt;/status) in bytes.</summary>
     public static long WorkingSetBytes(int pid) => StatusBytes(pid, "VmRSS:");
 
+    /// <summary>Freezes <paramref name="pid"/> (SIGSTOP) as a paused VM or a stalled node freezes it: its sockets stay open, it answers nothing.</summary>
+    public static void Freeze(int pid) => Signal(pid, SigStop);
+
+    /// <summary>Lets a frozen <paramref name="pid"/> run again (SIGCONT).</summary>
+    public static void Thaw(int pid) => Signal(pid, SigCont);
+
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    private static void Signal(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
     private static long StatusBytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

@@ -3,6 +3,7 @@ using AuthCache.Bench.Memory;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 
 namespace AuthCache.Bench.Report;
 
@@ -21,6 +22,7 @@ public sealed record BenchReport(
     IReadOnlyList<SystemOutcome> AllHitsAtFixedRate,
     SiloLossOutcome? SiloLoss,
     FloodOutcome? Flood,
+    IReadOnlyList<StormOutcome>? Storm,
     TokenMemoryResult? Memory,
     string? MemoryFailure,
     IReadOnlyList<MicroResult>? Micro,

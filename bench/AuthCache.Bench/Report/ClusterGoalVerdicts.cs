@@ -22,81 +22,12 @@ public static class ClusterGoalVerdicts
 
     public static IReadOnlyList<GoalVerdict> Evaluate(BenchReport report)
     {
-        var verdicts = new List<GoalVerdict>();
-        var hitCluster = report.Find(report.AllHits, Cluster);
-        var hitJwtBearer = report.Find(report.AllHits, JwtBearer);
-        var hitTwoJwtBearer = report.Find(report.AllHits, TwoJwtBearer);
+        var verdicts = new List<GoalVerdict>(HitGoals(report, Cluster, Client));
 
-        var hitClient = report.Find(report.AllHits, Client);
-        const string clientThroughputGoal = "All hits: requests/s per API host ≥ 1.0× jwtbearer's, one client-mode API host with one silo (authcache-client)";
-        if (hitClient is null || hitJwtBearer is null)
+        // The same goals must hold with mutual TLS on the cluster's connections: judged again for the "+ tls" rows.
+        if (report.AllHits.Concat(report.AllHitsAtFixedRate).Any(o => o.System.EndsWith(SystemNames.TlsSuffix, StringComparison.Ordinal)))
         {
-            verdicts.Add(GoalVerdicts.Unmeasured(clientThroughputGoal, WhyNot(report.AllHits, Client, JwtBearer)));
-        }
-        else
-        {
-            var ratio = hitClient.Load!.RequestsPerSecond / hitJwtBearer.Load!.RequestsPerSecond;
-            verdicts.Add(new GoalVerdict(
-                clientThroughputGoal,
-                $"{Count(hitClient.Load.RequestsPerSecond)} against {Count(hitJwtBearer.Load.RequestsPerSecond)}: {GoalVerdicts.Format(ratio)}×",
-                GoalVerdicts.AtLeast(clientThroughputGoal, ratio, 1.0, "×").Verdict));
-        }
-
-        // The issue measured its starting point (0.48×) as the 5-process cluster's requests/s against one jwtbearer
-        // process, so that is the quantity this goal reads; the total divided over the 2 API hosts, which share the
-        // 2 cores with each other and with the silos, is given beside it.
-        const string throughputGoal = "All hits: authcache-cluster requests/s ≥ 1.0× jwtbearer's, read as the issue's starting figure (0.48×) was: the cluster's total against one jwtbearer process";
-        if (hitCluster is null || hitJwtBearer is null)
-        {
-            verdicts.Add(GoalVerdicts.Unmeasured(throughputGoal, WhyNot(report.AllHits, Cluster, JwtBearer)));
-        }
-        else
-        {
-            var total = hitCluster.Load!.RequestsPerSecond;
-            var jwt = hitJwtBearer.Load!.RequestsPerSecond;
-            var ratio = total / jwt;
-            var perHost = total / hitCluster.ApiHosts;
-            var twoProcesses = hitTwoJwtBearer is null
-                ? ""
-                : $"; against `2 × jwtbearer` ({Count(hitTwoJwtBearer.Load!.RequestsPerSecond)}): {GoalVerdicts.Format(total / hitTwoJwtBearer.Load.RequestsPerSecond)}×";
-            verdicts.Add(new GoalVerdict(
-                throughputGoal,
-                $"{Count(total)} against {Count(jwt)}: {GoalVerdicts.Format(ratio)}×{twoProcesses}; divided over its {hitCluster.ApiHosts} API hosts {Count(perHost)} each, {GoalVerdicts.Format(perHost / jwt)}× one jwtbearer",
-                GoalVerdicts.AtLeast(throughputGoal, ratio, 1.0, "×").Verdict));
-        }
-
-        const string cpuGoal = "All hits: authcache-cluster CPU per request ≤ 1.0× jwtbearer's";
-        if (hitCluster is null || hitJwtBearer is null)
-        {
-            verdicts.Add(GoalVerdicts.Unmeasured(cpuGoal, WhyNot(report.AllHits, Cluster, JwtBearer)));
-        }
-        else
-        {
-            var ratio = hitCluster.CpuSecondsPer1kRequests / hitJwtBearer.CpuSecondsPer1kRequests;
-            verdicts.Add(new GoalVerdict(
-                cpuGoal,
-                $"{Us(hitCluster.CpuSecondsPer1kRequests)} (all {hitCluster.Processes} processes) against {Us(hitJwtBearer.CpuSecondsPer1kRequests)}: {GoalVerdicts.Format(ratio)}×",
-                GoalVerdicts.AtMost(cpuGoal, ratio, 1.0, "×").Verdict));
-        }
-
-        var fixedCluster = report.Find(report.AllHitsAtFixedRate, Cluster);
-        var fixedJwtBearer = report.Find(report.AllHitsAtFixedRate, JwtBearer);
-        var latencyGoal = $"All hits at {report.Settings.FixedRate:N0} requests/s: authcache-cluster p99 ≤ jwtbearer's p99 + 1 ms";
-        var excesses = Rounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, Cluster);
-        if (fixedCluster is null || fixedJwtBearer is null || excesses.Count == 0)
-        {
-            verdicts.Add(GoalVerdicts.Unmeasured(latencyGoal, WhyNot(report.AllHitsAtFixedRate, Cluster, JwtBearer)));
-        }
-        else
-        {
-            var excess = Rounds.Median(excesses);
-            var rounds = excesses.Count == 1
-                ? $"{Ms(fixedCluster.Load!.P99Ms)} against {Ms(fixedJwtBearer.Load!.P99Ms)} ({Rounds.Signed(excess)})"
-                : $"median over {excesses.Count} rounds {Rounds.Signed(excess)} (rounds {string.Join(", ", excesses.Select(Rounds.Signed))}; p99 {Rounds.P99s(report.AllHitsAtFixedRate, Cluster)} against {Rounds.P99s(report.AllHitsAtFixedRate, JwtBearer)})";
-            verdicts.Add(new GoalVerdict(
-                latencyGoal,
-                rounds,
-                excess <= 1.0 ? "met" : $"missed by {Ms(excess - 1.0)}"));
+            verdicts.AddRange(HitGoals(report, SystemNames.WithTls(Cluster), SystemNames.WithTls(Client)));
         }
 
         const string renewingGoal = "Renewing workload: authcache-cluster requests/s ≥ 0.9× `2 × jwtbearer`'s";
@@ -115,6 +46,88 @@ public static class ClusterGoalVerdicts
         }
 
         verdicts.AddRange(SiloLoss(report.SiloLoss));
+        return verdicts;
+    }
+
+    /// <summary>The all-hits and fixed-rate goals of the cluster and client rows named <paramref name="cluster"/> and <paramref name="client"/>.</summary>
+    private static List<GoalVerdict> HitGoals(BenchReport report, string cluster, string client)
+    {
+        var verdicts = new List<GoalVerdict>();
+        var hitCluster = report.Find(report.AllHits, cluster);
+        var hitJwtBearer = report.Find(report.AllHits, JwtBearer);
+        var hitTwoJwtBearer = report.Find(report.AllHits, TwoJwtBearer);
+
+        var hitClient = report.Find(report.AllHits, client);
+        var clientThroughputGoal = $"All hits: requests/s per API host ≥ 1.0× jwtbearer's, one client-mode API host with one silo ({client})";
+        if (hitClient is null || hitJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(clientThroughputGoal, WhyNot(report.AllHits, client, JwtBearer)));
+        }
+        else
+        {
+            var ratio = hitClient.Load!.RequestsPerSecond / hitJwtBearer.Load!.RequestsPerSecond;
+            verdicts.Add(new GoalVerdict(
+                clientThroughputGoal,
+                $"{Count(hitClient.Load.RequestsPerSecond)} against {Count(hitJwtBearer.Load.RequestsPerSecond)}: {GoalVerdicts.Format(ratio)}×",
+                GoalVerdicts.AtLeast(clientThroughputGoal, ratio, 1.0, "×").Verdict));
+        }
+
+        // The issue measured its starting point (0.48×) as the 5-process cluster's requests/s against one jwtbearer
+        // process, so that is the quantity this goal reads; the total divided over the 2 API hosts, which share the
+        // 2 cores with each other and with the silos, is given beside it.
+        var throughputGoal = $"All hits: {cluster} requests/s ≥ 1.0× jwtbearer's, read as the issue's starting figure (0.48×) was: the cluster's total against one jwtbearer process";
+        if (hitCluster is null || hitJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(throughputGoal, WhyNot(report.AllHits, cluster, JwtBearer)));
+        }
+        else
+        {
+            var total = hitCluster.Load!.RequestsPerSecond;
+            var jwt = hitJwtBearer.Load!.RequestsPerSecond;
+            var ratio = total / jwt;
+            var perHost = total / hitCluster.ApiHosts;
+            var twoProcesses = hitTwoJwtBearer is null
+                ? ""
+                : $"; against `2 × jwtbearer` ({Count(hitTwoJwtBearer.Load!.RequestsPerSecond)}): {GoalVerdicts.Format(total / hitTwoJwtBearer.Load.RequestsPerSecond)}×";
+            verdicts.Add(new GoalVerdict(
+                throughputGoal,
+                $"{Count(total)} against {Count(jwt)}: {GoalVerdicts.Format(ratio)}×{twoProcesses}; divided over its {hitCluster.ApiHosts} API hosts {Count(perHost)} each, {GoalVerdicts.Format(perHost / jwt)}× one jwtbearer",
+                GoalVerdicts.AtLeast(throughputGoal, ratio, 1.0, "×").Verdict));
+        }
+
+        var cpuGoal = $"All hits: {cluster} CPU per request ≤ 1.0× jwtbearer's";
+        if (hitCluster is null || hitJwtBearer is null)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(cpuGoal, WhyNot(report.AllHits, cluster, JwtBearer)));
+        }
+        else
+        {
+            var ratio = hitCluster.CpuSecondsPer1kRequests / hitJwtBearer.CpuSecondsPer1kRequests;
+            verdicts.Add(new GoalVerdict(
+                cpuGoal,
+                $"{Us(hitCluster.CpuSecondsPer1kRequests)} (all {hitCluster.Processes} processes) against {Us(hitJwtBearer.CpuSecondsPer1kRequests)}: {GoalVerdicts.Format(ratio)}×",
+                GoalVerdicts.AtMost(cpuGoal, ratio, 1.0, "×").Verdict));
+        }
+
+        var fixedCluster = report.Find(report.AllHitsAtFixedRate, cluster);
+        var fixedJwtBearer = report.Find(report.AllHitsAtFixedRate, JwtBearer);
+        var latencyGoal = $"All hits at {report.Settings.FixedRate:N0} requests/s: {cluster} p99 ≤ jwtbearer's p99 + 1 ms";
+        var excesses = Rounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, cluster);
+        if (fixedCluster is null || fixedJwtBearer is null || excesses.Count == 0)
+        {
+            verdicts.Add(GoalVerdicts.Unmeasured(latencyGoal, WhyNot(report.AllHitsAtFixedRate, cluster, JwtBearer)));
+        }
+        else
+        {
+            var excess = Rounds.Median(excesses);
+            var rounds = excesses.Count == 1
+                ? $"{Ms(fixedCluster.Load!.P99Ms)} against {Ms(fixedJwtBearer.Load!.P99Ms)} ({Rounds.Signed(excess)})"
+                : $"median over {excesses.Count} rounds {Rounds.Signed(excess)} (rounds {string.Join(", ", excesses.Select(Rounds.Signed))}; p99 {Rounds.P99s(report.AllHitsAtFixedRate, cluster)} against {Rounds.P99s(report.AllHitsAtFixedRate, JwtBearer)})";
+            verdicts.Add(new GoalVerdict(
+                latencyGoal,
+                rounds,
+                excess <= 1.0 ? "met" : $"missed by {Ms(excess - 1.0)}"));
+        }
         return verdicts;
     }
 

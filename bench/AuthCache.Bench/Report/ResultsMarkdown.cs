@@ -3,6 +3,7 @@ using System.Text;
 using AuthCache.Bench.Flood;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
@@ -159,7 +160,7 @@ public static class ResultsMarkdown
         }
 
         md.AppendLine();
-        var excesses = new[] { SystemNames.Cluster, SystemNames.Client, SystemNames.TwoJwtBearer, SystemNames.TwoJwtBearerBesideIdleSilos }
+        var excesses = new[] { SystemNames.Cluster, SystemNames.WithTls(SystemNames.Cluster), SystemNames.Client, SystemNames.WithTls(SystemNames.Client), SystemNames.TwoJwtBearer, SystemNames.TwoJwtBearerBesideIdleSilos }
             .Select(system => (System: system, Excess: Rounds.ExcessOverJwtBearer(report.AllHitsAtFixedRate, system)))
             .Where(e => e.Excess.Count > 0)
             .Select(e => $"`{e.System}` {Rounds.Signed(Rounds.Median(e.Excess))} (p99 {Rounds.P99s(report.AllHitsAtFixedRate, e.System)})")
@@ -172,6 +173,7 @@ public static class ResultsMarkdown
             md.AppendLine();
         }
 
+        md.Append(TlsMarkdown.Render(report));
         md.Append(SiloLossMarkdown.Render(report.SiloLoss, s));
 
         md.AppendLine("## Bytes per cached token").AppendLine();
@@ -190,6 +192,7 @@ public static class ResultsMarkdown
         }
 
         md.Append(FloodMarkdown.Render(report.Flood, s));
+        md.Append(StormMarkdown.Render(report.Storm, s));
 
         md.AppendLine("## Microbenchmarks of the hit path (BenchmarkDotNet, in-process toolchain)").AppendLine();
         if (report.Micro is { } micro)
@@ -281,6 +284,7 @@ public static class ResultsMarkdown
             .Select(o => (o.System, Enabled: o.NearCache!.Value))
             .Concat(report.SiloLoss?.NearCache is { } siloLossNearCache ? [($"{report.SiloLoss.System} ({SiloLossPhase.Name})", siloLossNearCache)] : [])
             .Concat(report.Flood is { } flood ? [($"{flood.System} ({FloodPhase.Name})", report.Settings.NearCache)] : [])
+            .Concat((report.Storm ?? []).Select(o => (System: $"{o.System} ({StormPhase.Name})", Enabled: report.Settings.NearCache)))
             .Distinct()
             .Select(p => $"`{p.System}` {(p.Enabled ? "on" : "off")}")
             .ToArray();

@@ -19,7 +19,7 @@ public static class Rounds
 
     /// <summary>The systems the fixed-rate goal compares, and the one- and two-process references.</summary>
     public static bool RepeatsFixedRate(string system) =>
-        system is SystemNames.JwtBearer or SystemNames.TwoJwtBearer or SystemNames.TwoJwtBearerBesideIdleSilos or SystemNames.Cluster or SystemNames.Client;
+        SystemNames.WithoutTls(system) is SystemNames.JwtBearer or SystemNames.TwoJwtBearer or SystemNames.TwoJwtBearerBesideIdleSilos or SystemNames.Cluster or SystemNames.Client;
 
     /// <summary>p99 of <paramref name="system"/> minus jwtbearer's, for each round that measured both.</summary>
     public static IReadOnlyList<double> ExcessOverJwtBearer(IReadOnlyList<SystemOutcome> outcomes, string system) =>

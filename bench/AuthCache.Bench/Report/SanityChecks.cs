@@ -2,6 +2,7 @@ using AuthCache.Bench.Flood;
 using AuthCache.Bench.Micro;
 using AuthCache.Bench.Runs;
 using AuthCache.Bench.SiloLoss;
+using AuthCache.Bench.Storm;
 using AuthCache.Bench.Systems;
 
 namespace AuthCache.Bench.Report;
@@ -30,6 +31,11 @@ public static class SanityChecks
         if (report.Flood is { } flood)
         {
             problems.AddRange(FloodSanityChecks.Evaluate(flood, report.Settings));
+        }
+
+        if (report.Storm is { } storm)
+        {
+            problems.AddRange(StormSanityChecks.Evaluate(storm));
         }
 
         if (report.Memory is { } memory)

@@ -16,27 +16,30 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
     private readonly bool nearCache;
     private readonly int silos;
     private readonly int apiHosts;
+    private readonly bool tls;
 
-    private AuthCacheClusterSystem(bool nearCache, int silos, int apiHosts)
+    private AuthCacheClusterSystem(bool nearCache, int silos, int apiHosts, bool tls)
     {
         this.nearCache = nearCache;
         this.silos = silos;
         this.apiHosts = apiHosts;
+        this.tls = tls;
     }
 
-    public string Name => apiHosts == 1 ? SystemNames.Client : SystemNames.Cluster;
+    public string Name => (apiHosts == 1 ? SystemNames.Client : SystemNames.Cluster) + (tls ? SystemNames.TlsSuffix : "");
 
-    public string Description => apiHosts == 1
+    public string Description => (apiHosts == 1
         ? $"{silos} silo process + 1 API host in client mode, Redis membership"
-        : $"{silos} silo processes + {apiHosts} API hosts in client mode, Redis membership, load split over the API hosts";
+        : $"{silos} silo processes + {apiHosts} API hosts in client mode, Redis membership, load split over the API hosts")
+        + (tls ? "; mutual TLS on every Orleans connection (deploy/dev-certs certificates)" : "");
 
     public bool? NearCache => nearCache;
 
-    /// <summary>2 silos and 2 API hosts: <c>authcache-cluster</c>.</summary>
-    public static AuthCacheClusterSystem Cluster(bool nearCache) => new(nearCache, silos: 2, apiHosts: 2);
+    /// <summary>2 silos and 2 API hosts: <c>authcache-cluster</c> (with <paramref name="tls"/>, <c>authcache-cluster + tls</c>).</summary>
+    public static AuthCacheClusterSystem Cluster(bool nearCache, bool tls = false) => new(nearCache, silos: 2, apiHosts: 2, tls);
 
-    /// <summary>1 silo and 1 API host: <c>authcache-client</c>.</summary>
-    public static AuthCacheClusterSystem Client(bool nearCache) => new(nearCache, silos: 1, apiHosts: 1);
+    /// <summary>1 silo and 1 API host: <c>authcache-client</c> (with <paramref name="tls"/>, <c>authcache-client + tls</c>).</summary>
+    public static AuthCacheClusterSystem Client(bool nearCache, bool tls = false) => new(nearCache, silos: 1, apiHosts: 1, tls);
 
     public async Task<RunningSystem> StartAsync(SystemContext context)
     {
@@ -44,8 +47,12 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
         var siloProcesses = new List<SiloProcess>();
         var running = await RunningSystem.StartAsync(async started =>
         {
-            cluster = await RedisCluster.StartAsync(context, started);
+            cluster = await RedisCluster.StartAsync(context, started, tls);
             siloProcesses.AddRange(await cluster.StartSilosAsync(context, started, silos, nearCache));
+            if (tls)
+            {
+                await (await context.CertificatesAsync()).RequireTlsAsync(siloProcesses[0].SiloPort);
+            }
             var endpoints = new List<Uri>();
             for (var i = 1; i <= apiHosts; i++)
             {
@@ -54,7 +61,7 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
                 var host = SutProcess.StartDotnet(
                     $"apihost-{i}",
                     context.Layout.ApiHostDll,
-                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(), "--Orleans:Mode=Client", $"--Orleans:SiloPort={unusedSiloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(silo: false), "--Orleans:Mode=Client", $"--Orleans:SiloPort={unusedSiloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
                     SystemContext.ProductionEnvironment,
                     context.LogDirectory);
                 started.Add(host);

@@ -33,7 +33,7 @@ public sealed class AuthCacheCoHostedSystem(bool nearCache) : ISystemUnderTest
                 var host = SutProcess.StartDotnet(
                     $"cohosted-{i}",
                     context.Layout.ApiHostDll,
-                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(silo: true), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
                     SystemContext.ProductionEnvironment,
                     context.LogDirectory);
                 started.Add(host);

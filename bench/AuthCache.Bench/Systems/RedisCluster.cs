@@ -14,8 +14,11 @@ public sealed class RedisCluster
     private static readonly TimeSpan RegistrationTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ActiveTimeout = TimeSpan.FromSeconds(60);
 
-    private RedisCluster(RedisServer redis, string clusterId)
+    private readonly DevCertificates? _tls;
+
+    private RedisCluster(RedisServer redis, string clusterId, DevCertificates? tls)
     {
+        _tls = tls;
         Redis = redis;
         ClusterId = clusterId;
         Membership = new MembershipTable(redis, ServiceId, clusterId);
@@ -27,28 +30,33 @@ public sealed class RedisCluster
 
     public MembershipTable Membership { get; }
 
-    /// <summary>Starts Redis and adds it to <paramref name="started"/>, so it is stopped with the system.</summary>
-    /// <exception cref="SystemUnavailableException">redis-server or redis-cli is not installed.</exception>
-    public static async Task<RedisCluster> StartAsync(SystemContext context, List<SutProcess> started)
+    /// <summary>
+    /// Starts Redis and adds it to <paramref name="started"/>, so it is stopped with the system; with
+    /// <paramref name="tls"/> every Orleans connection of the cluster is mutual TLS with the run's certificates.
+    /// </summary>
+    /// <exception cref="SystemUnavailableException">redis-server or redis-cli is not installed, or the certificates could not be made.</exception>
+    public static async Task<RedisCluster> StartAsync(SystemContext context, List<SutProcess> started, bool tls = false)
     {
         if (RedisServer.FindExecutable("redis-server") is null || RedisServer.FindExecutable("redis-cli") is null)
         {
             throw new SystemUnavailableException("redis-server is not installed here (apt-get install -y redis-server)");
         }
 
+        var certificates = tls ? await context.CertificatesAsync() : null;
         var redis = await RedisServer.StartAsync(context.LogDirectory);
         started.Add(redis.Process);
-        return new RedisCluster(redis, $"bench-{Guid.NewGuid():N}");
+        return new RedisCluster(redis, $"bench-{Guid.NewGuid():N}", certificates);
     }
 
-    public IEnumerable<string> Arguments() =>
+    /// <param name="silo">The process hosts a silo (a silo process, or an API host in Embedded mode); else it is a client-mode API host.</param>
+    public IEnumerable<string> Arguments(bool silo) =>
     [
         $"--Orleans:Redis:ConnectionString={Redis.ConnectionString}",
         $"--Orleans:ClusterId={ClusterId}",
         $"--Orleans:ServiceId={ServiceId}",
 
         // Production refuses a cluster of processes without TLS unless this says so.
-        "--Orleans:Tls:Enabled=false",
+        .. _tls?.Arguments(silo) ?? ["--Orleans:Tls:Enabled=false"],
     ];
 
     /// <summary>
@@ -66,7 +74,7 @@ public sealed class RedisCluster
             var silo = SutProcess.StartDotnet(
                 $"silo-{i}",
                 context.Layout.SiloDll,
-                [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. Arguments(), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. Arguments(silo: true), $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
                 SystemContext.ProductionEnvironment,
                 context.LogDirectory);
             started.Add(silo);
