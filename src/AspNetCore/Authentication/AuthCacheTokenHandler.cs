@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AuthCache.GrainInterfaces;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthCache.AspNetCore.Authentication;
@@ -32,13 +33,14 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         if (!answer.IsValid)
         {
             services.Metrics.AuthenticationCompleted(started, Failed);
-            return Refused(TokenFailure.For(answer.FailureReason ?? GrainInterfaces.AuthFailureReason.Malformed));
+            var reason = answer.FailureReason ?? AuthFailureReason.Malformed;
+            return Refused(reason == AuthFailureReason.Malformed ? await TokenFailure.MalformedAsync(token) : TokenFailure.For(reason, TokenFacts.Of(token)));
         }
 
         var securityToken = new CachedSecurityToken(answer);
         if (SchemeRules.Check(answer, securityToken, validationParameters, services.Now) is { } violation)
         {
-            services.RecordRefusal(TokenFailure.ReasonOf(violation));
+            services.RecordRefusal(AuthCacheFailure.ReasonOf(violation));
             services.Metrics.AuthenticationCompleted(started, Failed);
             return Refused(violation);
         }
