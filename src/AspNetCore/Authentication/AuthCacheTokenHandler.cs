@@ -24,6 +24,9 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
 
     public void Bind(AuthCacheBearerServices services) => _services = services;
 
+    /// <summary>False while the application's AuthCache services (<c>AddAuthCache()</c>) have not completed the scheme.</summary>
+    public bool IsBound => _services is not null;
+
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var services = _services ?? throw new InvalidOperationException("UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
