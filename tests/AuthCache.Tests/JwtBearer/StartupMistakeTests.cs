@@ -27,6 +27,28 @@ public sealed class StartupMistakeTests
             error.Message);
     }
 
+    [Fact]
+    public async Task AddAuthCache_without_AddAuthCacheCluster_stops_the_start_in_one_line_that_names_the_missing_call()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthCache(options => options.Issuers.Add(new IssuerOptions { Issuer = "https://clerk.example" }));
+        builder.Services.AddAuthentication().AddJwtBearer(bearer =>
+        {
+            bearer.Authority = "https://clerk.example";
+            bearer.UseAuthCache();
+        });
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.Equal(
+            "AddAuthCache() needs an Orleans cluster and none is registered (no IGrainFactory): add builder.AddAuthCacheCluster() "
+            + "(using AuthCache.Hosting) for an embedded silo or a client of your silos (Orleans:Mode), or register your own Orleans client first.",
+            error.Message);
+    }
+
     [Theory]
     [InlineData("Production", true)]
     [InlineData("Staging", true)]
