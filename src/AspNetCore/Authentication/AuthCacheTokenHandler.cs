@@ -37,7 +37,7 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         {
             services.Metrics.AuthenticationCompleted(started, Failed);
             var reason = answer.FailureReason ?? AuthFailureReason.Malformed;
-            return Refused(reason == AuthFailureReason.Malformed ? await TokenFailure.MalformedAsync(token) : TokenFailure.For(reason, TokenFacts.Of(token)));
+            return Refused(reason == AuthFailureReason.Malformed ? await TokenFailure.MalformedAsync(token) : TokenFailure.For(reason, token));
         }
 
         var securityToken = new CachedSecurityToken(answer);
