@@ -50,9 +50,10 @@ public static class AuthCacheServiceCollectionExtensions
 
         // A client of the cluster keeps its own copy of the revocation list (a silo's process has its silo's).
         services.AddSingleton<HostRevocationSubscription>();
-        services.AddHostedService(sp => sp.GetRequiredService<HostRevocationSubscription>());
+        services.AddHostedService(sp => WithCluster(sp).GetRequiredService<HostRevocationSubscription>());
         services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<HostRevocationSubscription>());
-        services.AddHostedService<ClusterKeyMirror>();
+        services.TryAddSingleton<ClusterKeyMirror>();
+        services.AddHostedService(sp => WithCluster(sp).GetRequiredService<ClusterKeyMirror>());
         services.AddSingleton<ApiHostCountersReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiHostCountersReporter>());
 
@@ -64,6 +65,18 @@ public static class AuthCacheServiceCollectionExtensions
         AddRevocation(services);
         return services;
     }
+
+    /// <summary>
+    /// The services, once an Orleans cluster is registered. AuthCache's hosted services that need one ask here (and
+    /// are registered by factory, so the container does not refuse them first), so a host started without <c>AddAuthCacheCluster()</c> stops with one line instead of the container's
+    /// error for each service that cannot be built.
+    /// </summary>
+    private static IServiceProvider WithCluster(IServiceProvider services) =>
+        services.GetService(typeof(IGrainFactory)) is not null
+            ? services
+            : throw new InvalidOperationException(
+                "AddAuthCache() needs an Orleans cluster and none is registered (no IGrainFactory): add builder.AddAuthCacheCluster() "
+                + "(using AuthCache.Hosting) for an embedded silo or a client of your silos (Orleans:Mode), or register your own Orleans client first.");
 
     /// <summary>The revoke endpoint's and the Clerk webhooks' services; the silos apply the revocations.</summary>
     private static void AddRevocation(IServiceCollection services)

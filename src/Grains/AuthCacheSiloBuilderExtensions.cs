@@ -67,6 +67,7 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.AddSingleton<GrainStateProtector>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GrainStateProtector>());
         builder.Services.Configure<StatelessWorkerOptions>(workers => workers.IdleWorkersInspectionPeriod = StatelessWorkerInspectionPeriod);
+        builder.Services.AddSingleton<IPostConfigureOptions<Polly.Telemetry.TelemetryOptions>, QuietPlacementTelemetry>();
         return builder.AddAuthCacheDashboard();
     }
 

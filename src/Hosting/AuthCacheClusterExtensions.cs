@@ -1,3 +1,4 @@
+using AuthCache.AspNetCore.Authentication;
 using AuthCache.Grains;
 using AuthCache.Hosting.Tls;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,9 @@ public static class AuthCacheClusterExtensions
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
         var tls = TransportSecurity.IsEnabled(builder, orleans);
         builder.ConfigureShutdownTimeout();
+
+        // Also here, so a scheme that calls UseAuthCache() in an application that forgot AddAuthCache() stops the start.
+        builder.Services.AddHostedService<AuthCacheSchemeCheck>();
         switch (orleans.Mode)
         {
             case OrleansMode.Client:

@@ -44,6 +44,7 @@ internal sealed class AuthCacheJwtBearerSetup(AuthCacheBearerServices services, 
         var challenge = events.OnChallenge;
         events.OnChallenge = async context =>
         {
+            AuthCacheChallenge.Describe(context);
             await challenge(context);
             AuthCacheChallenge.Apply(context);
         };

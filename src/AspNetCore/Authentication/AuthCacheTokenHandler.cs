@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AuthCache.GrainInterfaces;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AuthCache.AspNetCore.Authentication;
@@ -23,6 +24,9 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
 
     public void Bind(AuthCacheBearerServices services) => _services = services;
 
+    /// <summary>False while the application's AuthCache services (<c>AddAuthCache()</c>) have not completed the scheme.</summary>
+    public bool IsBound => _services is not null;
+
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var services = _services ?? throw new InvalidOperationException("UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
@@ -32,13 +36,14 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         if (!answer.IsValid)
         {
             services.Metrics.AuthenticationCompleted(started, Failed);
-            return Refused(TokenFailure.For(answer.FailureReason ?? GrainInterfaces.AuthFailureReason.Malformed));
+            var reason = answer.FailureReason ?? AuthFailureReason.Malformed;
+            return Refused(reason == AuthFailureReason.Malformed ? await TokenFailure.MalformedAsync(token) : TokenFailure.For(reason, token));
         }
 
         var securityToken = new CachedSecurityToken(answer);
         if (SchemeRules.Check(answer, securityToken, validationParameters, services.Now) is { } violation)
         {
-            services.RecordRefusal(TokenFailure.ReasonOf(violation));
+            services.RecordRefusal(AuthCacheFailure.ReasonOf(violation));
             services.Metrics.AuthenticationCompleted(started, Failed);
             return Refused(violation);
         }

@@ -26,7 +26,7 @@ internal static class SchemeRules
         if (parameters.IssuerValidator is { } validator)
         {
             // A custom issuer validator refuses by throwing.
-            return Guard(() => validator(issuer, token, parameters) is not null, AuthFailureReason.UnknownIssuer);
+            return Guard(() => validator(issuer, token, parameters) is not null, AuthFailureReason.UnknownIssuer, token, audiences: null);
         }
 
         if (!parameters.ValidateIssuer)
@@ -45,7 +45,7 @@ internal static class SchemeRules
     {
         if (parameters.AudienceValidator is { } validator)
         {
-            return Guard(() => validator(audiences, token, parameters), AuthFailureReason.InvalidAudience);
+            return Guard(() => validator(audiences, token, parameters), AuthFailureReason.InvalidAudience, token, string.Join(", ", audiences));
         }
 
         if (!parameters.ValidateAudience)
@@ -64,7 +64,7 @@ internal static class SchemeRules
         DateTime? notBefore = token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom;
         if (parameters.LifetimeValidator is { } validator)
         {
-            return Guard(() => validator(notBefore, token.ValidTo, token, parameters), AuthFailureReason.Expired);
+            return Guard(() => validator(notBefore, token.ValidTo, token, parameters), AuthFailureReason.Expired, token, audiences: null);
         }
 
         if (!parameters.ValidateLifetime)
@@ -84,11 +84,12 @@ internal static class SchemeRules
     }
 
     /// <summary>A validator delegate's verdict: accepted, refused with the reason code, or its own exception.</summary>
-    private static Exception? Guard(Func<bool> accepts, string reason)
+    private static Exception? Guard(Func<bool> accepts, string reason, CachedSecurityToken token, string? audiences)
     {
         try
         {
-            return accepts() ? null : TokenFailure.For(reason);
+            var notBefore = token.ValidFrom == DateTime.MinValue ? (DateTime?)null : token.ValidFrom;
+            return accepts() ? null : TokenFailure.For(reason, new TokenFacts(token.ValidTo, notBefore, token.Issuer, audiences));
         }
         catch (Exception ex) when (ex is SecurityTokenException or ArgumentException or InvalidOperationException)
         {

@@ -1,0 +1,3 @@
+namespace AuthCache.AspNetCore.Authentication;
+
+internal sealed record AuthCacheFailureFeature(string Reason, int StatusCode, TimeSpan? RetryAfter) : IAuthCacheFailureFeature;
