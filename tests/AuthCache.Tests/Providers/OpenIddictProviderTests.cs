@@ -1,17 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using AuthCache.AspNetCore;
-using AuthCache.Core.Options;
-using AuthCache.GrainInterfaces;
-using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AuthCache.Tests.Providers;
@@ -23,8 +11,6 @@ namespace AuthCache.Tests.Providers;
 /// </summary>
 public sealed class OpenIddictProviderTests : IAsyncLifetime
 {
-    // The APIs' warnings and errors, shown when the two schemes disagree.
-    private static readonly LogCapture Logs = new();
     private readonly List<IAsyncDisposable> _started = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -44,8 +30,8 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
     public async Task Plain_JwtBearer_and_AuthCache_configured_by_the_issuer_alone_answer_its_tokens_alike(string @case)
     {
         var provider = await Start(OpenIddictProvider.StartAsync([TestIssuer.CreateRsaKey("oi-1")]));
-        var plain = await Start(Api.StartAsync(provider.Issuer, useAuthCache: false));
-        var cached = await Start(Api.StartAsync(provider.Issuer, useAuthCache: true));
+        var plain = await Start(ProviderApi.StartAsync(provider.Issuer, OpenIddictProvider.OrdersAudience, useAuthCache: false));
+        var cached = await Start(ProviderApi.StartAsync(provider.Issuer, OpenIddictProvider.OrdersAudience, useAuthCache: true));
 
         // As a readiness probe would: the cluster holds the provider's keys before requests are compared.
         await cached.WhenKeysHeldAsync(provider.Issuer);
@@ -53,7 +39,7 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
         {
             "valid" => await provider.RequestTokenAsync(),
             "other-audience" => await provider.RequestTokenAsync(OpenIddictProvider.OtherClient),
-            "tampered-signature" => Tamper(await provider.RequestTokenAsync()),
+            "tampered-signature" => ProviderApi.Tamper(await provider.RequestTokenAsync()),
             "no-token" => null,
             _ => "not.a.jwt",
         };
@@ -62,9 +48,9 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
         var actual = await cached.SendAsync(token);
 
         Assert.Equal(@case == "valid" ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, expected.Status);
-        Assert.True(expected.Status == actual.Status, string.Join("\n", Logs.Lines.Where(l => l.StartsWith("Warning") || l.StartsWith("Error"))));
+        Assert.True(expected.Status == actual.Status, string.Join("\n", ProviderApi.Logs.Lines.Where(l => l.StartsWith("Warning") || l.StartsWith("Error"))));
         Assert.Equal(expected.Claims, actual.Claims);
-        Assert.Equal(ChallengeError(expected.Challenge), ChallengeError(actual.Challenge));
+        Assert.Equal(ProviderApi.ChallengeError(expected.Challenge), ProviderApi.ChallengeError(actual.Challenge));
         if (@case == "valid")
         {
             Assert.Contains(("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", OpenIddictProvider.OrdersClient), actual.Claims);
@@ -83,7 +69,7 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
         var provider = await OpenIddictProvider.StartAsync([first]);
         var port = provider.Port;
         var issuer = provider.Issuer;
-        var api = await Start(Api.StartAsync(issuer, useAuthCache: true));
+        var api = await Start(ProviderApi.StartAsync(issuer, OpenIddictProvider.OrdersAudience, useAuthCache: true));
         await api.WhenKeysHeldAsync(issuer);
         var old = await provider.RequestTokenAsync();
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(old)).Status);
@@ -109,107 +95,10 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(await provider.RequestTokenAsync())).Status);
     }
 
-    /// <summary>
-    /// The challenge's scheme and <c>error</c> code: what a client acts on. Its <c>error_description</c> is left out:
-    /// AuthCache writes its reason code there where JwtBearer writes a sentence.
-    /// </summary>
-    private static string? ChallengeError(string? challenge) =>
-        challenge is null ? null : string.Join(", ", challenge.Split(", ").Where(p => !p.StartsWith("error_description=", StringComparison.Ordinal)));
-
     private async Task<T> Start<T>(Task<T> starting) where T : IAsyncDisposable
     {
         var started = await starting;
         _started.Add(started);
         return started;
-    }
-
-    /// <summary>The same header and payload under a signature of the same length with one byte changed.</summary>
-    private static string Tamper(string token)
-    {
-        var signature = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(token[(token.LastIndexOf('.') + 1)..]);
-        signature[0] ^= 0x01;
-        return token[..(token.LastIndexOf('.') + 1)] + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature);
-    }
-
-    private sealed record Answer(HttpStatusCode Status, List<(string Type, string Value)> Claims, string? Challenge);
-
-    /// <summary>
-    /// An API with one JwtBearer scheme whose Authority is the provider and whose audience is the orders API, with
-    /// <c>UseAuthCache()</c> and an embedded silo when AuthCache is on.
-    /// </summary>
-    private sealed class Api(WebApplication app, string baseUrl) : IAsyncDisposable
-    {
-        private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl) };
-
-        public static async Task<Api> StartAsync(string issuer, bool useAuthCache)
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(Logs);
-            if (useAuthCache)
-            {
-                builder.Configuration["AuthCache:Dashboard:Enabled"] = "false";
-                builder.UseOrleans(silo => silo
-                    .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "openiddict-" + Guid.NewGuid().ToString("N"))
-                    .AddAuthCacheLocalPersistence()
-                    .AddAuthCacheGrains());
-                builder.Services.AddAuthCache(options => options.Issuers.Add(new IssuerOptions
-                {
-                    Issuer = issuer,
-                    Audiences = [OpenIddictProvider.OrdersAudience],
-                    RequireHttps = false,
-                }));
-            }
-
-            builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(bearer =>
-            {
-                bearer.Authority = issuer;
-                bearer.RequireHttpsMetadata = false;
-                bearer.Audience = OpenIddictProvider.OrdersAudience;
-                if (useAuthCache)
-                {
-                    bearer.UseAuthCache();
-                }
-            });
-            builder.Services.AddAuthorization();
-
-            var app = builder.Build();
-            app.UseAuthentication();
-            app.UseAuthorization();
-            app.MapGet("/claims", (HttpContext context) => context.User.Claims.Select(c => new[] { c.Type, c.Value })).RequireAuthorization();
-            await app.StartAsync();
-            return new Api(app, app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
-        }
-
-        public IJwksGrain Keys(string issuer) => app.Services.GetRequiredService<IGrainFactory>().GetGrain<IJwksGrain>(issuer);
-
-        /// <summary>Waits, as a readiness probe would, until the cluster holds the issuer's keys.</summary>
-        public Task WhenKeysHeldAsync(string issuer) => Poll.UntilAsync(
-            async () => (await Keys(issuer).GetKeysAsync()).HasKeys || (await Keys(issuer).ForceRefreshAsync()).Keys.HasKeys,
-            TimeSpan.FromSeconds(60),
-            "the cluster holds the provider's keys");
-
-        public async Task<Answer> SendAsync(string? token)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/claims");
-            if (token is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-
-            using var response = await _http.SendAsync(request);
-            var claims = response.StatusCode == HttpStatusCode.OK
-                ? (await response.Content.ReadFromJsonAsync<string[][]>())!.Select(c => (c[0], c[1])).Order().ToList()
-                : [];
-            return new Answer(response.StatusCode, claims, response.Headers.WwwAuthenticate.FirstOrDefault()?.ToString());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
     }
 }
