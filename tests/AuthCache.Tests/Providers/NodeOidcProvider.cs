@@ -26,6 +26,7 @@ public sealed class NodeOidcProvider : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _keysFile;
+    private int _disposed;
 
     private NodeOidcProvider(Process process, string keysFile, int port)
     {
@@ -127,6 +128,11 @@ public sealed class NodeOidcProvider : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

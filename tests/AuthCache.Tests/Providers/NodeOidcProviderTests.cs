@@ -15,6 +15,7 @@ public sealed class NodeOidcProviderTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
+    // A provider stopped by the test itself is stopped again here, harmlessly: nothing outlives a failed test.
     public async Task DisposeAsync()
     {
         foreach (var started in Enumerable.Reverse(_started))
@@ -63,7 +64,7 @@ public sealed class NodeOidcProviderTests : IAsyncLifetime
     {
         var first = TestIssuer.CreateRsaKey("np-first");
         var second = TestIssuer.CreateRsaKey("np-second");
-        var provider = await NodeOidcProvider.StartAsync([first]);
+        var provider = await Start(NodeOidcProvider.StartAsync([first]));
         var port = provider.Port;
         var issuer = provider.Issuer;
         var api = await Start(ProviderApi.StartAsync(issuer, NodeOidcProvider.Audience, useAuthCache: true));
@@ -73,7 +74,7 @@ public sealed class NodeOidcProviderTests : IAsyncLifetime
 
         // The new key is published beside the old one and signs from now on.
         await provider.DisposeAsync();
-        provider = await NodeOidcProvider.StartAsync([second, first], port);
+        provider = await Start(NodeOidcProvider.StartAsync([second, first], port));
         var rotated = await provider.RequestTokenAsync();
         Assert.Equal("np-second", new JsonWebToken(rotated).Kid);
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(rotated)).Status);

@@ -29,6 +29,7 @@ public sealed class OpenIddictProvider : IAsyncDisposable
     };
 
     private readonly WebApplication _app;
+    private int _disposed;
 
     private OpenIddictProvider(WebApplication app, int port)
     {
@@ -120,6 +121,11 @@ public sealed class OpenIddictProvider : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -15,6 +15,7 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
+    // A provider stopped by the test itself is stopped again here, harmlessly: nothing outlives a failed test.
     public async Task DisposeAsync()
     {
         foreach (var started in Enumerable.Reverse(_started))
@@ -66,7 +67,7 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
     {
         var first = TestIssuer.CreateRsaKey("oi-first");
         var second = TestIssuer.CreateRsaKey("oi-second");
-        var provider = await OpenIddictProvider.StartAsync([first]);
+        var provider = await Start(OpenIddictProvider.StartAsync([first]));
         var port = provider.Port;
         var issuer = provider.Issuer;
         var api = await Start(ProviderApi.StartAsync(issuer, OpenIddictProvider.OrdersAudience, useAuthCache: true));
@@ -76,7 +77,7 @@ public sealed class OpenIddictProviderTests : IAsyncLifetime
 
         // The new key is published beside the old one and signs from now on.
         await provider.DisposeAsync();
-        provider = await OpenIddictProvider.StartAsync([second, first], port);
+        provider = await Start(OpenIddictProvider.StartAsync([second, first], port));
         var rotated = await provider.RequestTokenAsync();
         Assert.Equal("oi-second", new JsonWebToken(rotated).Kid);
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(rotated)).Status);
