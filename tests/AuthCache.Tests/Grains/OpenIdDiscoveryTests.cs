@@ -143,6 +143,19 @@ public sealed class OpenIdDiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_discovery_document_over_the_key_fetch_size_limit_is_refused()
+    {
+        _provider.DiscoveryOversized = true;
+        await DeployAsync(new() { ["AuthCache:Issuers:0:Issuer"] = _provider.RealmIssuer });
+
+        var refresh = await _cluster!.Client.GetGrain<IJwksGrain>(_provider.RealmIssuer).ForceRefreshAsync();
+
+        Assert.Empty(refresh.Keys.Keys);
+        Assert.Equal("OpenID Connect discovery failed: response larger than 1 MB", refresh.Keys.LastError);
+        Assert.Equal(0, _provider.CertsRequests);
+    }
+
+    [Fact]
     public async Task A_discovered_plain_http_key_address_is_refused_while_https_is_required()
     {
         var issuer = new IssuerOptions { Issuer = _provider.RealmIssuer, RequireHttps = true };
@@ -201,6 +214,9 @@ public sealed class OpenIdDiscoveryTests : IAsyncLifetime
 
         public bool DiscoveryFails { get; set; }
 
+        /// <summary>When set, the realm's discovery document is padded past 1 MB.</summary>
+        public bool DiscoveryOversized { get; set; }
+
         public RsaSecurityKey RootKey { get; } = TestIssuer.CreateRsaKey("root-1");
 
         public RsaSecurityKey ElsewhereKey { get; } = TestIssuer.CreateRsaKey("elsewhere-1");
@@ -246,8 +262,8 @@ public sealed class OpenIdDiscoveryTests : IAsyncLifetime
         private IResult Discovery(string path, string issuer, string jwksUri)
         {
             _discoveryRequests.AddOrUpdate(path, 1, (_, count) => count + 1);
-            return DiscoveryFails
-                ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+            return DiscoveryFails ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+                : DiscoveryOversized ? Results.Json(new { issuer, jwks_uri = jwksUri, pad = new string('x', 2 * 1024 * 1024) })
                 : Results.Json(new { issuer, jwks_uri = jwksUri, token_endpoint = BaseUrl + path + "/token" });
         }
 
