@@ -221,7 +221,7 @@ internal sealed partial class JwksGrain(
             JwksFetchResult? result;
             try
             {
-                result = await fetcher.FetchAsync(issuer, fetch.Cancellation.Token);
+                result = await fetcher.FetchAsync(issuer, _state.DiscoveredJwksUri, fetch.Cancellation.Token);
             }
             catch (OperationCanceledException) when (fetch.Cancellation.IsCancellationRequested)
             {

@@ -83,6 +83,11 @@ public static partial class DevelopmentIssuerExtensions
         }
 
         app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/jwks.json", () => Results.Content(issuer.GetJwksDocument(), "application/json")).AllowAnonymous();
+        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, string>
+        {
+            ["issuer"] = issuer.Issuer,
+            ["jwks_uri"] = issuer.Issuer + "/.well-known/jwks.json",
+        })).AllowAnonymous();
         app.MapMethods("/dev/token", ["GET", "POST"], (string? sub, int? ttl, string? role) =>
             Results.Text(issuer.CreateToken(
                 string.IsNullOrWhiteSpace(sub) ? "user_dev" : sub,

@@ -39,8 +39,8 @@ internal static class AuthorityIssuer
         }
 
         return $"{scheme}: its Authority {Quote(authority!)} is none of AuthCache:Issuers ({string.Join(", ", options.Issuers.Select(i => Quote(i.Issuer)))}), "
-            + "with or without a trailing slash: add the exact iss of its tokens to AuthCache:Issuers (with its JwksUri if its keys are not at "
-            + "/.well-known/jwks.json), or set Authority to one of them.";
+            + "with or without a trailing slash: add the exact iss of its tokens to AuthCache:Issuers (with its JwksUri if it publishes no "
+            + "OpenID Connect discovery document), or set Authority to one of them.";
     }
 
     /// <summary>In double quotes, every character outside printable ASCII as <c>\uXXXX</c>: values that look alike read apart.</summary>

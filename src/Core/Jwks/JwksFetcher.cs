@@ -27,11 +27,15 @@ internal sealed partial class JwksFetcher(
 
     private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(s => s.Issuer, StringComparer.Ordinal);
 
-    public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, CancellationToken cancellationToken = default)
+    /// <param name="discoveredJwksUri">
+    /// The <c>jwks_uri</c> the last successful fetch discovered: used when the discovery document cannot be read or is
+    /// refused this time, so an issuer whose discovery endpoint fails keeps serving keys from the address it gave.
+    /// </param>
+    public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, Uri? discoveredJwksUri = null, CancellationToken cancellationToken = default)
     {
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchJwksActivity);
         activity?.SetTag(AuthCacheActivities.IssuerTag, issuer.Issuer);
-        var result = await FetchCoreAsync(issuer, cancellationToken);
+        var result = await FetchCoreAsync(issuer, discoveredJwksUri, cancellationToken);
         metrics.JwksFetched(issuer.Issuer, result.Succeeded);
         if (activity is not null)
         {
@@ -51,43 +55,82 @@ internal sealed partial class JwksFetcher(
         return result;
     }
 
-    private async Task<JwksFetchResult> FetchCoreAsync(IssuerOptions issuer, CancellationToken cancellationToken)
+    private async Task<JwksFetchResult> FetchCoreAsync(IssuerOptions issuer, Uri? discoveredJwksUri, CancellationToken cancellationToken)
     {
         if (_sources.TryGetValue(issuer.Issuer, out var source))
         {
             return Read(issuer, source.GetJwksDocument(), maxAge: null);
         }
 
-        var uri = issuer.ResolveJwksUri();
+        // The resilience pipeline's timeouts end when the headers arrive; this deadline also covers the bodies, and
+        // discovery and the key set share it: one fetch of keys, however many exchanges it takes.
+        using var deadline = BoundedHttpExchange.StartDeadline(options.CurrentValue.JwksFetchTimeout, time, cancellationToken);
+        using var client = httpClientFactory.CreateClient(HttpClientName);
+        Uri? discovered = null;
+        if (issuer.ConfiguredJwksUri() is not { } uri)
+        {
+            var (found, error) = await DiscoverAsync(client, issuer, deadline.Token, cancellationToken);
+            if (found is null && discoveredJwksUri is null)
+            {
+                return JwksFetchResult.Failed($"OpenID Connect discovery failed: {error}");
+            }
+
+            if (found is null)
+            {
+                LogDiscoveryFailed(logger, issuer.Issuer, error!, discoveredJwksUri!.ToString());
+            }
+
+            uri = discovered = found ?? discoveredJwksUri!;
+        }
+
         if (issuer.RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
         {
             return JwksFetchResult.Failed("JWKS URI is not https");
         }
 
-        // The resilience pipeline's timeouts end when the headers arrive; this deadline also covers the body.
-        using var deadline = BoundedHttpExchange.StartDeadline(options.CurrentValue.JwksFetchTimeout, time, cancellationToken);
+        var (body, maxAge, failure) = await GetAsync(client, uri, deadline.Token, cancellationToken);
+        return body is null
+            ? JwksFetchResult.Failed(failure!)
+            : Read(issuer, Encoding.UTF8.GetString(body), maxAge) with { DiscoveredJwksUri = discovered };
+    }
+
+    /// <summary>The <c>jwks_uri</c> of the issuer's discovery document, or why there is none.</summary>
+    private static async Task<(Uri? JwksUri, string? Error)> DiscoverAsync(HttpClient client, IssuerOptions issuer, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var (body, _, failure) = await GetAsync(client, issuer.DiscoveryUri(), deadline, cancellationToken);
+        if (body is null)
+        {
+            return (null, failure);
+        }
+
+        var jwksUri = DiscoveryDocumentReader.Read(Encoding.UTF8.GetString(body), issuer, out var error);
+        return (jwksUri, error);
+    }
+
+    /// <summary>One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own cancellation throws.</summary>
+    private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(HttpClient client, Uri uri, CancellationToken deadline, CancellationToken cancellationToken)
+    {
         try
         {
-            using var client = httpClientFactory.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return JwksFetchResult.Failed($"HTTP {(int)response.StatusCode}");
+                return (null, null, $"HTTP {(int)response.StatusCode}");
             }
 
-            var body = await BoundedHttpExchange.ReadBodyAsync(response.Content, MaxBodyBytes, deadline.Token);
+            var body = await BoundedHttpExchange.ReadBodyAsync(response.Content, MaxBodyBytes, deadline);
             return body is null
-                ? JwksFetchResult.Failed("response larger than 1 MB")
-                : Read(issuer, Encoding.UTF8.GetString(body), response.Headers.CacheControl?.MaxAge);
+                ? (null, null, "response larger than 1 MB")
+                : (body, response.Headers.CacheControl?.MaxAge, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return JwksFetchResult.Failed("timed out");
+            return (null, null, "timed out");
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException or TimeoutException)
         {
-            return JwksFetchResult.Failed(ex switch
+            return (null, null, ex switch
             {
                 Polly.CircuitBreaker.BrokenCircuitException => "circuit open after repeated failures",
                 Polly.Timeout.TimeoutRejectedException => "timed out",
@@ -125,6 +168,9 @@ internal sealed partial class JwksFetcher(
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Fetching the signing keys of issuer {Issuer} failed: {Error}.")]
     private static partial void LogFetchFailed(ILogger logger, string issuer, string error);
+
+    [LoggerMessage(EventId = 2646, Level = LogLevel.Warning, Message = "The OpenID Connect discovery document of issuer {Issuer} was not usable ({Error}); fetching its keys from the last discovered address {JwksUri}.")]
+    private static partial void LogDiscoveryFailed(ILogger logger, string issuer, string error, string jwksUri);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Skipped a signing key of issuer {Issuer}: {Reason}.")]
     private static partial void LogKeySkipped(ILogger logger, string issuer, string reason);

@@ -5,7 +5,8 @@ namespace AuthCache.Core.Jwks;
 /// <summary>
 /// The key set of one issuer and the rules around it, shared by the JwksGrain and the local (fallback) key
 /// cache: when a fetch is due, when the background refresh is due, when an unknown <c>kid</c> may trigger a
-/// fetch, that a failed fetch never replaces good keys (last-known-good), and how long stale keys may serve.
+/// fetch, that a failed fetch never replaces good keys (last-known-good), and how long stale keys may serve. The
+/// address discovery gave the keys is held the same way.
 /// </summary>
 internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 {
@@ -34,6 +35,12 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     public int ConsecutiveFailures { get; private set; }
 
     public DateTimeOffset? LastUnknownKeyFetch { get; private set; }
+
+    /// <summary>
+    /// The <c>jwks_uri</c> of the last successful fetch that discovered it: the last-known-good address, kept like
+    /// the keys and read again on every fetch, so discovery follows the keys' refresh, cooldown and backoff.
+    /// </summary>
+    public Uri? DiscoveredJwksUri { get; private set; }
 
     /// <summary>The ids of the keys held, also while they are withheld for staleness.</summary>
     public IReadOnlyList<string> KeyIds => _snapshot.Keys.Select(k => k.Kid).ToArray();
@@ -101,6 +108,7 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
             FetchSuccesses++;
             ConsecutiveFailures = 0;
             _unconfirmed = false;
+            DiscoveredJwksUri = result.DiscoveredJwksUri ?? DiscoveredJwksUri;
             var lifetime = result.MaxAge is { } maxAge && maxAge < refreshInterval
                 ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
                 : refreshInterval;

@@ -112,7 +112,7 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
     {
         var settings = _options.CurrentValue;
         var issuerOptions = settings.FindIssuer(issuer) ?? throw new InvalidOperationException($"Issuer '{issuer}' is not configured.");
-        var result = await _fetcher.FetchAsync(issuerOptions);
+        var result = await _fetcher.FetchAsync(issuerOptions, entry.State.DiscoveredJwksUri);
         return entry.State.Apply(result, _clock.UtcNow, settings.JwksRefreshInterval);
     }
 

@@ -125,7 +125,7 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         ValidateAlgorithms(failures, issuer, path);
 
         if (issuer.RequireHttps
-            && (issuerUri.Scheme != Uri.UriSchemeHttps || issuer.ResolveJwksUri().Scheme != Uri.UriSchemeHttps))
+            && (issuerUri.Scheme != Uri.UriSchemeHttps || issuer.ConfiguredJwksUri() is { Scheme: not "https" }))
         {
             failures.Add($"{path}: issuer and JWKS URI must use https (set RequireHttps=false only for a local development issuer).");
         }

@@ -6,7 +6,10 @@ public sealed class IssuerOptions
     /// <summary>The exact <c>iss</c> value of the issuer's tokens.</summary>
     public string Issuer { get; set; } = "";
 
-    /// <summary>Where the signing keys are published; defaults to <c>{Issuer}/.well-known/jwks.json</c>.</summary>
+    /// <summary>
+    /// Where the signing keys are published. Left empty, the <c>jwks_uri</c> of the issuer's OpenID Connect discovery
+    /// document (<c>{Issuer}/.well-known/openid-configuration</c>), whose <c>issuer</c> must equal <see cref="Issuer"/>.
+    /// </summary>
     public string? JwksUri { get; set; }
 
     /// <summary>When not empty, a token's <c>aud</c> must contain one of these.</summary>
@@ -48,6 +51,13 @@ public sealed class IssuerOptions
     private static bool IsClerkDevelopmentInstance(string issuer) =>
         Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Host.EndsWith(".clerk.accounts.dev", StringComparison.OrdinalIgnoreCase);
 
-    internal Uri ResolveJwksUri() =>
-        new(string.IsNullOrWhiteSpace(JwksUri) ? Issuer.TrimEnd('/') + "/.well-known/jwks.json" : JwksUri);
+    /// <summary>The configured <see cref="JwksUri"/>, or null when the keys' address is to be discovered.</summary>
+    internal Uri? ConfiguredJwksUri() => string.IsNullOrWhiteSpace(JwksUri) ? null : new Uri(JwksUri);
+
+    /// <summary>
+    /// Where the discovery document is: the issuer with any terminating slash removed, then
+    /// <c>/.well-known/openid-configuration</c> (OpenID Connect Discovery 1.0 §4), so <c>https://tenant.auth0.com/</c>
+    /// reads <c>https://tenant.auth0.com/.well-known/openid-configuration</c>.
+    /// </summary>
+    internal Uri DiscoveryUri() => new(Issuer.TrimEnd('/') + "/.well-known/openid-configuration");
 }

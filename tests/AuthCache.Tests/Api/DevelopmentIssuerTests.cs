@@ -24,7 +24,7 @@ public sealed class DevelopmentIssuerTests
     }
 
     [Fact]
-    public async Task The_development_issuers_keys_reach_its_silo_in_process_and_its_key_endpoint_serves_other_processes()
+    public async Task The_development_issuers_keys_reach_its_silo_in_process_and_its_discovery_and_key_endpoints_serve_other_processes()
     {
         var port = FreePort.Next();
         await using var host = await ApiHostInstance.StartAsync("Development", new Dictionary<string, string?>(), port);
@@ -35,8 +35,15 @@ public sealed class DevelopmentIssuerTests
         Assert.Equal("Cluster", (await me.JsonAsync()).GetProperty("source").GetString());
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("/.well-known/jwks.json", StringComparison.Ordinal));
 
-        var keys = await (await host.Http.GetAsync("/dev/issuer/.well-known/jwks.json")).JsonAsync();
-        var kid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
+        // A silo in another process finds the keys as it finds any issuer's: through its discovery document.
+        var parsed = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token);
+        var discovery = await (await host.Http.GetAsync("/dev/issuer/.well-known/openid-configuration")).JsonAsync();
+        Assert.Equal(parsed.Issuer, discovery.GetProperty("issuer").GetString());
+        var jwksUri = new Uri(discovery.GetProperty("jwks_uri").GetString()!);
+        Assert.Equal(parsed.Issuer + "/.well-known/jwks.json", jwksUri.ToString());
+
+        var keys = await (await host.Http.GetAsync(jwksUri.PathAndQuery)).JsonAsync();
+        var kid = parsed.Kid;
         Assert.Equal(kid, Assert.Single(keys.GetProperty("keys").EnumerateArray()).GetProperty("kid").GetString());
     }
 

@@ -9,6 +9,7 @@ public sealed class DocumentationSnippetTests
     [Theory]
     [InlineData("README.md")]
     [InlineData("docs/migrating-from-jwtbearer.md")]
+    [InlineData("docs/providers.md")]
     [InlineData("src/AspNetCore/README.md")]
     [InlineData("src/Grains/README.md")]
     [InlineData("src/GrainInterfaces/README.md")]

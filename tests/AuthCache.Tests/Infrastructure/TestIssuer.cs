@@ -129,6 +129,8 @@ public sealed class TestIssuer : IAsyncDisposable
         // OpenID Connect discovery, for a plain JwtBearer scheme whose Authority is this issuer.
         issuer._app.MapGet("/.well-known/openid-configuration", () => Results.Json(new { issuer = issuer.Issuer, jwks_uri = issuer.JwksUri }));
         issuer._app.MapGet("/{tenant}/.well-known/jwks.json", context => issuer.ServeJwksAsync(context, counted: false));
+        issuer._app.MapGet("/{tenant}/.well-known/openid-configuration", (string tenant) =>
+            Results.Json(new { issuer = issuer.Issuer + "/" + tenant, jwks_uri = issuer.BaseUrl + "/" + tenant + "/.well-known/jwks.json" }));
         issuer._app.MapGet("/v1/users/{id}", issuer.ServeUser);
         await issuer._app.StartAsync();
         issuer.BaseUrl = issuer._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -59,8 +59,8 @@ public sealed class AuthorityPairingTests
 
         Assert.Equal(
             Scheme + ": its Authority \"https://tenant.auth0.com\\u200B\" is none of AuthCache:Issuers (\"https://tenant.auth0.com/\", \"https://other.example\"), "
-            + "with or without a trailing slash: add the exact iss of its tokens to AuthCache:Issuers (with its JwksUri if its keys are not at "
-            + "/.well-known/jwks.json), or set Authority to one of them.",
+            + "with or without a trailing slash: add the exact iss of its tokens to AuthCache:Issuers (with its JwksUri if it publishes no "
+            + "OpenID Connect discovery document), or set Authority to one of them.",
             refusal);
     }
 

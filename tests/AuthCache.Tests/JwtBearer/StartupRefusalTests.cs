@@ -28,10 +28,10 @@ public sealed class StartupRefusalTests
         Assert.Equal(
             "The JwtBearer scheme 'Bearer' uses AuthCache: its Authority \"https://tenant.example\" is none of AuthCache:Issuers "
             + "(\"https://tenant.auth0.com/\", \"https://clerk.example\"), with or without a trailing slash: add the exact iss of its tokens to "
-            + "AuthCache:Issuers (with its JwksUri if its keys are not at /.well-known/jwks.json), or set Authority to one of them.; "
+            + "AuthCache:Issuers (with its JwksUri if it publishes no OpenID Connect discovery document), or set Authority to one of them.; "
             + "The JwtBearer scheme 'Orders' uses AuthCache: its Authority \"https://orders.example/\" is none of AuthCache:Issuers "
             + "(\"https://tenant.auth0.com/\", \"https://clerk.example\"), with or without a trailing slash: add the exact iss of its tokens to "
-            + "AuthCache:Issuers (with its JwksUri if its keys are not at /.well-known/jwks.json), or set Authority to one of them.",
+            + "AuthCache:Issuers (with its JwksUri if it publishes no OpenID Connect discovery document), or set Authority to one of them.",
             error.Message);
         Assert.False(silo.Started);
     }

@@ -50,7 +50,8 @@ public sealed class OptionsTests
         });
 
         var issuer = Assert.Single(options.Issuers);
-        Assert.Equal("https://clerk.example.com/.well-known/jwks.json", issuer.ResolveJwksUri().ToString());
+        Assert.Null(issuer.ConfiguredJwksUri());
+        Assert.Equal("https://clerk.example.com/.well-known/openid-configuration", issuer.DiscoveryUri().ToString());
         Assert.Equal(["api://one"], issuer.Audiences);
         Assert.Equal(["https://app.example.com"], issuer.AuthorizedParties);
         Assert.True(issuer.RequireHttps);
