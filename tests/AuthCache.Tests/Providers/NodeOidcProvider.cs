@@ -24,6 +24,13 @@ public sealed class NodeOidcProvider : IAsyncDisposable
 
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(60);
 
+    private static readonly TimeSpan InstallBound = TimeSpan.FromMinutes(5);
+
+    private static readonly string ServerDirectory = CSharpSnippet.RepositoryFile("tests/AuthCache.Tests/Providers/oidc-provider");
+
+    // Once per test run: a fresh clone has no node_modules, and `dotnet test` alone must be enough.
+    private static readonly Lazy<Task> Packages = new(InstallPackagesAsync);
+
     private readonly Process _process;
     private readonly string _keysFile;
     private int _disposed;
@@ -43,15 +50,47 @@ public sealed class NodeOidcProvider : IAsyncDisposable
     /// Starts the server with <paramref name="signingKeys"/> published, signing with the first; on
     /// <paramref name="port"/> to restart a stopped one at the same address with another key set.
     /// </summary>
+    /// <summary>The packages of the committed lock file, installed with <c>npm ci</c> when they are not yet there.</summary>
+    private static async Task InstallPackagesAsync()
+    {
+        if (Directory.Exists(Path.Combine(ServerDirectory, "node_modules", "oidc-provider")))
+        {
+            return;
+        }
+
+        var install = new ProcessStartInfo("npm")
+        {
+            WorkingDirectory = ServerDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
+        {
+            install.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(install) ?? throw new InvalidOperationException("npm did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(InstallBound);
+        await process.WaitForExitAsync(bound.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"npm ci in {ServerDirectory} failed ({process.ExitCode}): {await output}{await errors}");
+        }
+    }
+
     public static async Task<NodeOidcProvider> StartAsync(IReadOnlyList<RsaSecurityKey> signingKeys, int? port = null)
     {
+        await Packages.Value;
         var listenOn = port ?? FreePort.Next();
         var keysFile = Path.Combine(Path.GetTempPath(), "oidc-provider-keys-" + Guid.NewGuid().ToString("N") + ".json");
         await File.WriteAllTextAsync(keysFile, JsonSerializer.Serialize(new { keys = signingKeys.Select(PrivateJwk) }));
 
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = CSharpSnippet.RepositoryFile("tests/AuthCache.Tests/Providers/oidc-provider"),
+            WorkingDirectory = ServerDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
