@@ -27,6 +27,9 @@ namespace AuthCache.Grains.Revocation;
 /// subscriber that missed one notices; they are not kept, only the version they reached is.</item>
 /// <item>Records leave memory once past their retention (<see cref="RevocationPolicy"/>), and storage in the
 /// background: the oldest segments are deleted once even the longest-kept record they could hold has expired.</item>
+/// <item>A subscription that finds its copy behind is answered with what it missed (<see cref="RecentBatches"/>: the
+/// recent batches, bounded in records and bytes), or with the whole list when its gap is older than that, it is of another
+/// epoch, or this activation cannot tell what its version means.</item>
 /// <item>A subscriber whose notification fails is no longer notified until it subscribes again. Subscriptions live in
 /// memory only: after a reactivation the subscribers resubscribe (at once on a membership change, otherwise within
 /// their sync interval), and a revocation waits for them meanwhile.</item>
@@ -55,12 +58,15 @@ internal sealed partial class RevocationListGrain(
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly List<Change> _pending = [];
     private readonly Queue<StoredSegment> _segments = new();
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private RecentBatches _recent = new(0);
     private List<RevocationRecord> _unpersisted = [];
     private RevocationLog _log = null!;
     private Task _writer = Task.CompletedTask;
     private bool _compacting;
     private Guid _epoch;
     private long _version;
+    private long _activatedVersion;
     private long _firstSegment;
     private long _nextSegment;
 
@@ -109,6 +115,9 @@ internal sealed partial class RevocationListGrain(
             await WriteHeaderAsync(_firstSegment);
         }
 
+        // Versions past the stored ones were invalidations of an earlier activation, which this one numbers anew.
+        _activatedVersion = _version;
+        _recent = new RecentBatches(_version);
         LogRestored(logger, _records.Count, _segments.Count);
         this.RegisterGrainTimer(
             static (grain, _) => grain.CompactAsync(),
@@ -141,10 +150,15 @@ internal sealed partial class RevocationListGrain(
         return change.Done.Task;
     }
 
+    /// <summary>
+    /// Renews the subscription and answers what the copy lacks: nothing when it is at the list's version, the batches
+    /// committed since its version when <see cref="RecentBatches"/> still has them all (a delta), else the whole list.
+    /// A copy's version is this activation's numbering only once this activation has answered it, or when it is one
+    /// the stored list reached (the versions an earlier activation gave invalidations are given again here).
+    /// </summary>
     public Task<RevocationSync> SubscribeAsync(RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
     {
-        var upToDate = knownEpoch == _epoch && knownVersion == _version;
-        var synced = knownEpoch == _epoch ? knownVersion : -1;
+        var comparable = knownEpoch == _epoch && (knownVersion <= _activatedVersion || _answered.Contains(who.Name));
         if (!_subscribers.TryGetValue(who.Name, out var subscriber))
         {
             _subscribers[who.Name] = subscriber = new Subscriber(who);
@@ -152,9 +166,22 @@ internal sealed partial class RevocationListGrain(
 
         subscriber.Observer = observer;
         subscriber.LastSeen = Stopwatch.GetTimestamp();
-        subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, synced);
-        var records = upToDate ? null : _records.ActiveRecords(clock.UtcNow, Policy);
-        return Task.FromResult(new RevocationSync(_epoch, _version, records));
+        subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, comparable ? knownVersion : -1);
+        _answered.Add(who.Name);
+        var now = clock.UtcNow;
+        var policy = Policy;
+        if (comparable && knownVersion == _version)
+        {
+            return Task.FromResult(new RevocationSync(_epoch, _version, null));
+        }
+
+        if (comparable && _recent.TryGetSince(knownVersion, out var missed, out var invalidations))
+        {
+            missed.RemoveAll(r => !policy.IsActive(r, now));
+            return Task.FromResult(new RevocationSync(_epoch, _version, missed, IsDelta: true, invalidations));
+        }
+
+        return Task.FromResult(new RevocationSync(_epoch, _version, _records.ActiveRecords(now, policy)));
     }
 
     public Task AcknowledgeAsync(string subscriber, Guid epoch, long version)
@@ -272,6 +299,7 @@ internal sealed partial class RevocationListGrain(
         }
 
         var version = ++_version;
+        _recent.Add(version, learned, batch is [Invalidation published] ? published.Value : null);
         var hosts = ForgetGoneSubscribers();
         var (notified, dropped) = batch is [Invalidation invalidation]
             ? await NotifyAsync(observer => observer.OnInvalidatedAsync(invalidation.Value, _epoch, version))
