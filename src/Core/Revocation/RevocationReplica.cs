@@ -36,6 +36,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     private readonly ILogger<RevocationReplica> _logger;
     private IRevocationReplicaListener[] _listeners = [];
     private volatile RevocationSet _revocations = new();
+    private TaskCompletionSource _nextSynchronisation = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action? _synchronise;
     private long _version;
     private long _trustedUntil;
     private int _notReadyReported;
@@ -62,6 +64,30 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
 
     /// <summary>Confirmed in sync with the cluster's list within the <see cref="TrustWindow"/>.</summary>
     public bool IsCurrent => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
+
+    /// <summary>
+    /// Whether the list confirmed this copy in sync less than <paramref name="maxLag"/> ago (real time), with no change
+    /// missed since: one timestamp read.
+    /// </summary>
+    public bool IsConfirmedWithin(TimeSpan maxLag)
+    {
+        var trustedUntil = Interlocked.Read(ref _trustedUntil);
+        return trustedUntil != 0 && _time.GetTimestamp() < trustedUntil - Ticks(TrustWindow) + Ticks(maxLag);
+    }
+
+    /// <summary>How long ago the copy may last have been confirmed before this host resynchronises it to answer.</summary>
+    public TimeSpan MaxLag => _options.CurrentValue.Revocation.MaxReplicaLag;
+
+    /// <summary>Completes at the next synchronisation (whatever time it vouches for: check again).</summary>
+    public Task NextSynchronisation => Volatile.Read(ref _nextSynchronisation).Task;
+
+    /// <summary>The process's subscription, asked by <see cref="RequestSynchronisation"/> to synchronise now.</summary>
+    public void AttachSynchroniser(Action synchronise) => _synchronise = synchronise;
+
+    public bool HasSynchroniser => _synchronise is not null;
+
+    /// <summary>Asks for a synchronisation now; nothing when no subscription keeps this copy.</summary>
+    public void RequestSynchronisation() => _synchronise?.Invoke();
 
     /// <summary>The retention and clock skew the copy applies (they follow the options).</summary>
     public RevocationPolicy Policy => RevocationPolicy.From(_options.CurrentValue);
@@ -219,6 +245,7 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         while (Interlocked.CompareExchange(ref _trustedUntil, until, current) != current);
 
         _ready.TrySetResult();
+        Interlocked.Exchange(ref _nextSynchronisation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _time.TimestampFrequency);

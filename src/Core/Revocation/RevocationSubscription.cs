@@ -22,7 +22,10 @@ internal sealed partial class RevocationSubscription(
     ILogger<RevocationSubscription> logger)
     : IRevocationObserver, IAsyncDisposable
 {
-    /// <summary>How often the subscription is renewed (and the copy compared with the list).</summary>
+    /// <summary>
+    /// How often the subscription is renewed at most (and the copy compared with the list); more often when half the
+    /// replica's <see cref="RevocationReplica.MaxLag"/> is shorter.
+    /// </summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -46,7 +49,11 @@ internal sealed partial class RevocationSubscription(
 
     private IRevocationListGrain List => grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
 
-    public void Start() => _loop = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
+    public void Start()
+    {
+        replica.AttachSynchroniser(SyncSoon);
+        _loop = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
+    }
 
     /// <summary>Renews the subscription now rather than at the next interval (a membership change, a reconnection).</summary>
     public void SyncSoon()
@@ -275,7 +282,8 @@ internal sealed partial class RevocationSubscription(
                     LogSyncRecovered(logger);
                 }
 
-                delay = SyncInterval;
+                // Often enough that a host in touch with its cluster never finds its copy older than it may answer from.
+                delay = TimeSpan.FromTicks(Math.Min(SyncInterval.Ticks, replica.MaxLag.Ticks / 2));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
             {

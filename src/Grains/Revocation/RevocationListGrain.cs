@@ -20,8 +20,8 @@ namespace AuthCache.Grains.Revocation;
 /// whole list) and one notification per subscriber. Calls interleave so that they can queue; one writer applies,
 /// writes and notifies the batches in order, so each batch is one version and subscribers see versions follow.</item>
 /// <item>A revocation answers once its batch is durable and every active silo of the membership and every API host
-/// subscribed within <see cref="HostLease"/> has it (notified, or caught up through its own subscription), or after
-/// <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped trusting its
+/// subscribed in the last lease (<see cref="HostLease"/>, lapsed since or not) has it (notified, or caught up through
+/// its own subscription), or after <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped trusting its
 /// copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last synchronisation).</item>
 /// <item>Invalidations (retired keys, cleanups) travel the same way, each alone, and advance the same version, so a
 /// subscriber that missed one notices; they are not kept, only the version they reached is.</item>
@@ -46,7 +46,13 @@ internal sealed partial class RevocationListGrain(
     /// <summary>How long a change waits for its subscribers: the trust window of their copies.</summary>
     public static readonly TimeSpan ConfirmationWait = RevocationReplica.TrustWindow;
 
-    /// <summary>An API host that has not renewed its subscription for this long is no longer waited for.</summary>
+    /// <summary>
+    /// An API host's subscription lapses when it has not been renewed for this long. A host is a subscriber of the last
+    /// lease for one more lease after that: a change made meanwhile waits for it and names it if it does not confirm
+    /// (a frozen or partitioned host is never dropped silently); then it is forgotten, by which time its own copy is far
+    /// older than <see cref="AuthCache.Core.Options.RevocationOptions.MaxReplicaLag"/> allows it to answer from
+    /// without resynchronising first.
+    /// </summary>
     public static readonly TimeSpan HostLease = RevocationSubscription.SyncInterval * 3;
 
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
@@ -418,21 +424,27 @@ internal sealed partial class RevocationListGrain(
         .Where(m => m.Status == SiloStatus.Active)
         .Select(m => RevocationSubscriber.ForSilo(m.SiloAddress).Name);
 
-    private static bool IsLive(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease;
+    /// <summary>Whether an API host renewed its subscription within the last lease, or had it when that lease began.</summary>
+    private static bool IsOfLastLease(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease * 2;
 
     /// <summary>
-    /// Forgets dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned);
-    /// returns the API hosts a change made now waits for.
+    /// Forgets dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned,
+    /// frozen) more than a lease ago; returns the API hosts a change made now waits for: every subscriber of the last
+    /// lease, its own lapsed or not.
     /// </summary>
     private List<string> ForgetGoneSubscribers()
     {
         var snapshot = membership.CurrentSnapshot;
         foreach (var (name, subscriber) in _subscribers.ToList())
         {
-            var gone = subscriber.Who.Silo is { } silo ? snapshot.GetSiloStatus(silo) == SiloStatus.Dead : !IsLive(subscriber);
+            var gone = subscriber.Who.Silo is { } silo ? snapshot.GetSiloStatus(silo) == SiloStatus.Dead : !IsOfLastLease(subscriber);
             if (gone)
             {
                 _subscribers.Remove(name);
+                if (!subscriber.Who.IsSilo)
+                {
+                    LogHostForgotten(logger, name);
+                }
             }
         }
 
@@ -695,6 +707,9 @@ internal sealed partial class RevocationListGrain(
 
     [LoggerMessage(EventId = 2415, Level = LogLevel.Error, Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not survive the loss of this activation.")]
     private static partial void LogPersistFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 2622, Level = LogLevel.Warning, Message = "API host {Subscriber} has not renewed its revocation subscription for two leases; changes no longer wait for it (it resynchronises before it answers again).")]
+    private static partial void LogHostForgotten(ILogger logger, string subscriber);
 
     [LoggerMessage(EventId = 2661, Level = LogLevel.Error, Message = "The stored head of the revocation list failed its checks and is not believed; the list starts a new epoch and its subscribers give back what they hold.")]
     private static partial void LogHeaderRejected(ILogger logger);
