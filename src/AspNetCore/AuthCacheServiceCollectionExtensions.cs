@@ -42,6 +42,7 @@ public static class AuthCacheServiceCollectionExtensions
         services.TryAddScoped<AuthCacheTokenResolver, TokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
+        services.TryAddSingleton<ReplicaFreshness>();
         services.TryAddSingleton<ApiHostIdentity>();
         services.TryAddSingleton<AuthCacheBearerServices>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, AuthCacheJwtBearerSetup>());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using AuthCache.AspNetCore.Authentication;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
@@ -23,7 +24,8 @@ namespace AuthCache.AspNetCore.Caching;
 /// silo whose options trust more than this host's: its answers are accepted only when this host's own
 /// <see cref="IssuerRules"/> accept them too, before they are answered or copied, so the near cache (emptied when the
 /// options change) and the request cache only ever hold answers this host's rules accepted. Every answer, on
-/// every path, is checked against this process's <see cref="RevocationReplica"/>; a hedged or fallback answer
+/// every path, is checked against this process's <see cref="RevocationReplica"/>, resynchronised first when it lags
+/// (<see cref="ReplicaFreshness"/>); a hedged or fallback answer
 /// carries the user's profile when the near cache holds a current one (a renewed token of a user seen recently).
 /// Every token a request refuses counts against its client address (<see cref="FailedAuthenticationLimiter"/>), and
 /// an address over the limit gets only what the request and near caches hold: anything else is refused before the
@@ -44,6 +46,7 @@ internal sealed class TokenResolver(
     RevocationReplica revocations,
     CurrentIssuerRules rules,
     FailedAuthenticationLimiter limiter,
+    ReplicaFreshness replicaFreshness,
     IHttpContextAccessor httpContext) : AuthCacheTokenResolver
 {
     public override RequestAuthCache RequestCache => requestCache;
@@ -81,6 +84,7 @@ internal sealed class TokenResolver(
             return Rejected(shapeFailure);
         }
 
+        await replicaFreshness.EnsureCurrentAsync();
         var useNearCache = !direct && nearCache.Enabled;
         string? hash = null;
         if (useNearCache)

@@ -76,6 +76,8 @@ public sealed class AuthCacheOptions
 
     public ClerkOptions Clerk { get; set; } = new();
 
+    public RevocationOptions Revocation { get; set; } = new();
+
     /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>
     public IssuerOptions? FindIssuer(string? issuer)
     {

@@ -51,6 +51,11 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             failures.Add("AuthCache:NearCache:EagerRefreshThreshold must be above 0 and below 1, or empty to turn eager refresh off.");
         }
 
+        if (options.Revocation.MaxReplicaLag <= TimeSpan.Zero || options.Revocation.MaxReplicaLag > RevocationOptions.LongestReplicaLag)
+        {
+            failures.Add("AuthCache:Revocation:MaxReplicaLag must be more than zero and at most 00:00:30 (the revocation list stops waiting for a host silent for that long).");
+        }
+
         if (options.DirectoryCacheSize < 1_000)
         {
             failures.Add("AuthCache:DirectoryCacheSize must be at least 1000.");

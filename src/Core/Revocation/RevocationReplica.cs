@@ -27,7 +27,7 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// </summary>
     public static readonly TimeSpan TrustWindow = TimeSpan.FromSeconds(10);
 
-    private readonly RevocationSet _revocations = new();
+    private readonly Lock _writeLock = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _listenersLock = new();
     private readonly IOptionsMonitor<AuthCacheOptions> _options;
@@ -35,6 +35,9 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     private readonly TimeProvider _time;
     private readonly ILogger<RevocationReplica> _logger;
     private IRevocationReplicaListener[] _listeners = [];
+    private volatile RevocationSet _revocations = new();
+    private TaskCompletionSource _nextSynchronisation = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action? _synchronise;
     private long _version;
     private long _trustedUntil;
     private int _notReadyReported;
@@ -61,6 +64,30 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
 
     /// <summary>Confirmed in sync with the cluster's list within the <see cref="TrustWindow"/>.</summary>
     public bool IsCurrent => _time.GetTimestamp() < Interlocked.Read(ref _trustedUntil);
+
+    /// <summary>
+    /// Whether the list confirmed this copy in sync less than <paramref name="maxLag"/> ago (real time), with no change
+    /// missed since: one timestamp read.
+    /// </summary>
+    public bool IsConfirmedWithin(TimeSpan maxLag)
+    {
+        var trustedUntil = Interlocked.Read(ref _trustedUntil);
+        return trustedUntil != 0 && _time.GetTimestamp() < trustedUntil - Ticks(TrustWindow) + Ticks(maxLag);
+    }
+
+    /// <summary>How long ago the copy may last have been confirmed before this host resynchronises it to answer.</summary>
+    public TimeSpan MaxLag => _options.CurrentValue.Revocation.MaxReplicaLag;
+
+    /// <summary>Completes at the next synchronisation (whatever time it vouches for: check again).</summary>
+    public Task NextSynchronisation => Volatile.Read(ref _nextSynchronisation).Task;
+
+    /// <summary>The process's subscription, asked by <see cref="RequestSynchronisation"/> to synchronise now.</summary>
+    public void AttachSynchroniser(Action synchronise) => _synchronise = synchronise;
+
+    public bool HasSynchroniser => _synchronise is not null;
+
+    /// <summary>Asks for a synchronisation now; nothing when no subscription keeps this copy.</summary>
+    public void RequestSynchronisation() => _synchronise?.Invoke();
 
     /// <summary>The retention and clock skew the copy applies (they follow the options).</summary>
     public RevocationPolicy Policy => RevocationPolicy.From(_options.CurrentValue);
@@ -98,7 +125,13 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     public List<RevocationRecord> ActiveRecords() => _revocations.ActiveRecords(_clock.UtcNow, Policy);
 
     /// <summary>Drops revocations past the retention.</summary>
-    public int Prune() => _revocations.Prune(_clock.UtcNow, Policy);
+    public int Prune()
+    {
+        lock (_writeLock)
+        {
+            return _revocations.Prune(_clock.UtcNow, Policy);
+        }
+    }
 
     /// <summary>Subscribes a holder of cached answers to this copy's changes.</summary>
     public IDisposable Subscribe(IRevocationReplicaListener listener)
@@ -116,16 +149,21 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, int Dropped)> LearnAsync(IEnumerable<RevocationRecord> records)
     {
         var learned = new List<RevocationRecord>();
-        foreach (var record in records)
+        lock (_writeLock)
         {
-            if (_revocations.Add(record))
+            var revocations = _revocations;
+            foreach (var record in records)
             {
-                learned.Add(record);
+                if (revocations.Add(record))
+                {
+                    learned.Add(record);
+                }
             }
+
+            // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what goes.
+            revocations.PruneDue(_clock.UtcNow, Policy);
         }
 
-        // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what goes.
-        _revocations.PruneDue(_clock.UtcNow, Policy);
         if (learned.Count == 0)
         {
             return (learned, 0);
@@ -136,10 +174,56 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         return (learned, await NotifyAsync(new RevocationsLearned(learned)));
     }
 
+    /// <summary>
+    /// Replaces this copy with the whole list, keeping of what it held beyond it only what <paramref name="keep"/>
+    /// accepts (revocations the list lost, which the caller gives back), and tells the listeners about the records
+    /// new here. A change learned meanwhile lands either in the copy replaced, and is kept if accepted, or in the new one.
+    /// </summary>
+    /// <returns>The records new to this copy, and those it kept beyond the list.</returns>
+    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, IReadOnlyList<RevocationRecord> Kept)> ReplaceAsync(
+        IReadOnlyList<RevocationRecord> whole, Func<RevocationRecord, bool> keep)
+    {
+        var learned = new List<RevocationRecord>();
+        var kept = new List<RevocationRecord>();
+        lock (_writeLock)
+        {
+            var current = _revocations;
+            var replacement = new RevocationSet();
+            foreach (var record in whole)
+            {
+                replacement.Add(record);
+                if (!current.Contains(record))
+                {
+                    learned.Add(record);
+                }
+            }
+
+            foreach (var record in current.ActiveRecords(_clock.UtcNow, Policy))
+            {
+                if (!replacement.Contains(record) && keep(record))
+                {
+                    replacement.Add(record);
+                    kept.Add(record);
+                }
+            }
+
+            _revocations = replacement;
+        }
+
+        if (learned.Count > 0)
+        {
+            // After the swap: a hit that sees the new version also sees the new records.
+            Interlocked.Increment(ref _version);
+            await NotifyAsync(new RevocationsLearned(learned));
+        }
+
+        return (learned, kept);
+    }
+
     /// <summary>Tells the listeners about a cluster-wide invalidation.</summary>
     public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) => NotifyAsync(new InvalidationReceived(invalidation));
 
-    /// <summary>This copy was behind and has pulled the list whole: copies of answers made before are suspect.</summary>
+    /// <summary>This copy was behind and has been replaced with the list whole: copies of answers made before are suspect.</summary>
     public ValueTask<int> ResynchronisedAsync() => NotifyAsync(ReplicaResynchronised.Instance);
 
     /// <summary>
@@ -148,7 +232,7 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// </summary>
     public void MarkSynchronised(long startedAt)
     {
-        var until = startedAt + (long)(TrustWindow.TotalSeconds * _time.TimestampFrequency);
+        var until = startedAt + Ticks(TrustWindow);
         long current;
         do
         {
@@ -161,7 +245,10 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         while (Interlocked.CompareExchange(ref _trustedUntil, until, current) != current);
 
         _ready.TrySetResult();
+        Interlocked.Exchange(ref _nextSynchronisation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>The copy may have missed a change (a gap in the notifications, a lost connection).</summary>
     public void MarkBehind() => Interlocked.Exchange(ref _trustedUntil, 0);

@@ -8,7 +8,8 @@ namespace AuthCache.Core.Revocation;
 /// Keeps a <see cref="RevocationReplica"/> subscribed to the cluster's <see cref="IRevocationListGrain"/>, in a silo
 /// and in an API host alike: the list notifies it of every revocation and invalidation before the call that made
 /// them returns, and it renews the subscription every <see cref="SyncInterval"/> (and at once when its process
-/// signals a membership change or a reconnection), pulling the whole list when its copy is behind. Notifications
+/// signals a membership change or a reconnection), receiving what it missed when its copy is behind (a delta, or the
+/// whole list when the list no longer keeps the batches since its version). Notifications
 /// carry the list's epoch and version: one that does not follow the last marks the copy behind until the next
 /// synchronisation. When the list lost revocations this copy still holds (storage that died with its silo), it
 /// gives them back.
@@ -21,7 +22,10 @@ internal sealed partial class RevocationSubscription(
     ILogger<RevocationSubscription> logger)
     : IRevocationObserver, IAsyncDisposable
 {
-    /// <summary>How often the subscription is renewed (and the copy compared with the list).</summary>
+    /// <summary>
+    /// How often the subscription is renewed at most (and the copy compared with the list); more often when half the
+    /// replica's <see cref="RevocationReplica.MaxLag"/> is shorter.
+    /// </summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -45,7 +49,11 @@ internal sealed partial class RevocationSubscription(
 
     private IRevocationListGrain List => grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
 
-    public void Start() => _loop = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
+    public void Start()
+    {
+        replica.AttachSynchroniser(SyncSoon);
+        _loop = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
+    }
 
     /// <summary>Renews the subscription now rather than at the next interval (a membership change, a reconnection).</summary>
     public void SyncSoon()
@@ -148,39 +156,67 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
+    /// <summary>
+    /// Applies the list's answer: a delta (what was committed since this copy's version, invalidations included) is
+    /// merged into the copy; the whole list replaces it, and what the copy held beyond it is given back.
+    /// </summary>
     private async Task SynchroniseAsync(IRevocationListGrain list, Guid knownEpoch, long knownVersion, List<RevocationRecord> notifiedMeanwhile)
     {
         var sync = await list.SubscribeAsync(identity, _reference!, knownEpoch, knownVersion);
-        if (sync.Records is { } records)
+        if (sync.Records is not { } records)
+        {
+            return;
+        }
+
+        IReadOnlyList<RevocationRecord> kept = [];
+        if (sync.IsDelta)
         {
             var (learned, _) = await replica.LearnAsync(records);
-            if (learned.Count > 0)
+            foreach (var invalidation in sync.Invalidations ?? [])
             {
-                LogCaughtUp(logger, learned.Count);
+                await replica.ApplyAsync(invalidation);
             }
 
-            // A copy that had synchronised before and is behind may also have missed invalidations, which the
-            // list does not keep: whatever was copied from answers before is dropped.
+            if (learned.Count > 0)
+            {
+                LogCaughtUp(logger, learned.Count, records.Count);
+            }
+        }
+        else
+        {
+            // What the copy holds beyond the list is either about to expire (the list's clock is ahead) or lost by the
+            // list: the latter is kept and given back.
+            var policy = replica.Policy;
+            var horizon = replica.Now + policy.ClockSkew;
+            (var learned, kept) = await replica.ReplaceAsync(records, r => policy.KeptUntil(r) > horizon);
+            LogReplaced(logger, learned.Count, records.Count);
+
+            // A copy that had synchronised before and is that far behind may also have missed invalidations, which
+            // the whole list does not carry: whatever was copied from answers before is dropped.
             if (knownEpoch != Guid.Empty)
             {
                 await replica.ResynchronisedAsync();
             }
+        }
 
-            lock (_lock)
-            {
-                // Notifications that followed while the answer travelled may have taken the copy past it already.
-                _listVersion = _listEpoch == sync.Epoch ? Math.Max(_listVersion, sync.Version) : sync.Version;
-                _listEpoch = sync.Epoch;
-            }
+        lock (_lock)
+        {
+            // Notifications that followed while the answer travelled may have taken the copy past it already; with none,
+            // the list's version is the copy's (a list reactivated since numbers anew).
+            _listVersion = _listEpoch == sync.Epoch && _listVersion != knownVersion ? Math.Max(_listVersion, sync.Version) : sync.Version;
+            _listEpoch = sync.Epoch;
+        }
 
-            await list.AcknowledgeAsync(identity.Name, sync.Epoch, sync.Version);
+        await list.AcknowledgeAsync(identity.Name, sync.Epoch, sync.Version);
+        if (kept.Count > 0)
+        {
             List<RevocationRecord> notified;
             lock (_lock)
             {
                 notified = [.. notifiedMeanwhile];
             }
 
-            await RestoreMissingAsync(list, records, notified);
+            await RestoreMissingAsync(list, kept, notified);
         }
     }
 
@@ -246,7 +282,8 @@ internal sealed partial class RevocationSubscription(
                     LogSyncRecovered(logger);
                 }
 
-                delay = SyncInterval;
+                // Often enough that a host in touch with its cluster never finds its copy older than it may answer from.
+                delay = TimeSpan.FromTicks(Math.Min(SyncInterval.Ticks, replica.MaxLag.Ticks / 2));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
@@ -277,21 +314,18 @@ internal sealed partial class RevocationSubscription(
     }
 
     /// <summary>
-    /// Gives back what this copy holds that the list's answer lacks, except what cannot be a loss: revocations notified
-    /// since the answer was taken (the list had them to notify them), and revocations about to expire, which a list whose
-    /// clock is ahead has already dropped.
+    /// Gives back what this copy kept beyond the list's answer, except what cannot be a loss: revocations notified since
+    /// the answer was taken (the list had them to notify them).
     /// </summary>
-    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> listed, List<RevocationRecord> notifiedMeanwhile)
+    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> kept, List<RevocationRecord> notifiedMeanwhile)
     {
         var known = new RevocationSet();
-        foreach (var record in listed.Concat(notifiedMeanwhile))
+        foreach (var record in notifiedMeanwhile)
         {
             known.Add(record);
         }
 
-        var policy = replica.Policy;
-        var horizon = replica.Now + policy.ClockSkew;
-        var missing = replica.ActiveRecords().Where(r => !known.Contains(r) && policy.KeptUntil(r) > horizon).ToList();
+        var missing = kept.Where(r => !known.Contains(r)).ToList();
         if (missing.Count > 0)
         {
             LogRestoring(logger, missing.Count);
@@ -299,8 +333,11 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Applied {Count} revocation(s) this process had missed.")]
-    private static partial void LogCaughtUp(ILogger logger, int count);
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Applied {Count} revocation(s) this process had missed, of {Received} received as a delta.")]
+    private static partial void LogCaughtUp(ILogger logger, int count, int received);
+
+    [LoggerMessage(EventId = 2621, Level = LogLevel.Information, Message = "Replaced this process's copy of the revocation list with the whole list ({Received} revocation(s), {Count} new here).")]
+    private static partial void LogReplaced(ILogger logger, int count, int received);
 
     [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "The revocation list could not be synchronised ({ErrorType}); retrying every second.")]
     private static partial void LogSyncFailed(ILogger logger, string errorType);

@@ -21,13 +21,16 @@ namespace AuthCache.Grains.Revocation;
 /// whole list) and one notification per subscriber. Calls interleave so that they can queue; one writer applies,
 /// writes and notifies the batches in order, so each batch is one version and subscribers see versions follow.</item>
 /// <item>A revocation answers once its batch is durable and every active silo of the membership and every API host
-/// subscribed within <see cref="HostLease"/> has it (notified, or caught up through its own subscription), or after
-/// <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped trusting its
+/// subscribed in the last lease (<see cref="HostLease"/>, lapsed since or not) has it (notified, or caught up through
+/// its own subscription), or after <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped trusting its
 /// copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last synchronisation).</item>
 /// <item>Invalidations (retired keys, cleanups) travel the same way, each alone, and advance the same version, so a
 /// subscriber that missed one notices; they are not kept, only the version they reached is.</item>
 /// <item>Records leave memory once past their retention (<see cref="RevocationPolicy"/>), and storage in the
 /// background: the oldest segments are deleted once even the longest-kept record they could hold has expired.</item>
+/// <item>A subscription that finds its copy behind is answered with what it missed (<see cref="RecentBatches"/>: the
+/// recent batches, bounded in records and bytes), or with the whole list when its gap is older than that, it is of another
+/// epoch, or this activation cannot tell what its version means.</item>
 /// <item>A subscriber whose notification fails is no longer notified until it subscribes again. Subscriptions live in
 /// memory only: after a reactivation the subscribers resubscribe (at once on a membership change, otherwise within
 /// their sync interval), and a revocation waits for them meanwhile.</item>
@@ -44,7 +47,13 @@ internal sealed partial class RevocationListGrain(
     /// <summary>How long a change waits for its subscribers: the trust window of their copies.</summary>
     public static readonly TimeSpan ConfirmationWait = RevocationReplica.TrustWindow;
 
-    /// <summary>An API host that has not renewed its subscription for this long is no longer waited for.</summary>
+    /// <summary>
+    /// An API host's subscription lapses when it has not been renewed for this long. A host is a subscriber of the last
+    /// lease for one more lease after that: a change made meanwhile waits for it and names it if it does not confirm
+    /// (a frozen or partitioned host is never dropped silently); then it is forgotten, by which time its own copy is far
+    /// older than <see cref="AuthCache.Core.Options.RevocationOptions.MaxReplicaLag"/> allows it to answer from
+    /// without resynchronising first.
+    /// </summary>
     public static readonly TimeSpan HostLease = RevocationSubscription.SyncInterval * 3;
 
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
@@ -56,12 +65,15 @@ internal sealed partial class RevocationListGrain(
     private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
     private readonly List<Change> _pending = [];
     private readonly Queue<StoredSegment> _segments = new();
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private RecentBatches _recent = new(0);
     private List<RevocationRecord> _unpersisted = [];
     private RevocationLog _log = null!;
     private Task _writer = Task.CompletedTask;
     private bool _compacting;
     private Guid _epoch;
     private long _version;
+    private long _activatedVersion;
     private long _firstSegment;
     private long _nextSegment;
 
@@ -111,6 +123,9 @@ internal sealed partial class RevocationListGrain(
             await WriteHeaderAsync(_firstSegment);
         }
 
+        // Versions past the stored ones were invalidations of an earlier activation, which this one numbers anew.
+        _activatedVersion = _version;
+        _recent = new RecentBatches(_version);
         LogRestored(logger, _records.Count, _segments.Count);
         this.RegisterGrainTimer(
             static (grain, _) => grain.CompactAsync(),
@@ -143,10 +158,15 @@ internal sealed partial class RevocationListGrain(
         return change.Done.Task;
     }
 
+    /// <summary>
+    /// Renews the subscription and answers what the copy lacks: nothing when it is at the list's version, the batches
+    /// committed since its version when <see cref="RecentBatches"/> still has them all (a delta), else the whole list.
+    /// A copy's version is this activation's numbering only once this activation has answered it, or when it is one
+    /// the stored list reached (the versions an earlier activation gave invalidations are given again here).
+    /// </summary>
     public Task<RevocationSync> SubscribeAsync(RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
     {
-        var upToDate = knownEpoch == _epoch && knownVersion == _version;
-        var synced = knownEpoch == _epoch ? knownVersion : -1;
+        var comparable = knownEpoch == _epoch && (knownVersion <= _activatedVersion || _answered.Contains(who.Name));
         if (!_subscribers.TryGetValue(who.Name, out var subscriber))
         {
             _subscribers[who.Name] = subscriber = new Subscriber(who);
@@ -154,9 +174,22 @@ internal sealed partial class RevocationListGrain(
 
         subscriber.Observer = observer;
         subscriber.LastSeen = Stopwatch.GetTimestamp();
-        subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, synced);
-        var records = upToDate ? null : _records.ActiveRecords(clock.UtcNow, Policy);
-        return Task.FromResult(new RevocationSync(_epoch, _version, records));
+        subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, comparable ? knownVersion : -1);
+        _answered.Add(who.Name);
+        var now = clock.UtcNow;
+        var policy = Policy;
+        if (comparable && knownVersion == _version)
+        {
+            return Task.FromResult(new RevocationSync(_epoch, _version, null));
+        }
+
+        if (comparable && _recent.TryGetSince(knownVersion, out var missed, out var invalidations))
+        {
+            missed.RemoveAll(r => !policy.IsActive(r, now));
+            return Task.FromResult(new RevocationSync(_epoch, _version, missed, IsDelta: true, invalidations));
+        }
+
+        return Task.FromResult(new RevocationSync(_epoch, _version, _records.ActiveRecords(now, policy)));
     }
 
     public Task AcknowledgeAsync(string subscriber, Guid epoch, long version)
@@ -274,6 +307,7 @@ internal sealed partial class RevocationListGrain(
         }
 
         var version = ++_version;
+        _recent.Add(version, learned, batch is [Invalidation published] ? published.Value : null);
         var hosts = ForgetGoneSubscribers();
         var (notified, dropped) = batch is [Invalidation invalidation]
             ? await NotifyAsync(observer => observer.OnInvalidatedAsync(invalidation.Value, _epoch, version))
@@ -392,21 +426,27 @@ internal sealed partial class RevocationListGrain(
         .Where(m => m.Status == SiloStatus.Active)
         .Select(m => RevocationSubscriber.ForSilo(m.SiloAddress).Name);
 
-    private static bool IsLive(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease;
+    /// <summary>Whether an API host renewed its subscription within the last lease, or had it when that lease began.</summary>
+    private static bool IsOfLastLease(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease * 2;
 
     /// <summary>
-    /// Forgets dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned);
-    /// returns the API hosts a change made now waits for.
+    /// Forgets dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned,
+    /// frozen) more than a lease ago; returns the API hosts a change made now waits for: every subscriber of the last
+    /// lease, its own lapsed or not.
     /// </summary>
     private List<string> ForgetGoneSubscribers()
     {
         var snapshot = membership.CurrentSnapshot;
         foreach (var (name, subscriber) in _subscribers.ToList())
         {
-            var gone = subscriber.Who.Silo is { } silo ? snapshot.GetSiloStatus(silo) == SiloStatus.Dead : !IsLive(subscriber);
+            var gone = subscriber.Who.Silo is { } silo ? snapshot.GetSiloStatus(silo) == SiloStatus.Dead : !IsOfLastLease(subscriber);
             if (gone)
             {
                 _subscribers.Remove(name);
+                if (!subscriber.Who.IsSilo)
+                {
+                    LogHostForgotten(logger, name);
+                }
             }
         }
 
@@ -669,6 +709,9 @@ internal sealed partial class RevocationListGrain(
 
     [LoggerMessage(EventId = 2415, Level = LogLevel.Error, Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not survive the loss of this activation.")]
     private static partial void LogPersistFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 2622, Level = LogLevel.Warning, Message = "API host {Subscriber} has not renewed its revocation subscription for two leases; changes no longer wait for it (it resynchronises before it answers again).")]
+    private static partial void LogHostForgotten(ILogger logger, string subscriber);
 
     [LoggerMessage(EventId = 2661, Level = LogLevel.Error, Message = "The stored head of the revocation list failed its checks and is not believed; the list starts a new epoch and its subscribers give back what they hold.")]
     private static partial void LogHeaderRejected(ILogger logger);

@@ -85,6 +85,27 @@ public sealed class RevocationReplicaTests
         Assert.True(replica.IsCurrent);
     }
 
+    [Fact]
+    public async Task Replacing_a_copy_with_the_whole_list_drops_what_the_list_no_longer_has_unless_it_is_kept_to_be_given_back()
+    {
+        var replica = TestReplica.Create(_options, _clock, _wallTime);
+        var heard = new List<ReplicaChange>();
+        using var listening = replica.Subscribe(new Listener(heard));
+        RevocationRecord Session(string sid) => new(RevocationKind.Session, sid, _clock.GetUtcNow(), "https://issuer.example");
+        var (dropped, lost, listed) = (Session("sess_dropped"), Session("sess_lost"), Session("sess_listed"));
+        await replica.LearnAsync([dropped, lost]);
+        heard.Clear();
+
+        var (learned, kept) = await replica.ReplaceAsync([listed], r => r == lost);
+
+        Assert.Equal([listed], learned);
+        Assert.Equal([lost], kept);
+        Assert.True(replica.Contains(listed));
+        Assert.True(replica.Contains(lost));
+        Assert.False(replica.Contains(dropped));
+        Assert.Equal([listed], Assert.IsType<RevocationsLearned>(Assert.Single(heard)).Records);
+    }
+
     private sealed class Listener(List<ReplicaChange> heard) : IRevocationReplicaListener
     {
         public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)

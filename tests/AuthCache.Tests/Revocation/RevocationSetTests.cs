@@ -1,9 +1,10 @@
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
+using Xunit.Abstractions;
 
 namespace AuthCache.Tests.Revocation;
 
-public sealed class RevocationSetTests
+public sealed class RevocationSetTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset RevokedAt = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private const string Issuer = "https://issuer-a.example";
@@ -172,5 +173,26 @@ public sealed class RevocationSetTests
         var set = SetWith(RevocationKind.TokenHash, "hash-1");
 
         Assert.True(set.IsRevoked(Token(sid: null, sub: null, issuer: OtherIssuer), RevokedAt.AddMinutes(1), Policy));
+    }
+
+    [Fact]
+    public void A_copy_holds_a_session_revocation_in_a_few_hundred_bytes()
+    {
+        const int Count = 10_000;
+        var set = new RevocationSet();
+        Assert.True(set.Add(Record(RevocationKind.Session, "sess_warm", RevokedAt)));
+
+        // Everything this thread allocates to hold the records: values as they arrive (Clerk session ids), the records
+        // themselves, and the set's growth. What stays is less (the records and the outgrown tables go).
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Count; i++)
+        {
+            set.Add(new RevocationRecord(RevocationKind.Session, "sess_" + i.ToString("x27"), RevokedAt.AddMilliseconds(i), Issuer));
+        }
+
+        var perRecord = (GC.GetAllocatedBytesForCurrentThread() - before) / Count;
+        output.WriteLine($"{perRecord} bytes allocated per session revocation held ({Count} records).");
+        Assert.Equal(Count + 1, set.Count);
+        Assert.InRange(perRecord, 100, 1024);
     }
 }

@@ -156,6 +156,8 @@ public sealed class OptionsTests
     [InlineData("AuthCache:JwksFetchTimeout", "00:00:16", "JwksFetchTimeout")]
     [InlineData("AuthCache:UserProfiles:FetchTimeout", "00:00:00", "UserProfiles:FetchTimeout")]
     [InlineData("AuthCache:UserProfiles:FetchTimeout", "00:00:31", "UserProfiles:FetchTimeout")]
+    [InlineData("AuthCache:Revocation:MaxReplicaLag", "00:00:00", "Revocation:MaxReplicaLag")]
+    [InlineData("AuthCache:Revocation:MaxReplicaLag", "00:00:31", "Revocation:MaxReplicaLag")]
     public async Task Unsafe_settings_stop_the_host_at_start(string key, string value, string expectedMessage)
     {
         var builder = Host.CreateApplicationBuilder();
