@@ -160,7 +160,7 @@ public static class BenchRun
         var notesPath = Path.Combine(layout.BenchDirectory, "analysis-notes.md");
         var notes = File.Exists(notesPath) ? await File.ReadAllTextAsync(notesPath) : null;
         var markdown = ResultsMarkdown.Render(report, GoalVerdicts.Evaluate(report), ClusterGoalVerdicts.Evaluate(report), problems, notes);
-        var output = settings.Output ?? (settings.Quick ? Path.Combine(runDirectory, "RESULTS.md") : Path.Combine(layout.BenchDirectory, "RESULTS.md"));
+        var output = settings.Output ?? (settings.IsWholeRun ? Path.Combine(layout.BenchDirectory, "RESULTS.md") : Path.Combine(runDirectory, "RESULTS.md"));
         await File.WriteAllTextAsync(output, markdown);
 
         Console.WriteLine();

@@ -96,8 +96,14 @@ public sealed record BenchSettings
     /// <summary>Only these systems (by name), or all when empty.</summary>
     public IReadOnlyList<string> Systems { get; init; } = [];
 
-    /// <summary>Where the report goes; by default bench/RESULTS.md for a full run, the run's folder for --quick.</summary>
+    /// <summary>Where the report goes; by default bench/RESULTS.md for the whole run, the run's folder otherwise.</summary>
     public string? Output { get; init; }
+
+    /// <summary>
+    /// Whether the run measures everything bench/RESULTS.md reports. Only such a run writes it: the file is written
+    /// whole, and a run of one phase or a few systems would replace every other table with an empty one.
+    /// </summary>
+    public bool IsWholeRun => !Quick && Systems.Count == 0 && TokenMemory && Micro;
 
     public static readonly string Usage = """
         Usage: dotnet run -c Release --project bench/AuthCache.Bench -- [options]
@@ -135,7 +141,7 @@ public sealed record BenchSettings
           --storm-time-limit S    the longest one burst of webhooks may take (240)
           --away-revocations N    revocations sent while a client-mode host is frozen (10000)
           --storm-only            only the revocation storm: no other system, no bytes/token, no microbenchmarks
-          --out PATH              report path (default bench/RESULTS.md; a --quick run writes into bench/.runs/)
+          --out PATH              report path (default bench/RESULTS.md for the whole run, else the run's folder in bench/.runs/)
         """;
 
     public static BenchSettings Parse(IReadOnlyList<string> args)
