@@ -30,6 +30,21 @@ function checkNamespaceLess(root, files, report) {
   }
 }
 
+/** Renders one kustomization and checks what it renders; returns the objects, or null when kustomize refused. */
+export async function checkRendering(dir, report, { shutdownSeconds }) {
+  const objects = render(dir, report);
+  if (!objects) {
+    return null;
+  }
+  for (const obj of objects) {
+    report.document(`${rel(dir)} rendered ${describe(obj)}`, await schemaProblems(obj));
+  }
+  const external = checkPolicies(objects, rel(dir), report, { shutdownSeconds });
+  const expects = external.length > 0 ? `; expects Secret ${external.join(", ")} to exist in the namespace` : "";
+  report.log(`${rel(dir)}: ${objects.length} objects rendered by kubectl kustomize${expects}`);
+  return objects;
+}
+
 /**
  * Renders every kustomization under `root` that is not a component and checks the rendered objects; every file
  * under `root` must be read by one of them. `shutdownSeconds` is the hosts' HostOptions.ShutdownTimeout.
@@ -42,17 +57,10 @@ export async function checkKubernetes(root, report, { shutdownSeconds }) {
   for (const dir of kustomizations.filter((d) => !isComponent(d))) {
     const found = references(dir, report);
     found.files.forEach((file) => read.add(file));
-    const objects = renderer ? render(dir, report) : null;
-    if (!objects) {
-      continue;
+    const objects = renderer ? await checkRendering(dir, report, { shutdownSeconds }) : null;
+    if (objects) {
+      renderings.set(dir, { objects, dirs: found.dirs });
     }
-    renderings.set(dir, { objects, dirs: found.dirs });
-    for (const obj of objects) {
-      report.document(`${rel(dir)} rendered ${describe(obj)}`, await schemaProblems(obj));
-    }
-    const external = checkPolicies(objects, rel(dir), report, { shutdownSeconds });
-    const expects = external.length > 0 ? `; expects Secret ${external.join(", ")} to exist in the namespace` : "";
-    report.log(`${rel(dir)}: ${objects.length} objects rendered by ${renderer}${expects}`);
   }
   kustomizations.forEach((dir) => checkEffects(dir, renderings, report));
   checkNamespaceLess(root, read, report);
@@ -60,5 +68,5 @@ export async function checkKubernetes(root, report, { shutdownSeconds }) {
     report.error(rel(file), "not read by any kustomization that is rendered (it would never be deployed or checked)");
   }
   const objects = [...renderings.values()].reduce((sum, r) => sum + r.objects.length, 0);
-  return `kubernetes: ${renderings.size} kustomizations rendered (${objects} objects)`;
+  return `kubernetes: ${renderings.size} kustomizations rendered by ${renderer} (${objects} objects)`;
 }
