@@ -35,7 +35,9 @@ export function render(dir, report) {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (run.error || run.status !== 0) {
-    report.error(rel(dir), `kubectl kustomize failed: ${(run.stderr || String(run.error)).trim()}`);
+    // kubectl prefixes its message with a klog header (severity, time, pid, source line): keep only the message.
+    const message = (run.stderr || String(run.error)).replace(/^[EWI]\d{4} [\d:.]+\s+\d+ \S+\] /gm, "").trim();
+    report.error(rel(dir), `kubectl kustomize failed: ${message}`);
     return null;
   }
   const objects = [];

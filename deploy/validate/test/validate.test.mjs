@@ -67,11 +67,12 @@ test("a kustomization that kubectl kustomize refuses fails the validation", asyn
     /kubectl kustomize failed: .*no resource matches strategic merge patch/);
 });
 
-test("an images entry that changes nothing and a manifest no kustomization reads are refused", async () => {
+test("an images entry or patch that changes nothing, and a manifest no kustomization reads, are refused", async () => {
   const report = new Report();
   await checkKubernetes(path.join(FIXTURES, "unused-material"), report, { shutdownSeconds: 120 });
   assertReported(report.errors,
     /images: no container uses image "authcache\/no-such-image"/,
+    /patch target \{"kind":"Deployment","name":"authcache-no-such-deployment"\} matches no resource/,
     /unused-material\/stray\.yaml: not read by any kustomization/);
 });
 
