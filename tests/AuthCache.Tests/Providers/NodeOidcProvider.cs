@@ -16,7 +16,7 @@ namespace AuthCache.Tests.Providers;
 /// credentials grant with resource indicators, JWT access tokens for one resource server. Its issuer has no trailing
 /// slash and it publishes its keys at <c>{issuer}/jwks</c>.
 /// </summary>
-public sealed class NodeOidcProvider : IAsyncDisposable
+public sealed class NodeOidcProvider : IOidcTestProvider
 {
     public const string Client = "orders-client";
     public const string Secret = "oidc-provider-test-secret";

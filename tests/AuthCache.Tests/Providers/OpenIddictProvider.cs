@@ -15,7 +15,7 @@ namespace AuthCache.Tests.Providers;
 /// OpenIddict derives it. It runs without a database (OpenIddict's degraded mode), so the two clients and their
 /// secrets are checked by handlers here; each client's tokens are for one audience.
 /// </summary>
-public sealed class OpenIddictProvider : IAsyncDisposable
+public sealed class OpenIddictProvider : IOidcTestProvider
 {
     public const string OrdersClient = "orders-client";
     public const string OtherClient = "other-client";
@@ -110,6 +110,8 @@ public sealed class OpenIddictProvider : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"The token endpoint answered {(int)response.StatusCode}: {string.Join(", ", body ?? [])}");
         return body!["access_token"].ToString()!;
     }
+
+    Task<string> IOidcTestProvider.RequestTokenAsync() => RequestTokenAsync(OrdersClient);
 
     /// <summary>The <c>jwks_uri</c> its discovery document names.</summary>
     public async Task<string> JwksUriAsync()
