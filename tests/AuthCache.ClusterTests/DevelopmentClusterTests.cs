@@ -4,7 +4,7 @@ using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.ClusterTests;
 
-/// <summary>The README's local cluster: every process trusts the development issuer of the first API host.</summary>
+/// <summary>The local cluster of docs/cluster-mode.md: every process trusts the development issuer of the first API host.</summary>
 public sealed class DevelopmentClusterTests
 {
     [Fact]

@@ -4,7 +4,7 @@ namespace AuthCache.AspNetCore.Authentication;
 /// AuthCache's reason code on the exception a JwtBearer scheme with <c>UseAuthCache()</c> fails a token with
 /// (<c>AuthenticationFailedContext.Exception</c>, <c>JwtBearerChallengeContext.AuthenticateFailure</c>). The exception
 /// is of the type plain JwtBearer gives for the same case; the code says which of AuthCache's refusals it is
-/// (<c>expired</c>, <c>revoked</c>, <c>keys_unavailable</c>…, the README's Rejections).
+/// (<c>expired</c>, <c>revoked</c>, <c>keys_unavailable</c>…, docs/endpoints.md, Rejections).
 /// </summary>
 public static class AuthCacheFailure
 {

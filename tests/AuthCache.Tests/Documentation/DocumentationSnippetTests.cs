@@ -1,13 +1,15 @@
 namespace AuthCache.Tests.Documentation;
 
 /// <summary>
-/// The C# the README, the migration guide and the packages' readmes show compiles as an adopter would paste it (see
-/// <see cref="CSharpSnippet"/> for how a block is compiled and how an intentionally partial one is marked).
+/// The C# the README, docs/integration.md, the migration guide and the packages' readmes show compiles as an adopter
+/// would paste it (see <see cref="CSharpSnippet"/> for how a block is compiled and how an intentionally partial one
+/// is marked).
 /// </summary>
 public sealed class DocumentationSnippetTests
 {
     [Theory]
     [InlineData("README.md")]
+    [InlineData("docs/integration.md")]
     [InlineData("docs/migrating-from-jwtbearer.md")]
     [InlineData("docs/providers.md")]
     [InlineData("src/AspNetCore/README.md")]
