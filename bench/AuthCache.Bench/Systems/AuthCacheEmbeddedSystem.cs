@@ -3,7 +3,7 @@ using AuthCache.Bench.Processes;
 namespace AuthCache.Bench.Systems;
 
 /// <summary>
-/// Our API host (src/ApiHost) with its embedded silo, configured through the README's keys. With
+/// Our API host (src/ApiHost) with its embedded silo, configured through the keys docs/configuration.md documents. With
 /// <c>redisStorage</c> it is also given <c>Orleans:Redis:ConnectionString</c> of a throw-away redis-server, so its
 /// grain state (the revocation list among it) is stored in Redis, as a deployment that must survive a restart runs it.
 /// </summary>

@@ -21,8 +21,8 @@ public sealed record SystemContext(RepositoryLayout Layout, FakeClerkIssuer Issu
     };
 
     /// <summary>
-    /// The AuthCache settings of an API host or silo trusting the fake issuer (the README's keys), the near cache
-    /// set explicitly so the report can say what each system ran with.
+    /// The AuthCache settings of an API host or silo trusting the fake issuer (the keys docs/configuration.md
+    /// documents), the near cache set explicitly so the report can say what each system ran with.
     /// </summary>
     public IEnumerable<string> AuthCacheArguments(bool nearCache) =>
     [
