@@ -86,6 +86,7 @@ public static class AuthCacheServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<Revoker>(WithCluster(sp)));
         services.TryAddSingleton<ClerkWebhookMetrics>();
+        services.TryAddSingleton<ClerkWebhookConcurrency>();
         services.AddOptions<ClerkWebhookOptions>().BindConfiguration(ClerkWebhookOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClerkWebhookOptions>, ClerkWebhookOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClerkWebhookOptions>, ClerkWebhookOptionsValidator>());
