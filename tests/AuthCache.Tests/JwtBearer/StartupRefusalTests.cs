@@ -5,7 +5,6 @@ using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 
 namespace AuthCache.Tests.JwtBearer;
 
@@ -76,9 +75,7 @@ public sealed class StartupRefusalTests
 
     private static async Task StartAsync(string[] issuers, Dictionary<string, string?> authorities, SiloStart silo, LogCapture? logs = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders().AddProvider(logs ?? new LogCapture());
+        var builder = MinimalApp.CreateBuilder(logs);
         builder.Configuration["AuthCache:Dashboard:Enabled"] = "false";
         builder.UseOrleans(orleans => orleans
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "refusal-" + Guid.NewGuid().ToString("N"))
