@@ -19,7 +19,10 @@ internal sealed class ClerkWebhookConcurrency(IOptions<ClerkWebhookOptions> opti
 {
     public const string Busy = "webhook_busy";
 
-    /// <summary>Long enough for a full queue to drain at the revocation rate a host sustains.</summary>
+    /// <summary>
+    /// For senders that honour it (Svix schedules its own retries): at the thousands of revocations a second a host
+    /// sustains, a full queue drains within it.
+    /// </summary>
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions

@@ -19,7 +19,7 @@ public sealed class ClerkWebhookOptions
 
     /// <summary>
     /// How many deliveries are processed at once (default: twice the processor count). A storm of sign-outs arrives
-    /// from many connections at full speed; unbounded, it would take the host's threads from the requests it serves.
+    /// from many connections at full speed; unbounded, it would take the host's processors from the requests it serves.
     /// Revocations that arrive together are still committed together, since the revocation list keeps writing while
     /// these wait for it.
     /// </summary>
