@@ -39,7 +39,8 @@ public static class AuthCacheServiceCollectionExtensions
 
         services.AddHttpContextAccessor();
         services.TryAddScoped(_ => new RequestAuthCache());
-        services.TryAddScoped<AuthCacheTokenResolver, TokenResolver>();
+        var createResolver = ActivatorUtilities.CreateFactory<TokenResolver>([]);
+        services.TryAddScoped<AuthCacheTokenResolver>(sp => createResolver(sp, null));
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
         services.TryAddSingleton<ReplicaFreshness>();
@@ -53,9 +54,9 @@ public static class AuthCacheServiceCollectionExtensions
         services.AddSingleton<HostRevocationSubscription>();
         services.AddHostedService(sp => WithCluster(sp).GetRequiredService<HostRevocationSubscription>());
         services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<HostRevocationSubscription>());
-        services.TryAddSingleton<ClusterKeyMirror>();
-        services.AddHostedService(sp => WithCluster(sp).GetRequiredService<ClusterKeyMirror>());
-        services.AddSingleton<ApiHostCountersReporter>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterKeyMirror>(WithCluster(sp)));
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterKeyMirror>());
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ApiHostCountersReporter>(WithCluster(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<ApiHostCountersReporter>());
 
         services.AddOptions<FailedAuthenticationLimitOptions>().BindConfiguration(FailedAuthenticationLimitOptions.SectionName)
@@ -68,22 +69,24 @@ public static class AuthCacheServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The services, once an Orleans cluster is registered. AuthCache's hosted services that need one ask here (and
-    /// are registered by factory, so the container does not refuse them first), so a host started without <c>AddAuthCacheCluster()</c> stops with one line instead of the container's
-    /// error for each service that cannot be built.
+    /// The services, once an Orleans cluster is registered. AuthCache's services that need one are registered by
+    /// factory (so neither the container's validation at build, on in Development, nor its activation refuses them
+    /// first) and its hosted services ask here, so a host started without <c>AddAuthCacheCluster()</c> stops with one
+    /// line instead of the container's error for each service that cannot be built.
     /// </summary>
     private static IServiceProvider WithCluster(IServiceProvider services) =>
         services.GetService(typeof(IGrainFactory)) is not null
             ? services
-            : throw new InvalidOperationException(
+            : throw new AuthCacheStartupException(
                 "AddAuthCache() needs an Orleans cluster and none is registered (no IGrainFactory): add builder.AddAuthCacheCluster() "
                 + "(using AuthCache.Hosting) for an embedded silo or a client of your silos (Orleans:Mode), or register your own Orleans client first.");
 
     /// <summary>The revoke endpoint's and the Clerk webhooks' services; the silos apply the revocations.</summary>
     private static void AddRevocation(IServiceCollection services)
     {
-        services.TryAddSingleton<Revoker>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<Revoker>(WithCluster(sp)));
         services.TryAddSingleton<ClerkWebhookMetrics>();
+        services.TryAddSingleton<ClerkWebhookConcurrency>();
         services.AddOptions<ClerkWebhookOptions>().BindConfiguration(ClerkWebhookOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ClerkWebhookOptions>, ClerkWebhookOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClerkWebhookOptions>, ClerkWebhookOptionsValidator>());

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using AuthCache.Core;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace AuthCache.Hosting;
 
@@ -17,9 +17,9 @@ internal sealed class OrleansPortCheck(IPAddress address, IReadOnlyList<(string 
         var taken = ports.Where(p => p.Port > 0 && IsTaken(p.Port)).ToList();
         if (taken.Count > 0)
         {
-            throw new OptionsValidationException(nameof(OrleansHostingOptions), typeof(OrleansHostingOptions), taken.Select(p =>
+            throw new AuthCacheStartupException(string.Join("; ", taken.Select(p =>
                 $"{p.Setting} {p.Port} is already in use on this machine (another silo or API host with the same ports?): " +
-                $"give this process free ports with {p.Setting} (environment {p.Setting.Replace(":", "__", StringComparison.Ordinal)})."));
+                $"give this process free ports with {p.Setting} (environment {p.Setting.Replace(":", "__", StringComparison.Ordinal)}).")));
         }
 
         return Task.CompletedTask;

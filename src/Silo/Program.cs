@@ -1,3 +1,4 @@
+using AuthCache.Core;
 using AuthCache.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -5,4 +6,15 @@ builder.AddStandaloneSilo();
 
 var app = builder.Build();
 app.MapSilo();
-app.Run();
+try
+{
+    app.Run();
+}
+catch (AuthCacheStartupException)
+{
+    // The host has logged the mistake, in its one line: rethrowing would only add the runtime's report of an
+    // unhandled exception and exit with code 134, as for a crash.
+    return 1;
+}
+
+return 0;

@@ -1,3 +1,4 @@
+using AuthCache.Core;
 using AuthCache.Core.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -55,7 +56,7 @@ internal sealed partial class AuthCacheSchemeCheck(
 
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(JwtBearerOptions), failures);
+            throw new AuthCacheStartupException(string.Join("; ", failures));
         }
     }
 

@@ -7,6 +7,7 @@ using AuthCache.GrainInterfaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,12 @@ internal static partial class ClerkWebhookEndpoints
     /// <summary><c>POST {pattern}</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapClerkWebhooks"/>.</summary>
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string pattern) =>
         endpoints.MapPost(pattern, ReceiveAsync)
+            .AddEndpointFilterFactory((endpoint, next) =>
+            {
+                // One bound for the host, however many times the endpoint is mapped.
+                var concurrency = endpoint.ApplicationServices.GetRequiredService<ClerkWebhookConcurrency>();
+                return invocation => concurrency.InvokeAsync(invocation, next);
+            })
             .AllowAnonymous()
             .WithTags("AuthCache")
             .WithName("AuthCacheClerkWebhook")
@@ -35,6 +42,7 @@ internal static partial class ClerkWebhookEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ReceiveAsync(

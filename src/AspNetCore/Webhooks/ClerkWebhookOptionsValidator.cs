@@ -4,13 +4,19 @@ using Microsoft.Extensions.Options;
 namespace AuthCache.AspNetCore.Webhooks;
 
 /// <summary>
-/// A configured secret must be a usable Svix secret (the message never repeats it), and the webhooks' issuer one of
-/// the trusted issuers.
+/// The concurrency bound must let deliveries through; a configured secret must be a usable Svix secret (the message
+/// never repeats it), and the webhooks' issuer one of the trusted issuers.
 /// </summary>
 internal sealed class ClerkWebhookOptionsValidator(IOptions<AuthCacheOptions> cacheOptions) : IValidateOptions<ClerkWebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClerkWebhookOptions options)
     {
+        if (options.MaxConcurrency < 1 || options.QueueLimit < 0)
+        {
+            return ValidateOptionsResult.Fail(
+                $"AuthCache:Webhooks:MaxConcurrency must be at least 1 (it is {options.MaxConcurrency}) and AuthCache:Webhooks:QueueLimit at least 0 (it is {options.QueueLimit}).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.ClerkSigningSecret))
         {
             return ValidateOptionsResult.Success;

@@ -2,17 +2,12 @@ using System.Collections.Concurrent;
 using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core.Options;
-using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AuthCache.Tests.JwtBearer;
 
@@ -49,23 +44,11 @@ public sealed class BearerTestApp : IAsyncDisposable
         string? adminRole = null,
         LogCapture? logs = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        if (logs is not null)
-        {
-            builder.Logging.AddProvider(logs);
-        }
-
+        var builder = MinimalApp.CreateBuilder(logs);
         BearerTestApp? created = null;
         if (useAuthCache)
         {
-            builder.Configuration["AuthCache:Dashboard:Enabled"] = "false";
-            builder.UseOrleans(silo => silo
-                .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "bearer-" + Guid.NewGuid().ToString("N"))
-                .AddAuthCacheLocalPersistence()
-                .AddAuthCacheGrains());
-            builder.Services.AddAuthCache(options => options.Issuers.Add(new IssuerOptions { Issuer = issuer.Issuer, RequireHttps = false }));
+            builder.AddEmbeddedAuthCache("bearer", options => options.Issuers.Add(new IssuerOptions { Issuer = issuer.Issuer, RequireHttps = false }));
         }
 
         var authentication = builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(bearer =>
@@ -114,9 +97,7 @@ public sealed class BearerTestApp : IAsyncDisposable
             app.MapGet($"/schemes/{name}/claims", (HttpContext context) => context.User.Claims.Select(c => new[] { c.Type, c.Value }))
                 .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = name });
         }
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        created = new BearerTestApp(app, address);
+        created = new BearerTestApp(app, await MinimalApp.StartAsync(app));
         return created;
     }
 

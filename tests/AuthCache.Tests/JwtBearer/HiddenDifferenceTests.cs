@@ -6,18 +6,13 @@ using AuthCache.AspNetCore;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
-using AuthCache.Grains;
 using AuthCache.Tests.Documentation;
 using AuthCache.Tests.Infrastructure;
 using AuthCache.Tests.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Orleans;
 
 namespace AuthCache.Tests.JwtBearer;
@@ -178,19 +173,12 @@ public sealed partial class HiddenDifferenceTests : IAsyncLifetime
 
         public static async Task<ParityApp> StartAsync(TestIssuer issuer, TestIssuer downIssuer, bool useAuthCache)
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
+            var builder = MinimalApp.CreateBuilder();
             ParityApp? created = null;
             if (useAuthCache)
             {
-                builder.Configuration["AuthCache:Dashboard:Enabled"] = "false";
                 builder.Configuration["AuthCache:FailedAuthenticationLimit:PermitLimit"] = FailurePermits.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                builder.UseOrleans(silo => silo
-                    .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "parity-" + Guid.NewGuid().ToString("N"))
-                    .AddAuthCacheLocalPersistence()
-                    .AddAuthCacheGrains());
-                builder.Services.AddAuthCache(options =>
+                builder.AddEmbeddedAuthCache("parity", options =>
                 {
                     options.Issuers.Add(new IssuerOptions { Issuer = issuer.Issuer, RequireHttps = false });
                     options.Issuers.Add(new IssuerOptions { Issuer = downIssuer.Issuer, RequireHttps = false });
@@ -219,9 +207,7 @@ public sealed partial class HiddenDifferenceTests : IAsyncLifetime
             app.UseAuthorization();
             app.MapGet("/claims", () => "ok").RequireAuthorization();
             app.MapGet("/down/claims", () => "ok").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = DownScheme });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            created = new ParityApp(app, address);
+            created = new ParityApp(app, await MinimalApp.StartAsync(app));
             return created;
         }
 

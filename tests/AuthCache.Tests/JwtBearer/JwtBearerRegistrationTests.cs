@@ -1,5 +1,6 @@
 using System.Net;
 using AuthCache.AspNetCore;
+using AuthCache.Core;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.AspNetCore.Caching;
 using AuthCache.AspNetCore.Endpoints;
@@ -27,7 +28,7 @@ public sealed class JwtBearerRegistrationTests
     [Fact]
     public async Task An_Authority_that_is_not_a_trusted_issuer_stops_the_start_and_says_how_to_fix_it()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(bearer => bearer.Authority = "https://other.example"));
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => StartAsync(bearer => bearer.Authority = "https://other.example"));
 
         Assert.Contains("AuthCache:Issuers", error.Message);
         Assert.Contains("https://other.example", error.Message);
@@ -36,7 +37,7 @@ public sealed class JwtBearerRegistrationTests
     [Fact]
     public async Task Validation_settings_AuthCache_cannot_honour_stop_the_start()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(bearer =>
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => StartAsync(bearer =>
         {
             bearer.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(new byte[32]);
             bearer.TokenValidationParameters.ValidateTokenReplay = true;
@@ -49,7 +50,7 @@ public sealed class JwtBearerRegistrationTests
     [Fact]
     public async Task ValidAlgorithms_that_leave_out_what_an_unpinned_issuer_may_accept_stop_the_start_and_name_the_issuer_setting()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(bearer => bearer.TokenValidationParameters.ValidAlgorithms = ["RS256"]));
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => StartAsync(bearer => bearer.TokenValidationParameters.ValidAlgorithms = ["RS256"]));
 
         Assert.Contains("ValidAlgorithms narrower than what the trusted issuers may accept", error.Message);
         Assert.Contains("AuthCache:Issuers:N:Algorithms", error.Message);

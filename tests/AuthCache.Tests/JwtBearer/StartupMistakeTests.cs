@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuthCache.AspNetCore;
+using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Hosting;
 using AuthCache.Tests.Infrastructure;
@@ -7,7 +8,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AuthCache.Tests.JwtBearer;
 
@@ -17,20 +17,28 @@ public sealed class StartupMistakeTests
     [Fact]
     public async Task UseAuthCache_without_AddAuthCache_stops_the_start_in_one_line_that_names_the_missing_call()
     {
-        await using var app = Build("Production", addAuthCache: false, new LogCapture());
+        var logs = new LogCapture();
+        await using var app = Build("Production", addAuthCache: false, logs);
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => app.StartAsync());
 
         Assert.Equal(
             "The JwtBearer scheme 'Bearer' calls UseAuthCache() but the AuthCache services are not registered, so it would refuse every token: "
             + "add builder.Services.AddAuthCache() (using AuthCache.AspNetCore), with the issuers in AuthCache:Issuers.",
             error.Message);
+        StartupLog.AssertReportedInOneLine(logs, error.Message);
     }
 
-    [Fact]
-    public async Task AddAuthCache_without_AddAuthCacheCluster_stops_the_start_in_one_line_that_names_the_missing_call()
+    /// <summary>
+    /// Development also validates the container when it is built, which used to refuse every service that needs an
+    /// Orleans cluster before anything could name the missing call.
+    /// </summary>
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task AddAuthCache_without_AddAuthCacheCluster_stops_the_start_in_one_line_that_names_the_missing_call(string environment)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddAuthCache(options => options.Issuers.Add(new IssuerOptions { Issuer = "https://clerk.example" }));
@@ -41,7 +49,7 @@ public sealed class StartupMistakeTests
         });
         await using var app = builder.Build();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => app.StartAsync());
 
         Assert.Equal(
             "AddAuthCache() needs an Orleans cluster and none is registered (no IGrainFactory): add builder.AddAuthCacheCluster() "

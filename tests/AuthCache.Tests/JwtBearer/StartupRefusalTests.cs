@@ -1,11 +1,10 @@
 using AuthCache.AspNetCore;
+using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AuthCache.Tests.JwtBearer;
 
@@ -19,11 +18,13 @@ public sealed class StartupRefusalTests
     public async Task Authorities_that_are_no_trusted_issuer_stop_the_start_before_the_silo_in_one_line_naming_every_scheme_and_issuer()
     {
         var silo = new SiloStart();
+        var logs = new LogCapture();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => StartAsync(
             ["https://tenant.auth0.com/", "https://clerk.example"],
             new() { ["Bearer"] = "https://tenant.example", ["Orders"] = "https://orders.example/" },
-            silo));
+            silo,
+            logs));
 
         Assert.Equal(
             "The JwtBearer scheme 'Bearer' uses AuthCache: its Authority \"https://tenant.example\" is none of AuthCache:Issuers "
@@ -34,6 +35,7 @@ public sealed class StartupRefusalTests
             + "AuthCache:Issuers (with its JwksUri if it publishes no OpenID Connect discovery document), or set Authority to one of them.",
             error.Message);
         Assert.False(silo.Started);
+        StartupLog.AssertReportedInOneLine(logs, error.Message);
     }
 
     [Fact]
@@ -41,7 +43,7 @@ public sealed class StartupRefusalTests
     {
         var silo = new SiloStart();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync([], new() { ["Bearer"] = null }, silo));
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => StartAsync([], new() { ["Bearer"] = null }, silo));
 
         Assert.Equal(
             "The JwtBearer scheme 'Bearer' uses AuthCache, and no issuers are configured (AuthCache:Issuers is empty), so it would refuse every token: "
@@ -53,7 +55,7 @@ public sealed class StartupRefusalTests
     [Fact]
     public async Task An_Authority_with_no_issuers_configured_says_that_none_are()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync([], new() { ["Bearer"] = "https://tenant.auth0.com/" }, new SiloStart()));
+        var error = await Assert.ThrowsAsync<AuthCacheStartupException>(() => StartAsync([], new() { ["Bearer"] = "https://tenant.auth0.com/" }, new SiloStart()));
 
         Assert.Equal(
             "The JwtBearer scheme 'Bearer' uses AuthCache: its Authority \"https://tenant.auth0.com/\" must be one of AuthCache:Issuers, and no issuers "
@@ -71,11 +73,9 @@ public sealed class StartupRefusalTests
         Assert.True(silo.Started);
     }
 
-    private static async Task StartAsync(string[] issuers, Dictionary<string, string?> authorities, SiloStart silo)
+    private static async Task StartAsync(string[] issuers, Dictionary<string, string?> authorities, SiloStart silo, LogCapture? logs = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        var builder = MinimalApp.CreateBuilder(logs);
         builder.Configuration["AuthCache:Dashboard:Enabled"] = "false";
         builder.UseOrleans(orleans => orleans
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "refusal-" + Guid.NewGuid().ToString("N"))

@@ -4,14 +4,10 @@ using System.Net.Http.Json;
 using AuthCache.AspNetCore;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
-using AuthCache.Grains;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AuthCache.Tests.Providers;
 
@@ -46,18 +42,10 @@ public sealed class ProviderApi(WebApplication app, string baseUrl) : IAsyncDisp
 
     public static async Task<ProviderApi> StartAsync(string issuer, string audience, bool useAuthCache)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(Logs);
+        var builder = MinimalApp.CreateBuilder(Logs);
         if (useAuthCache)
         {
-            builder.Configuration["AuthCache:Dashboard:Enabled"] = "false";
-            builder.UseOrleans(silo => silo
-                .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), clusterId: "provider-" + Guid.NewGuid().ToString("N"))
-                .AddAuthCacheLocalPersistence()
-                .AddAuthCacheGrains());
-            builder.Services.AddAuthCache(options => options.Issuers.Add(new IssuerOptions
+            builder.AddEmbeddedAuthCache("provider", options => options.Issuers.Add(new IssuerOptions
             {
                 Issuer = issuer,
                 Audiences = [audience],
@@ -81,8 +69,7 @@ public sealed class ProviderApi(WebApplication app, string baseUrl) : IAsyncDisp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/claims", (HttpContext context) => context.User.Claims.Select(c => new[] { c.Type, c.Value })).RequireAuthorization();
-        await app.StartAsync();
-        return new ProviderApi(app, app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        return new ProviderApi(app, await MinimalApp.StartAsync(app));
     }
 
     public IJwksGrain Keys(string issuer) => app.Services.GetRequiredService<IGrainFactory>().GetGrain<IJwksGrain>(issuer);

@@ -1,0 +1,28 @@
+namespace AuthCache.Core;
+
+/// <summary>
+/// A configuration mistake that stops the host before it starts, such as an Authority that is none of the trusted
+/// issuers, a missing registration call, or an Orleans port already in use. Its message is the whole report: what is
+/// wrong, what is configured and how to fix it. Its text form (<see cref="ToString"/>, which loggers and the runtime
+/// print) is its type and that message, without the stack trace, which leads to the check that found the mistake,
+/// never to the mistake; <see cref="Exception.StackTrace"/> is still there for a debugger. A host's <c>Program.cs</c>
+/// can catch it around <c>Run()</c> and exit with a non-zero code: the host has already logged it.
+/// </summary>
+public sealed class AuthCacheStartupException : Exception
+{
+    public AuthCacheStartupException()
+    {
+    }
+
+    public AuthCacheStartupException(string message)
+        : base(message)
+    {
+    }
+
+    public AuthCacheStartupException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public override string ToString() => $"{GetType().FullName}: {Message}";
+}
