@@ -37,7 +37,7 @@ internal sealed partial class CacheAdminGrain(
         var (answers, unreachable) = await AskEverySiloAsync(service => service.EvictAsync(scope), CleanupTimeout);
 
         // After the silos dropped their entries, so no copy can be taken again from an entry being dropped.
-        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.Cleared(scope));
+        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(new CacheCleared(scope));
         return new CacheCleanupResult(
             scope,
             answers.Sum(a => a.TokensRemoved),
@@ -60,7 +60,7 @@ internal sealed partial class CacheAdminGrain(
 
         // Then the API hosts' copies of the user's answers, which carry the profile too: a host that drops them asks
         // a silo that has already heard.
-        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.ProfileEvicted(issuer, subject));
+        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(new ProfileEvicted(issuer, subject));
         return new ProfileEvictionResult(dropped, answers.Count, unreachable, copies.ConfirmedHosts, copies.UnconfirmedHosts);
     }
 

@@ -62,8 +62,7 @@ public sealed class RevocationDeltaTests : IAsyncLifetime
         Assert.True(resync.IsDelta);
         Assert.Equal(missed.Count, resync.Records!.Count);
         Assert.Equal(missed.ToHashSet(), resync.Records.ToHashSet());
-        var invalidation = Assert.Single(resync.Invalidations!);
-        Assert.Equal(CacheInvalidationKind.CacheCleared, invalidation.Kind);
+        Assert.Equal(new CacheCleared(CacheEvictionScope.Expired), Assert.Single(resync.Invalidations!));
 
         var again = await List.SubscribeAsync(host, _observer, resync.Epoch, resync.Version);
         Assert.Null(again.Records);
