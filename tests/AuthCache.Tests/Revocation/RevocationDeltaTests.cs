@@ -124,7 +124,7 @@ public sealed class RevocationDeltaTests : IAsyncLifetime
     {
         public Task<int> OnRevokedAsync(IReadOnlyList<RevocationRecord> records, Guid epoch, long version) => Task.FromResult(0);
 
-        public Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version) => Task.FromResult(0);
+        public Task<InvalidationApplied> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version) => Task.FromResult(new InvalidationApplied(0, 0));
     }
 
     private sealed class Listener(List<ReplicaChange> heard) : IRevocationReplicaListener
