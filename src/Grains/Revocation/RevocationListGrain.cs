@@ -119,7 +119,13 @@ internal sealed partial class RevocationListGrain(
 
         // Versions past the stored ones were invalidations of an earlier activation, which this one numbers anew.
         _activatedVersion = _version;
-        _recent = new RecentBatches(_version);
+        if (moved.Count > 0 || _recent.Newest != _version)
+        {
+            // The stored segments do not end at the list's version (invalidations after them are not stored, or the
+            // records were stored whole): only a copy at this version is known to lack nothing.
+            _recent.Reset(_version);
+        }
+
         LogRestored(logger, _records.Count, _segments.Count);
         this.RegisterGrainTimer(
             static (grain, _) => grain.CompactAsync(),
@@ -346,8 +352,8 @@ internal sealed partial class RevocationListGrain(
         .Select(m => RevocationSubscriber.ForSilo(m.SiloAddress).Name);
 
     /// <summary>
-    /// Reads the segments from the header's first on, until a number is free; a segment that fails the checks is not
-    /// believed (and goes at the next compaction).
+    /// Reads the segments from the header's first on, until a number is free, and keeps their batches as the log of
+    /// recent ones; a segment that fails the checks is not believed (and goes at the next compaction).
     /// </summary>
     private async Task ReadSegmentsAsync(DateTimeOffset now, RevocationPolicy policy)
     {
@@ -360,6 +366,14 @@ internal sealed partial class RevocationListGrain(
             }
 
             _segments.Enqueue(new StoredSegment(_nextSegment, Adopt(segment, _nextSegment, now, policy), etag));
+            if (StoredRevocations.IsWellFormed(segment, now) && segment!.Epoch == _epoch)
+            {
+                // The log of recent batches starts from what is stored, so copies a few versions behind still get a
+                // delta after the list moved. A version missing between segments (an invalidation, which is not stored)
+                // makes the log start after it.
+                _recent.Add(segment.Version, segment.Records, null);
+            }
+
             _nextSegment++;
         }
     }

@@ -69,6 +69,21 @@ public sealed class RevocationDeltaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_list_moves_a_copy_one_batch_behind_receives_that_batch_as_a_delta_not_the_whole_set()
+    {
+        await RevokeSessionAsync();
+        var (host, synchronised) = await HostThatWentAwayAsync();
+        var missed = await RevokeSessionAsync();
+
+        await _fixture.Cluster.DeactivateAsync(List);
+        var resync = await List.SubscribeAsync(host, _observer, synchronised.Epoch, synchronised.Version);
+
+        Assert.Equal(synchronised.Epoch, resync.Epoch);
+        Assert.True(resync.IsDelta);
+        Assert.Equal([missed.Record], resync.Records);
+    }
+
+    [Fact]
     public async Task A_replica_older_than_the_log_of_recent_batches_receives_the_whole_set()
     {
         var (host, synchronised) = await HostThatWentAwayAsync();
