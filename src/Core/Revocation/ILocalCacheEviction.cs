@@ -10,4 +10,10 @@ namespace AuthCache.Core.Revocation;
 internal interface ILocalCacheEviction
 {
     ValueTask<InvalidationApplied> EvictAsync(CacheInvalidation invalidation);
+
+    /// <summary>
+    /// The process's copy was behind and was replaced with the whole list, which does not carry invalidations: any
+    /// may have been missed.
+    /// </summary>
+    void Resynchronised();
 }

@@ -198,6 +198,7 @@ internal sealed partial class RevocationSubscription(
             if (knownEpoch != Guid.Empty)
             {
                 await replica.ResynchronisedAsync();
+                localCaches?.Resynchronised();
             }
         }
 

@@ -39,6 +39,11 @@ internal sealed partial class SiloCacheEviction(
         }
     }
 
+    /// <summary>
+    /// A profile eviction may have been missed: every validation of this silo reads its profile again.
+    /// </summary>
+    public void Resynchronised() => evictedProfiles.EvictedAll();
+
     private static async Task<int> EvictAsync(List<GrainId> grains, Func<GrainId, Task<bool>> evict)
     {
         var removed = 0;
