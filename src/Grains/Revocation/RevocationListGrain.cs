@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
@@ -34,8 +33,9 @@ namespace AuthCache.Grains.Revocation;
 /// <item>A subscription that finds its copy behind is answered with what it missed (<see cref="RecentBatches"/>: the
 /// recent batches, bounded in records and bytes), or with the whole list when its gap is older than that, it is of another
 /// epoch, or this activation cannot tell what its version means.</item>
-/// <item>Subscriptions live in memory only: after a reactivation the subscribers resubscribe (at once on a membership change, otherwise within
-/// their sync interval), and a revocation waits for them meanwhile.</item>
+/// <item>Subscriptions live in memory only: after a reactivation the subscribers resubscribe (at once on a membership
+/// change, otherwise within their sync interval), and a revocation waits for them meanwhile. The log of recent batches
+/// is rebuilt from the stored segments, so a copy a few versions behind still gets a delta.</item>
 /// </list>
 /// </summary>
 [KeepAlive, Reentrant]
