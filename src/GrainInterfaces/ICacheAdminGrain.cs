@@ -2,7 +2,8 @@ namespace AuthCache.GrainInterfaces;
 
 /// <summary>
 /// Operator views and actions over the whole cluster (and the profile evictions identity-provider webhooks ask
-/// for): asks every active silo for its own numbers or to drop its own entries. A stateless worker; use key 0.
+/// for): asks every active silo for its own numbers; publishes cleanups and profile evictions through the
+/// <see cref="IRevocationListGrain"/>, which every silo and API host is subscribed to. A stateless worker; use key 0.
 /// </summary>
 [Alias("AuthCache.ICacheAdminGrain")]
 public interface ICacheAdminGrain : IGrainWithIntegerKey
@@ -15,7 +16,8 @@ public interface ICacheAdminGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Drops the cached profile of <paramref name="subject"/> of <paramref name="issuer"/>, so its next read fetches it,
-    /// then tells every active silo: the validations they cache for that user read the profile again on their next hit.
+    /// then tells every active silo (the validations they cache for that user read the profile again on their next hit),
+    /// then every API host (which drop their copies of the user's answers).
     /// </summary>
     [Alias("EvictProfile")]
     Task<ProfileEvictionResult> EvictProfileAsync(string issuer, string subject);

@@ -22,8 +22,9 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value);
 
     /// <summary>
-    /// Delivers an invalidation to every subscriber (it is not kept) and returns once every subscriber has applied
-    /// it or the confirmation time has passed.
+    /// Delivers an invalidation to every subscriber, silos before API hosts (it is kept only in the log of recent
+    /// batches, for subscribers that catch up), and returns once every subscriber has applied it or the confirmation
+    /// time has passed, with what the notified subscribers dropped.
     /// </summary>
     [Alias("Publish"), SiloOnly]
     Task<InvalidationOutcome> PublishAsync(CacheInvalidation invalidation);

@@ -16,8 +16,8 @@ public interface IRevocationObserver : IGrainObserver
     [Alias("OnRevokedBatch")]
     Task<int> OnRevokedAsync(IReadOnlyList<RevocationRecord> records, Guid epoch, long version);
 
-    /// <summary>Drops the cached answers an invalidation takes back.</summary>
-    /// <returns>How many cached validations were dropped.</returns>
-    [Alias("OnInvalidated")]
-    Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version);
+    /// <summary>Drops the cached answers and entries an invalidation takes back.</summary>
+    /// <returns>What was dropped.</returns>
+    [Alias("OnInvalidatedApplied")]
+    Task<InvalidationApplied> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version);
 }

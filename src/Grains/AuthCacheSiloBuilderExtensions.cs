@@ -1,5 +1,6 @@
 using AuthCache.Core;
 using AuthCache.Core.Options;
+using AuthCache.Core.Revocation;
 using AuthCache.Grains.Administration;
 using AuthCache.Grains.Diagnostics;
 using AuthCache.Grains.Revocation;
@@ -31,7 +32,8 @@ public static class AuthCacheSiloBuilderExtensions
 
     /// <summary>
     /// The services the AuthCache grains need on every silo (options, validator, HTTP clients), the JWKS
-    /// pre-population and maintenance, the per-silo cache service behind the cluster-wide stats and cleanup,
+    /// pre-population and maintenance, the per-silo cache service behind the cluster-wide statistics, the eviction of
+    /// this silo's entries by the invalidations its subscription receives,
     /// the subscription of this process's copy of the revocation list and the index of the validations it can
     /// drop, and the Orleans Dashboard unless
     /// <c>AuthCache:Dashboard:Enabled</c> is false. The host also registers a
@@ -53,6 +55,7 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.TryAddSingleton<EvictedProfiles>();
         builder.Services.TryAddSingleton<ISiloCacheServiceClient, SiloCacheServiceClient>();
         builder.AddGrainService<SiloCacheService>();
+        builder.Services.TryAddSingleton<ILocalCacheEviction, SiloCacheEviction>();
         builder.Services.Replace(ServiceDescriptor.Singleton(AuthCacheProcess.Silo));
         builder.Services.AddSingleton<SiloValidationIndex>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloRevocationSubscription>();

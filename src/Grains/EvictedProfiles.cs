@@ -53,6 +53,20 @@ internal sealed class EvictedProfiles(IOptionsMonitor<AuthCacheOptions> options,
     }
 
     /// <summary>
+    /// Every copy read until now is stale: this silo may have missed evictions (its copy of the revocation list, which
+    /// does not carry them, was replaced whole).
+    /// </summary>
+    public void EvictedAll()
+    {
+        lock (_lock)
+        {
+            var version = _version + 1;
+            _everythingReadBefore = version;
+            Volatile.Write(ref _version, version);
+        }
+    }
+
+    /// <summary>
     /// Whether the profile of <paramref name="subject"/> of <paramref name="issuer"/> was evicted after a copy read at
     /// <paramref name="readAt"/> (a <see cref="Version"/> read before the profile was).
     /// </summary>

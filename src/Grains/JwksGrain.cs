@@ -25,7 +25,7 @@ namespace AuthCache.Grains;
 /// its code matches and its times are plausible; anything else in storage is refused and logged.</item>
 /// <item>A successful fetch that no longer lists a key retires it across the cluster before it returns, whatever
 /// asked for it (the schedule, an operator, a token with an unknown key): every silo drops the validations made with
-/// it, every API host its copies of answers and the key itself (<see cref="CacheInvalidation.KeysRetired"/>).</item>
+/// it, every API host its copies of answers and the key itself (<see cref="KeysRetired"/>).</item>
 /// </list>
 /// </summary>
 [Reentrant]
@@ -273,7 +273,7 @@ internal sealed partial class JwksGrain(
         LogRetiring(logger, Issuer, string.Join(", ", keyIds));
         try
         {
-            var outcome = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.KeysRetired(Issuer, keyIds));
+            var outcome = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(new KeysRetired(Issuer, keyIds));
             if (!outcome.Confirmed)
             {
                 LogRetirementUnconfirmed(logger, Issuer, outcome.UnconfirmedSilos.Count + outcome.UnconfirmedHosts.Count);

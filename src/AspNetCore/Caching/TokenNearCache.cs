@@ -176,10 +176,10 @@ internal sealed class TokenNearCache : IRevocationReplicaListener, IDisposable
     {
         switch (change)
         {
-            case InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.CacheCleared, Scope: CacheEvictionScope.Expired } }:
+            case InvalidationReceived { Invalidation: CacheCleared { Scope: CacheEvictionScope.Expired } }:
                 SweepExpired(_clock.UtcNow);
                 break;
-            case InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.ProfileEvicted } evicted }:
+            case InvalidationReceived { Invalidation: ProfileEvicted evicted }:
                 DropCopiesOf(evicted);
                 break;
             case InvalidationReceived or ReplicaResynchronised:

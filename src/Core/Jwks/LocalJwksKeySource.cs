@@ -97,7 +97,7 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)
     {
-        if (change is InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.KeysRetired, Issuer: { } issuer } retired }
+        if (change is InvalidationReceived { Invalidation: KeysRetired { Issuer: var issuer } retired }
             && _issuers.TryGetValue(issuer, out var entry))
         {
             entry.State.Retire(retired.KeyIds);

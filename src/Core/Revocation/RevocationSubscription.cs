@@ -12,14 +12,16 @@ namespace AuthCache.Core.Revocation;
 /// whole list when the list no longer keeps the batches since its version). Notifications
 /// carry the list's epoch and version: one that does not follow the last marks the copy behind until the next
 /// synchronisation. When the list lost revocations this copy still holds (storage that died with its silo), it
-/// gives them back.
+/// gives them back. An invalidation also evicts the entries the process caches itself (<paramref name="localCaches"/>,
+/// a silo's), and the subscription answers what it dropped.
 /// </summary>
 internal sealed partial class RevocationSubscription(
     IGrainFactory grainFactory,
     RevocationReplica replica,
     RevocationSubscriber identity,
     TimeProvider time,
-    ILogger<RevocationSubscription> logger)
+    ILogger<RevocationSubscription> logger,
+    ILocalCacheEviction? localCaches = null)
     : IRevocationObserver, IAsyncDisposable
 {
     /// <summary>
@@ -174,7 +176,7 @@ internal sealed partial class RevocationSubscription(
             var (learned, _) = await replica.LearnAsync(records);
             foreach (var invalidation in sync.Invalidations ?? [])
             {
-                await replica.ApplyAsync(invalidation);
+                await ApplyAsync(invalidation);
             }
 
             if (learned.Count > 0)
@@ -196,6 +198,7 @@ internal sealed partial class RevocationSubscription(
             if (knownEpoch != Guid.Empty)
             {
                 await replica.ResynchronisedAsync();
+                localCaches?.Resynchronised();
             }
         }
 
@@ -233,10 +236,22 @@ internal sealed partial class RevocationSubscription(
         return dropped;
     }
 
-    public async Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version)
+    public async Task<InvalidationApplied> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version)
     {
         Follow(epoch, version);
-        return await replica.ApplyAsync(invalidation);
+        return await ApplyAsync(invalidation);
+    }
+
+    private async Task<InvalidationApplied> ApplyAsync(CacheInvalidation invalidation)
+    {
+        var dropped = await replica.ApplyAsync(invalidation);
+        if (localCaches is null)
+        {
+            return new InvalidationApplied(dropped, 0);
+        }
+
+        var evicted = await localCaches.EvictAsync(invalidation);
+        return evicted with { DroppedValidations = evicted.DroppedValidations + dropped };
     }
 
     /// <summary>

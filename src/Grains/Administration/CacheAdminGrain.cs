@@ -6,9 +6,11 @@ using Orleans.Concurrency;
 namespace AuthCache.Grains.Administration;
 
 /// <summary>
-/// Fans an operator's question, or a webhook's profile eviction, out to the <see cref="ISiloCacheService"/> of every
-/// active silo and gathers the answers. A silo that does not answer in time is listed as unreachable instead of
-/// failing the whole call.
+/// Operator questions and invalidations over the whole cluster. Statistics are asked of the
+/// <see cref="ISiloCacheService"/> of every active silo, and a silo that does not answer in time is listed as
+/// unreachable instead of failing the whole call. A cleanup or a profile eviction is published through the
+/// <see cref="IRevocationListGrain"/>, the one channel that reaches every silo and every API host with its confirmation
+/// protocol: each silo evicts its own entries when its subscription receives it, and answers what it dropped.
 /// </summary>
 [StatelessWorker]
 internal sealed partial class CacheAdminGrain(
@@ -18,13 +20,7 @@ internal sealed partial class CacheAdminGrain(
 {
     private static readonly TimeSpan StatisticsTimeout = TimeSpan.FromSeconds(10);
 
-    // An emergency clear of a full silo is one local grain call per cached entry (a few seconds for 250,000);
-    // kept, with the confirmation of the API hosts that follows it, under Orleans' 30 s response timeout of the call
-    // that asked for it.
-    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(15);
-
-    // A note in each silo's memory; kept well under the time a webhook sender waits for its answer.
-    private static readonly TimeSpan ProfileEvictionTimeout = TimeSpan.FromSeconds(5);
+    private IRevocationListGrain Channel => GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
 
     public async Task<ClusterCacheStatistics> GetStatisticsAsync()
     {
@@ -34,34 +30,27 @@ internal sealed partial class CacheAdminGrain(
 
     public async Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope)
     {
-        var (answers, unreachable) = await AskEverySiloAsync(service => service.EvictAsync(scope), CleanupTimeout);
-
-        // After the silos dropped their entries, so no copy can be taken again from an entry being dropped.
-        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.Cleared(scope));
+        // Silos before API hosts (the channel's order for invalidations), so no host copy is taken again from an entry
+        // being dropped.
+        var outcome = await Channel.PublishAsync(new CacheCleared(scope));
         return new CacheCleanupResult(
             scope,
-            answers.Sum(a => a.TokensRemoved),
-            answers.Sum(a => a.ProfilesRemoved),
-            answers.Count,
-            unreachable,
-            copies.ConfirmedHosts,
-            copies.UnconfirmedHosts);
+            outcome.DroppedValidations,
+            outcome.DroppedProfiles,
+            outcome.ConfirmedSilos,
+            outcome.UnconfirmedSilos,
+            outcome.ConfirmedHosts,
+            outcome.UnconfirmedHosts);
     }
 
     public async Task<ProfileEvictionResult> EvictProfileAsync(string issuer, string subject)
     {
-        // The profile first: a validation that reads it again once its silo has heard must get the fresh one.
+        // The profile first: a validation that reads it again once its silo has heard must get the fresh one. Then
+        // the silos, whose validations read it again, then the API hosts' copies of the user's answers, which carry
+        // the profile too: a host that drops them asks a silo that has already heard.
         var dropped = await GrainFactory.GetGrain<IUserProfileGrain>(UserProfileKey.Create(issuer, subject)).EvictAsync(CacheEvictionScope.All);
-        var (answers, unreachable) = await AskEverySiloAsync(async service =>
-        {
-            await service.ProfileEvictedAsync(issuer, subject);
-            return true;
-        }, ProfileEvictionTimeout);
-
-        // Then the API hosts' copies of the user's answers, which carry the profile too: a host that drops them asks
-        // a silo that has already heard.
-        var copies = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(CacheInvalidation.ProfileEvicted(issuer, subject));
-        return new ProfileEvictionResult(dropped, answers.Count, unreachable, copies.ConfirmedHosts, copies.UnconfirmedHosts);
+        var outcome = await Channel.PublishAsync(new ProfileEvicted(issuer, subject));
+        return new ProfileEvictionResult(dropped, outcome.ConfirmedSilos, outcome.UnconfirmedSilos, outcome.ConfirmedHosts, outcome.UnconfirmedHosts);
     }
 
     private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)

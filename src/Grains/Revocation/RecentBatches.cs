@@ -103,7 +103,12 @@ internal sealed class RecentBatches(long floor)
 
         if (invalidation is not null)
         {
-            bytes += RecordOverhead + (2L * (invalidation.Subject?.Length ?? 0)) + invalidation.KeyIds.Sum(k => RecordOverhead + (2L * k.Length));
+            bytes += RecordOverhead + invalidation switch
+            {
+                KeysRetired retired => retired.KeyIds.Sum(k => RecordOverhead + (2L * k.Length)),
+                ProfileEvicted evicted => 2L * evicted.Subject.Length,
+                _ => 0,
+            };
         }
 
         return bytes;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AuthCache.Core;
 using AuthCache.Core.Options;
 using AuthCache.Core.Revocation;
@@ -20,20 +19,23 @@ namespace AuthCache.Grains.Revocation;
 /// as one <see cref="RevocationSegment"/> written to storage (<see cref="RevocationLog"/>: the batch's bytes, never the
 /// whole list) and one notification per subscriber. Calls interleave so that they can queue; one writer applies,
 /// writes and notifies the batches in order, so each batch is one version and subscribers see versions follow.</item>
-/// <item>A revocation answers once its batch is durable and every active silo of the membership and every API host
-/// subscribed in the last lease (<see cref="HostLease"/>, lapsed since or not) has it (notified, or caught up through
-/// its own subscription), or after <see cref="ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped trusting its
-/// copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last synchronisation).</item>
-/// <item>Invalidations (retired keys, cleanups) travel the same way, each alone, and advance the same version, so a
-/// subscriber that missed one notices; they are not kept, only the version they reached is.</item>
+/// <item>Subscribers, their leases and the confirmation protocol are the <see cref="SubscriberTable"/>'s: a change
+/// answers once its batch is durable and every active silo of the membership and every API host subscribed in the last
+/// lease (expired since or not) has it (notified, or caught up through its own subscription), or after
+/// <see cref="SubscriberTable.ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped
+/// trusting its copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last synchronisation).</item>
+/// <item>Invalidations (retired keys, cleanups, profile evictions) travel the same way, each alone, to silos first and
+/// then to API hosts (which copy answers from silos), and advance the same version, so a subscriber that missed one
+/// notices; they are not kept beyond the log of recent batches, only the version they reached is. A silo evicts its own
+/// cached entries when its subscription receives one, and answers what it dropped.</item>
 /// <item>Records leave memory once past their retention (<see cref="RevocationPolicy"/>), and storage in the
 /// background: the oldest segments are deleted once even the longest-kept record they could hold has expired.</item>
 /// <item>A subscription that finds its copy behind is answered with what it missed (<see cref="RecentBatches"/>: the
 /// recent batches, bounded in records and bytes), or with the whole list when its gap is older than that, it is of another
 /// epoch, or this activation cannot tell what its version means.</item>
-/// <item>A subscriber whose notification fails is no longer notified until it subscribes again. Subscriptions live in
-/// memory only: after a reactivation the subscribers resubscribe (at once on a membership change, otherwise within
-/// their sync interval), and a revocation waits for them meanwhile.</item>
+/// <item>Subscriptions live in memory only: after a reactivation the subscribers resubscribe (at once on a membership
+/// change, otherwise within their sync interval), and a revocation waits for them meanwhile. The log of recent batches
+/// is rebuilt from the stored segments, so a copy a few versions behind still gets a delta.</item>
 /// </list>
 /// </summary>
 [KeepAlive, Reentrant]
@@ -42,27 +44,19 @@ internal sealed partial class RevocationListGrain(
     IClusterMembershipService membership,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
+    TimeProvider time,
     ILogger<RevocationListGrain> logger) : Grain, IRevocationListGrain
 {
-    /// <summary>How long a change waits for its subscribers: the trust window of their copies.</summary>
-    public static readonly TimeSpan ConfirmationWait = RevocationReplica.TrustWindow;
-
-    /// <summary>
-    /// An API host's subscription lapses when it has not been renewed for this long. A host is a subscriber of the last
-    /// lease for one more lease after that: a change made meanwhile waits for it and names it if it does not confirm
-    /// (a frozen or partitioned host is never dropped silently); then it is forgotten, by which time its own copy is far
-    /// older than <see cref="AuthCache.Core.Options.RevocationOptions.MaxReplicaLag"/> allows it to answer from
-    /// without resynchronising first.
-    /// </summary>
-    public static readonly TimeSpan HostLease = RevocationSubscription.SyncInterval * 3;
-
     private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ConfirmationPoll = TimeSpan.FromMilliseconds(50);
+
+    // A silo's cleanup is one local grain call per entry it drops (a few seconds for an emergency clear of 250,000);
+    // with the hosts' turn and the confirmation wait after it, kept under Orleans' 30 s response timeout of the caller.
+    private static readonly TimeSpan CleanupNotifyTimeout = TimeSpan.FromSeconds(12);
     private static readonly TimeSpan CompactionInterval = TimeSpan.FromMinutes(1);
     private const int AppendAttempts = 8;
 
     private readonly RevocationSet _records = new();
-    private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
+    private readonly SubscriberTable _subscribers = new(time, logger);
     private readonly List<Change> _pending = [];
     private readonly Queue<StoredSegment> _segments = new();
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
@@ -125,7 +119,13 @@ internal sealed partial class RevocationListGrain(
 
         // Versions past the stored ones were invalidations of an earlier activation, which this one numbers anew.
         _activatedVersion = _version;
-        _recent = new RecentBatches(_version);
+        if (moved.Count > 0 || _recent.Newest != _version)
+        {
+            // The stored segments do not end at the list's version (invalidations after them are not stored, or the
+            // records were stored whole): only a copy at this version is known to lack nothing.
+            _recent.Reset(_version);
+        }
+
         LogRestored(logger, _records.Count, _segments.Count);
         this.RegisterGrainTimer(
             static (grain, _) => grain.CompactAsync(),
@@ -167,14 +167,7 @@ internal sealed partial class RevocationListGrain(
     public Task<RevocationSync> SubscribeAsync(RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
     {
         var comparable = knownEpoch == _epoch && (knownVersion <= _activatedVersion || _answered.Contains(who.Name));
-        if (!_subscribers.TryGetValue(who.Name, out var subscriber))
-        {
-            _subscribers[who.Name] = subscriber = new Subscriber(who);
-        }
-
-        subscriber.Observer = observer;
-        subscriber.LastSeen = Stopwatch.GetTimestamp();
-        subscriber.SyncedVersion = Math.Max(subscriber.SyncedVersion, comparable ? knownVersion : -1);
+        _subscribers.Renew(who, observer, comparable ? knownVersion : -1);
         _answered.Add(who.Name);
         var now = clock.UtcNow;
         var policy = Policy;
@@ -194,9 +187,9 @@ internal sealed partial class RevocationListGrain(
 
     public Task AcknowledgeAsync(string subscriber, Guid epoch, long version)
     {
-        if (epoch == _epoch && _subscribers.TryGetValue(subscriber, out var known))
+        if (epoch == _epoch)
         {
-            known.SyncedVersion = Math.Max(known.SyncedVersion, version);
+            _subscribers.Acknowledge(subscriber, version);
         }
 
         return Task.CompletedTask;
@@ -308,13 +301,25 @@ internal sealed partial class RevocationListGrain(
 
         var version = ++_version;
         _recent.Add(version, learned, batch is [Invalidation published] ? published.Value : null);
-        var hosts = ForgetGoneSubscribers();
-        var (notified, dropped) = batch is [Invalidation invalidation]
-            ? await NotifyAsync(observer => observer.OnInvalidatedAsync(invalidation.Value, _epoch, version))
-            : await NotifyAsync(observer => observer.OnRevokedAsync(learned, _epoch, version));
+        var snapshot = membership.CurrentSnapshot;
+        var hosts = _subscribers.Expire(silo => snapshot.GetSiloStatus(silo) == SiloStatus.Dead);
+        var epoch = _epoch;
+        Dropped dropped;
+        if (batch is [Invalidation invalidation])
+        {
+            var value = invalidation.Value;
+            var answers = await _subscribers.NotifyAsync(
+                observer => observer.OnInvalidatedAsync(value, epoch, version), value is CacheCleared ? CleanupNotifyTimeout : NotifyTimeout, silosFirst: true);
+            dropped = new Dropped(answers.Keys.ToHashSet(StringComparer.Ordinal), answers.Values.Sum(a => a.DroppedValidations), answers.Values.Sum(a => a.DroppedProfiles));
+        }
+        else
+        {
+            var answers = await _subscribers.NotifyAsync(observer => observer.OnRevokedAsync(learned, epoch, version), NotifyTimeout, silosFirst: false);
+            dropped = new Dropped(answers.Keys.ToHashSet(StringComparer.Ordinal), answers.Values.Sum(), 0);
+        }
 
         // The next batch is notified meanwhile: only the wait for subscribers that still have to catch up overlaps.
-        _ = ConfirmAsync(batch, version, hosts, notified, dropped, persisted);
+        _ = ConfirmAsync(batch, version, hosts, dropped, persisted);
 
         if (_segments.TryPeek(out var oldest) && IsCompactable(oldest, now, policy))
         {
@@ -322,12 +327,12 @@ internal sealed partial class RevocationListGrain(
         }
     }
 
-    private async Task ConfirmAsync(List<Change> batch, long version, List<string> hosts, HashSet<string> notified, int dropped, bool persisted)
+    private async Task ConfirmAsync(List<Change> batch, long version, List<string> hosts, Dropped dropped, bool persisted)
     {
         try
         {
-            var delivery = await WaitForConfirmationsAsync(version, hosts, notified, dropped);
-            var outcome = new Commit(delivery, persisted, _records.Count);
+            var confirmations = await _subscribers.WaitForConfirmationsAsync(version, ActiveSilos, hosts, dropped.By);
+            var outcome = new Commit(new Delivery(dropped, confirmations), persisted, _records.Count);
             foreach (var change in batch)
             {
                 change.Complete(outcome);
@@ -342,120 +347,13 @@ internal sealed partial class RevocationListGrain(
         }
     }
 
-    /// <summary>
-    /// Waits until every active silo and every API host subscribed when the change was made has it: notified, or caught
-    /// up through a subscription (which interleaves with this wait).
-    /// </summary>
-    private async Task<Delivery> WaitForConfirmationsAsync(long version, List<string> hosts, HashSet<string> notified, int dropped)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            var (confirmedSilos, missingSilos) = Confirmations(ActiveSilos(), version, notified);
-            var (confirmedHosts, missingHosts) = Confirmations(hosts, version, notified);
-            if ((missingSilos.Count == 0 && missingHosts.Count == 0) || Stopwatch.GetElapsedTime(started) >= ConfirmationWait)
-            {
-                if (missingSilos.Count + missingHosts.Count > 0)
-                {
-                    LogUnconfirmed(logger, missingSilos.Count + missingHosts.Count, string.Join(", ", missingSilos.Concat(missingHosts)));
-                }
-
-                return new Delivery(dropped, confirmedSilos, missingSilos, confirmedHosts, missingHosts);
-            }
-
-            await Task.Delay(ConfirmationPoll);
-        }
-    }
-
-    /// <summary>Notifies every reachable subscriber at once; returns those that applied the change and what they dropped.</summary>
-    private async Task<(HashSet<string> Notified, int Dropped)> NotifyAsync(Func<IRevocationObserver, Task<int>> notify)
-    {
-        var subscribers = _subscribers.Values.Where(s => s.Observer is not null).ToArray();
-        var answers = await Task.WhenAll(subscribers.Select(async s =>
-        {
-            try
-            {
-                return (Subscriber: s, Dropped: await notify(s.Observer!).WaitAsync(NotifyTimeout));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogNotifyFailed(logger, s.Who.Name, ex.GetType().Name);
-                return (Subscriber: s, Dropped: -1);
-            }
-        }));
-
-        var notified = new HashSet<string>(StringComparer.Ordinal);
-        var dropped = 0;
-        foreach (var (subscriber, count) in answers)
-        {
-            if (count >= 0)
-            {
-                notified.Add(subscriber.Who.Name);
-                dropped += count;
-            }
-            else
-            {
-                // An observer that cannot be reached is not notified again until its process subscribes again.
-                subscriber.Observer = null;
-            }
-        }
-
-        return (notified, dropped);
-    }
-
-    private (int Confirmed, List<string> Missing) Confirmations(IEnumerable<string> required, long version, HashSet<string> notified)
-    {
-        var confirmed = 0;
-        var missing = new List<string>();
-        foreach (var name in required)
-        {
-            if (notified.Contains(name) || (_subscribers.TryGetValue(name, out var subscriber) && subscriber.SyncedVersion >= version))
-            {
-                confirmed++;
-            }
-            else
-            {
-                missing.Add(name);
-            }
-        }
-
-        return (confirmed, missing);
-    }
-
     private IEnumerable<string> ActiveSilos() => membership.CurrentSnapshot.Members.Values
         .Where(m => m.Status == SiloStatus.Active)
         .Select(m => RevocationSubscriber.ForSilo(m.SiloAddress).Name);
 
-    /// <summary>Whether an API host renewed its subscription within the last lease, or had it when that lease began.</summary>
-    private static bool IsOfLastLease(Subscriber subscriber) => Stopwatch.GetElapsedTime(subscriber.LastSeen) < HostLease * 2;
-
     /// <summary>
-    /// Forgets dead silos, and API hosts that stopped renewing their subscription (stopped, scaled in, partitioned,
-    /// frozen) more than a lease ago; returns the API hosts a change made now waits for: every subscriber of the last
-    /// lease, its own lapsed or not.
-    /// </summary>
-    private List<string> ForgetGoneSubscribers()
-    {
-        var snapshot = membership.CurrentSnapshot;
-        foreach (var (name, subscriber) in _subscribers.ToList())
-        {
-            var gone = subscriber.Who.Silo is { } silo ? snapshot.GetSiloStatus(silo) == SiloStatus.Dead : !IsOfLastLease(subscriber);
-            if (gone)
-            {
-                _subscribers.Remove(name);
-                if (!subscriber.Who.IsSilo)
-                {
-                    LogHostForgotten(logger, name);
-                }
-            }
-        }
-
-        return _subscribers.Values.Where(s => !s.Who.IsSilo).Select(s => s.Who.Name).ToList();
-    }
-
-    /// <summary>
-    /// Reads the segments from the header's first on, until a number is free; a segment that fails the checks is not
-    /// believed (and goes at the next compaction).
+    /// Reads the segments from the header's first on, until a number is free, and keeps their batches as the log of
+    /// recent ones; a segment that fails the checks is not believed (and goes at the next compaction).
     /// </summary>
     private async Task ReadSegmentsAsync(DateTimeOffset now, RevocationPolicy policy)
     {
@@ -468,6 +366,14 @@ internal sealed partial class RevocationListGrain(
             }
 
             _segments.Enqueue(new StoredSegment(_nextSegment, Adopt(segment, _nextSegment, now, policy), etag));
+            if (StoredRevocations.IsWellFormed(segment, now) && segment!.Epoch == _epoch)
+            {
+                // The log of recent batches starts from what is stored, so copies a few versions behind still get a
+                // delta after the list moved. A version missing between segments (an invalidation, which is not stored)
+                // makes the log start after it.
+                _recent.Add(segment.Version, segment.Records, null);
+            }
+
             _nextSegment++;
         }
     }
@@ -638,16 +544,16 @@ internal sealed partial class RevocationListGrain(
 
         public override void Complete(Commit? commit)
         {
-            var delivery = commit!.Delivery;
+            var (dropped, confirmations) = commit!.Delivery;
             Done.TrySetResult(new RevocationOutcome(
                 Kept,
-                delivery.Dropped,
-                delivery.ConfirmedSilos,
-                delivery.UnconfirmedSilos,
+                dropped.Validations,
+                confirmations.ConfirmedSilos,
+                confirmations.UnconfirmedSilos,
                 commit.Persisted,
                 commit.ActiveRevocations,
-                delivery.ConfirmedHosts,
-                delivery.UnconfirmedHosts));
+                confirmations.ConfirmedHosts,
+                confirmations.UnconfirmedHosts));
         }
 
         public override void Fail(Exception exception) => Done.TrySetException(exception);
@@ -661,8 +567,14 @@ internal sealed partial class RevocationListGrain(
 
         public override void Complete(Commit? commit)
         {
-            var delivery = commit!.Delivery;
-            Done.TrySetResult(new InvalidationOutcome(delivery.Dropped, delivery.ConfirmedSilos, delivery.UnconfirmedSilos, delivery.ConfirmedHosts, delivery.UnconfirmedHosts));
+            var (dropped, confirmations) = commit!.Delivery;
+            Done.TrySetResult(new InvalidationOutcome(
+                dropped.Validations,
+                confirmations.ConfirmedSilos,
+                confirmations.UnconfirmedSilos,
+                confirmations.ConfirmedHosts,
+                confirmations.UnconfirmedHosts,
+                dropped.Profiles));
         }
 
         public override void Fail(Exception exception) => Done.TrySetException(exception);
@@ -679,21 +591,10 @@ internal sealed partial class RevocationListGrain(
         public override void Fail(Exception exception) => Done.TrySetException(exception);
     }
 
-    private sealed class Subscriber(RevocationSubscriber who)
-    {
-        public RevocationSubscriber Who { get; } = who;
+    /// <summary>What the subscribers that were notified of a change dropped, and who they are.</summary>
+    private sealed record Dropped(IReadOnlySet<string> By, int Validations, int Profiles);
 
-        /// <summary>Null once a notification failed, until the subscriber renews its subscription.</summary>
-        public IRevocationObserver? Observer { get; set; }
-
-        /// <summary>The subscriber has every revocation and invalidation up to this version.</summary>
-        public long SyncedVersion { get; set; } = -1;
-
-        /// <summary>When the subscription was last renewed (a <see cref="Stopwatch"/> timestamp).</summary>
-        public long LastSeen { get; set; }
-    }
-
-    private sealed record Delivery(int Dropped, int ConfirmedSilos, List<string> UnconfirmedSilos, int ConfirmedHosts, List<string> UnconfirmedHosts);
+    private sealed record Delivery(Dropped Dropped, SubscriberTable.Confirmations Confirmations);
 
     [LoggerMessage(EventId = 2411, Level = LogLevel.Information, Message = "Revocation list loaded with {Count} active revocation(s) from {Segments} stored segment(s).")]
     private static partial void LogRestored(ILogger logger, int count, int segments);
@@ -701,17 +602,8 @@ internal sealed partial class RevocationListGrain(
     [LoggerMessage(EventId = 2412, Level = LogLevel.Warning, Message = "Subscribers gave back {Count} revocation(s) the stored list had lost.")]
     private static partial void LogGivenBack(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Subscriber {Subscriber} did not apply a change ({ErrorType}); it is no longer notified until it subscribes again, and catches up then.")]
-    private static partial void LogNotifyFailed(ILogger logger, string subscriber, string errorType);
-
-    [LoggerMessage(EventId = 2414, Level = LogLevel.Warning, Message = "{Count} subscriber(s) had not confirmed a change when the wait ended: {Subscribers}.")]
-    private static partial void LogUnconfirmed(ILogger logger, int count, string subscribers);
-
     [LoggerMessage(EventId = 2415, Level = LogLevel.Error, Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not survive the loss of this activation.")]
     private static partial void LogPersistFailed(ILogger logger, string errorType);
-
-    [LoggerMessage(EventId = 2622, Level = LogLevel.Warning, Message = "API host {Subscriber} has not renewed its revocation subscription for two leases; changes no longer wait for it (it resynchronises before it answers again).")]
-    private static partial void LogHostForgotten(ILogger logger, string subscriber);
 
     [LoggerMessage(EventId = 2661, Level = LogLevel.Error, Message = "The stored head of the revocation list failed its checks and is not believed; the list starts a new epoch and its subscribers give back what they hold.")]
     private static partial void LogHeaderRejected(ILogger logger);

@@ -62,7 +62,7 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) => change switch
     {
         RevocationsLearned learned => DropAsync(FindRevoked(learned.Records), "The cached token was revoked."),
-        InvalidationReceived { Invalidation: { Kind: CacheInvalidationKind.KeysRetired } retired } =>
+        InvalidationReceived { Invalidation: KeysRetired retired } =>
             DropAsync(FindAll(entry => retired.Retires(entry.Candidate.Issuer, entry.Candidate.KeyId)), "The key that verified the cached token was retired."),
         _ => ValueTask.FromResult(0),
     };

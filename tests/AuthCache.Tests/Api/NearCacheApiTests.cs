@@ -40,6 +40,11 @@ public sealed class NearCacheApiTests(ApiHostFixture fixture)
         var cleared = await fixture.Http.PostAsync("/api/v1/cache/cleanup?scope=all", adminKey: ApiHostFixture.AdminKey);
         Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
 
+        // The embedded silo evicted its own entries when its subscription received the cleanup, and said what it dropped.
+        var result = await cleared.JsonAsync();
+        Assert.Equal(1, result.GetProperty("silos").GetInt32());
+        Assert.Empty(result.GetProperty("unreachableSilos").EnumerateArray());
+        Assert.True(result.GetProperty("tokensRemoved").GetInt64() >= 1);
         Assert.Equal(("Cluster", false), Source(await MeAsync(token)));
         Assert.Equal(("NearCache", true), Source(await MeAsync(token)));
     }

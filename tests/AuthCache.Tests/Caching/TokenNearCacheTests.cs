@@ -161,10 +161,10 @@ public sealed class TokenNearCacheTests
                 await _replica.ResynchronisedAsync();
                 break;
             case "keys-retired":
-                await _replica.ApplyAsync(CacheInvalidation.KeysRetired("https://issuer.example", ["key-1"]));
+                await _replica.ApplyAsync(new KeysRetired("https://issuer.example", ["key-1"]));
                 break;
             case "cleared-all":
-                await _replica.ApplyAsync(CacheInvalidation.Cleared(CacheEvictionScope.All));
+                await _replica.ApplyAsync(new CacheCleared(CacheEvictionScope.All));
                 break;
             default:
                 _options.Change();
@@ -185,7 +185,7 @@ public sealed class TokenNearCacheTests
         cache.Add("long", Valid(TimeSpan.FromMinutes(5)), cache.Version);
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        await _replica.ApplyAsync(CacheInvalidation.Cleared(CacheEvictionScope.Expired));
+        await _replica.ApplyAsync(new CacheCleared(CacheEvictionScope.Expired));
 
         Assert.Equal(1, cache.Count);
         Assert.True(cache.TryGet("long", out _, out _));
@@ -249,7 +249,7 @@ public sealed class TokenNearCacheTests
         cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }, cache.Version);
         var askedBefore = cache.Version;
 
-        await _replica.ApplyAsync(CacheInvalidation.ProfileEvicted("https://issuer.example", "user_1"));
+        await _replica.ApplyAsync(new ProfileEvicted("https://issuer.example", "user_1"));
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), askedBefore);
 
         Assert.False(cache.TryGet(Hash, out _, out _));
@@ -288,7 +288,7 @@ public sealed class TokenNearCacheTests
         switch (change)
         {
             case "profile-evicted":
-                await _replica.ApplyAsync(CacheInvalidation.ProfileEvicted("https://issuer.example", "user_1"));
+                await _replica.ApplyAsync(new ProfileEvicted("https://issuer.example", "user_1"));
                 Assert.NotNull(cache.WithHeldProfile(Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }).Profile);
                 break;
             case "resynchronised":

@@ -45,6 +45,19 @@ public sealed class EvictedProfilesTests
     }
 
     [Fact]
+    public void After_a_silo_may_have_missed_evictions_every_copy_read_before_is_stale_and_later_ones_are_not()
+    {
+        var before = _evicted.Version;
+
+        _evicted.EvictedAll();
+        var after = _evicted.Version;
+
+        Assert.True(_evicted.EvictedSince(before, Issuer, "user_1"));
+        Assert.True(_evicted.EvictedSince(before, Issuer + "/other", "user_2"));
+        Assert.False(_evicted.EvictedSince(after, Issuer, "user_1"));
+    }
+
+    [Fact]
     public void Evictions_are_forgotten_once_no_validation_cached_before_them_can_remain()
     {
         var before = _evicted.Version;

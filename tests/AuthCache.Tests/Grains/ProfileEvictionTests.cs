@@ -64,6 +64,32 @@ public sealed class ProfileEvictionTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_silo_missing_from_the_subscriptions_takes_note_of_the_eviction_when_it_catches_up_before_the_eviction_answers()
+    {
+        var silo = fixture.Cluster.Silos[1].SiloAddress;
+        var subject = NewId("user_");
+        string token;
+        do
+        {
+            token = Token(subject);
+            Assert.Equal("Test", (await ValidateAsync(token)).Profile?.FirstName);
+        }
+        while (!silo.Equals(SiloOf(GrainFor(token))));
+
+        fixture.Issuer.SetFirstName(subject, "Renamed");
+
+        // As after a reactivation of the list: it no longer knows this silo, so the silo misses the notification.
+        await fixture.Grains.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).UnsubscribeAsync(RevocationSubscriber.ForSilo(silo).Name);
+        var result = await Admin.EvictProfileAsync(fixture.Issuer.Issuer, subject);
+
+        Assert.Equal(2, result.Silos);
+        Assert.Empty(result.UnreachableSilos);
+        var answer = await ValidateAsync(token);
+        Assert.True(answer.FromCache);
+        Assert.Equal("Renamed", answer.Profile?.FirstName);
+    }
+
+    [Fact]
     public async Task An_eviction_of_another_issuers_user_of_the_same_name_changes_nothing()
     {
         var subject = NewId("user_");

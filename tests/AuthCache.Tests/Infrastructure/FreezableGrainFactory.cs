@@ -133,7 +133,7 @@ internal sealed class FreezableGrainFactory(IGrainFactory inner) : IGrainFactory
             return await observer.OnRevokedAsync(records, epoch, version);
         }
 
-        public async Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version)
+        public async Task<InvalidationApplied> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version)
         {
             await process.PassAsync();
             return await observer.OnInvalidatedAsync(invalidation, epoch, version);

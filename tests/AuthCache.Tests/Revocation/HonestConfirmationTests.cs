@@ -131,7 +131,7 @@ public sealed class HonestConfirmationTests : IAsyncLifetime
         host.Process.Freeze();
 
         // Silent for longer than its lease: it renews nothing and takes no notification.
-        await Task.Delay(RevocationListGrain.HostLease + TimeSpan.FromSeconds(1));
+        await Task.Delay(SubscriberTable.Lease + TimeSpan.FromSeconds(1));
         var outcome = await List.RevokeAsync(RevocationKind.Session, _fixture.Issuer.Issuer, NewId("sess_"));
 
         Assert.False(outcome.Confirmed);

@@ -62,11 +62,25 @@ public sealed class RevocationDeltaTests : IAsyncLifetime
         Assert.True(resync.IsDelta);
         Assert.Equal(missed.Count, resync.Records!.Count);
         Assert.Equal(missed.ToHashSet(), resync.Records.ToHashSet());
-        var invalidation = Assert.Single(resync.Invalidations!);
-        Assert.Equal(CacheInvalidationKind.CacheCleared, invalidation.Kind);
+        Assert.Equal(new CacheCleared(CacheEvictionScope.Expired), Assert.Single(resync.Invalidations!));
 
         var again = await List.SubscribeAsync(host, _observer, resync.Epoch, resync.Version);
         Assert.Null(again.Records);
+    }
+
+    [Fact]
+    public async Task After_the_list_moves_a_copy_one_batch_behind_receives_that_batch_as_a_delta_not_the_whole_set()
+    {
+        await RevokeSessionAsync();
+        var (host, synchronised) = await HostThatWentAwayAsync();
+        var missed = await RevokeSessionAsync();
+
+        await _fixture.Cluster.DeactivateAsync(List);
+        var resync = await List.SubscribeAsync(host, _observer, synchronised.Epoch, synchronised.Version);
+
+        Assert.Equal(synchronised.Epoch, resync.Epoch);
+        Assert.True(resync.IsDelta);
+        Assert.Equal([missed.Record], resync.Records);
     }
 
     [Fact]
@@ -125,7 +139,7 @@ public sealed class RevocationDeltaTests : IAsyncLifetime
     {
         public Task<int> OnRevokedAsync(IReadOnlyList<RevocationRecord> records, Guid epoch, long version) => Task.FromResult(0);
 
-        public Task<int> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version) => Task.FromResult(0);
+        public Task<InvalidationApplied> OnInvalidatedAsync(CacheInvalidation invalidation, Guid epoch, long version) => Task.FromResult(new InvalidationApplied(0, 0));
     }
 
     private sealed class Listener(List<ReplicaChange> heard) : IRevocationReplicaListener

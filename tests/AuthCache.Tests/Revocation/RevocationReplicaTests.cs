@@ -48,7 +48,7 @@ public sealed class RevocationReplicaTests
         await replica.LearnAsync([record]);
         await replica.LearnAsync([record]);
         subscription.Dispose();
-        await replica.ApplyAsync(CacheInvalidation.Cleared(CacheEvictionScope.All));
+        await replica.ApplyAsync(new CacheCleared(CacheEvictionScope.All));
 
         var learned = Assert.IsType<RevocationsLearned>(Assert.Single(heard));
         Assert.Equal(record, Assert.Single(learned.Records));
