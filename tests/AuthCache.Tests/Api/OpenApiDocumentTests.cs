@@ -33,7 +33,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
             [CacheAdminEndpoints.DefaultPrefix + "/jwks/refresh"] = ("post", ["200", "202", "400", "401", "403", "502"]),
             [CacheAdminEndpoints.DefaultPrefix + "/health"] = ("get", ["200", "503"]),
             [CacheRevocationEndpoints.Route] = ("post", ["200", "202", "400", "401", "403", "413", "415", "503"]),
-            [ClerkWebhookEndpoints.Route] = ("post", ["200", "400", "401", "404", "409", "413", "503"]),
+            [ClerkWebhookEndpoints.Route] = ("post", ["200", "400", "401", "404", "409", "413", "429", "503"]),
         };
         foreach (var (path, (method, statuses)) in expected)
         {
