@@ -1,5 +1,6 @@
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.AspNetCore.Caching;
+using AuthCache.AspNetCore.Caching.Internals;
 using AuthCache.AspNetCore.Health;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Statistics;
@@ -42,6 +43,7 @@ public static class AuthCacheServiceCollectionExtensions
         services.TryAddScoped<AuthCacheTokenResolver, TokenResolver>();
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
+        services.TryAddSingleton<ProfileCopies>();
         services.TryAddSingleton<ReplicaFreshness>();
         services.TryAddSingleton<ApiHostIdentity>();
         services.TryAddSingleton<AuthCacheBearerServices>();

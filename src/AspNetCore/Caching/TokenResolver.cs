@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using AuthCache.AspNetCore.Authentication;
+using AuthCache.AspNetCore.Caching.Internals;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
@@ -43,6 +44,7 @@ internal sealed class TokenResolver(
     AuthCacheMetrics metrics,
     RevocationMetrics revocationMetrics,
     TokenNearCache nearCache,
+    ProfileCopies profiles,
     RevocationReplica revocations,
     CurrentIssuerRules rules,
     FailedAuthenticationLimiter limiter,
@@ -141,7 +143,7 @@ internal sealed class TokenResolver(
     private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash, bool useNearCache)
     {
         var scheme = options.CurrentValue;
-        var version = nearCache.Version;
+        var version = new CopyVersion(nearCache.Version, profiles.Version);
         var call = CallGrain(token, hash);
         TokenValidationOutcome answer;
         try
@@ -192,12 +194,12 @@ internal sealed class TokenResolver(
     }
 
     /// <summary>A grain's answer, checked against this host's rules and revocations, and copied into the near cache.</summary>
-    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long version)
+    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, CopyVersion version)
     {
         var checkedAnswer = CheckRevocations(CheckRules(answer), hash);
-        if (useNearCache && checkedAnswer.IsValid)
+        if (useNearCache && checkedAnswer.IsValid && nearCache.Add(hash, checkedAnswer, version.Tokens) is { } until)
         {
-            nearCache.Add(hash, checkedAnswer, version);
+            profiles.Add(checkedAnswer, until, version.Profiles);
         }
 
         return checkedAnswer;
@@ -213,7 +215,7 @@ internal sealed class TokenResolver(
     }
 
     /// <summary>After a hedge: the grain's late answer still fills the near cache, and tells whether the cluster is there.</summary>
-    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, long version)
+    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, CopyVersion version)
     {
         try
         {
@@ -236,7 +238,7 @@ internal sealed class TokenResolver(
     {
         // Not part of the request that happened to trigger it, which may be answered long before the grain is.
         Activity.Current = null;
-        var version = nearCache.Version;
+        var version = new CopyVersion(nearCache.Version, profiles.Version);
         try
         {
             var answer = await CallGrain(token, hash).WaitAsync(options.CurrentValue.GrainCallTimeout, time);
@@ -269,7 +271,7 @@ internal sealed class TokenResolver(
 
     /// <summary>An answer validated here, with the user's profile when the near cache holds a current one.</summary>
     private TokenValidationOutcome WithHeldProfile(TokenValidationOutcome answer, bool useNearCache) =>
-        useNearCache ? nearCache.WithHeldProfile(answer) : answer;
+        useNearCache ? profiles.WithHeldProfile(answer) : answer;
 
     private static bool IsClusterFailure(Exception ex) =>
         ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };
@@ -296,4 +298,7 @@ internal sealed class TokenResolver(
         revocationMetrics.Rejected(RevocationCheckPath.Local);
         return TokenValidationOutcome.Failure(AuthFailureReason.Revoked);
     }
+
+    /// <summary>The versions of the token and profile copies, read before a grain is asked.</summary>
+    private readonly record struct CopyVersion(long Tokens, long Profiles);
 }

@@ -6,7 +6,7 @@ using AuthCache.Core.Revocation;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthCache.Tests.Caching;
+namespace AuthCache.Tests.AspNetCore.Caching;
 
 /// <summary>The API host's near cache on its own, with a fake clock.</summary>
 public sealed class TokenNearCacheTests
@@ -257,51 +257,4 @@ public sealed class TokenNearCacheTests
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
         Assert.True(cache.TryGet(Hash, out _, out _));
     }
-
-    [Fact]
-    public void An_answer_validated_by_the_host_takes_the_profile_of_its_users_latest_copy_while_that_copy_may_live()
-    {
-        _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
-        using var cache = NewCache();
-        cache.Add(Hash, WithProfile(Valid(TimeSpan.FromMinutes(5))), cache.Version);
-        var renewed = Valid(TimeSpan.FromMinutes(5));
-
-        Assert.Equal("Ada", cache.WithHeldProfile(renewed).Profile?.FirstName);
-        Assert.Null(cache.WithHeldProfile(renewed with { Subject = "user_2" }).Profile);
-        Assert.Null(cache.WithHeldProfile(renewed with { Issuer = "https://other-issuer.example" }).Profile);
-        Assert.Null(cache.WithHeldProfile(TokenValidationOutcome.Failure(AuthFailureReason.Revoked)).Profile);
-
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Null(cache.WithHeldProfile(renewed).Profile);
-    }
-
-    [Theory]
-    [InlineData("profile-evicted")]
-    [InlineData("resynchronised")]
-    [InlineData("options-changed")]
-    public async Task A_held_profile_is_dropped_with_its_users_copies(string change)
-    {
-        using var cache = NewCache();
-        cache.Add(Hash, WithProfile(Valid(TimeSpan.FromMinutes(5))), cache.Version);
-        cache.Add("other-" + Hash, WithProfile(Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }), cache.Version);
-
-        switch (change)
-        {
-            case "profile-evicted":
-                await _replica.ApplyAsync(CacheInvalidation.ProfileEvicted("https://issuer.example", "user_1"));
-                Assert.NotNull(cache.WithHeldProfile(Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }).Profile);
-                break;
-            case "resynchronised":
-                await _replica.ResynchronisedAsync();
-                break;
-            default:
-                _options.Change();
-                break;
-        }
-
-        Assert.Null(cache.WithHeldProfile(Valid(TimeSpan.FromMinutes(5))).Profile);
-    }
-
-    private TokenValidationOutcome WithProfile(TokenValidationOutcome answer) =>
-        answer with { Profile = new UserProfile(answer.Subject!, "ada", "Ada", "Lovelace", "ada@example.com", null, _time.GetUtcNow()) };
 }
