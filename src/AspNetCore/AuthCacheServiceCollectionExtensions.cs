@@ -44,6 +44,9 @@ public static class AuthCacheServiceCollectionExtensions
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
         services.TryAddSingleton<ProfileCopies>();
+        services.TryAddSingleton<GrainAnswers>();
+        services.TryAddSingleton<HedgedGrainCall>();
+        services.TryAddSingleton<NearCacheRefresher>();
         services.TryAddSingleton<ReplicaFreshness>();
         services.TryAddSingleton<ApiHostIdentity>();
         services.TryAddSingleton<AuthCacheBearerServices>();

@@ -83,7 +83,7 @@ internal sealed class ProfileCopies : IRevocationReplicaListener, IDisposable
             : answer;
     }
 
-    /// <summary>Drops every profile copy; copies being added from answers obtained before this call are refused.</summary>
+    /// <summary>Drops every profile copy; copies of answers obtained before this call are refused.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref _version);
