@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
@@ -22,8 +23,14 @@ internal sealed class GrainAnswers(
     TokenNearCache nearCache,
     ProfileCopies profiles,
     RevocationReplica revocations,
-    CurrentIssuerRules rules)
+    CurrentIssuerRules rules,
+    IMeterFactory meterFactory)
 {
+    private readonly Counter<long> _probes = meterFactory.Create(AuthCacheMetrics.MeterName).CreateCounter<long>(
+        "authcache.grain_probes",
+        description: "Token grains this API host asked whether they were at work because their answer was slow, by "
+            + "answer (validating=true: a live silo, worth waiting for).");
+
     /// <summary>The copies' versions, read before a grain is asked and handed back to <see cref="Accept"/>.</summary>
     public CopyVersion Version => new(nearCache.Version, profiles.Version);
 
@@ -37,6 +44,24 @@ internal sealed class GrainAnswers(
         catch (Exception ex) when (IsClusterFailure(ex))
         {
             return Task.FromException<TokenValidationOutcome>(ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether the token's grain is at work on a call (an interleaved question its silo answers at once while it is
+    /// alive); false when the call fails.
+    /// </summary>
+    public async Task<bool> IsValidatingAsync(string hash)
+    {
+        try
+        {
+            var validating = await grainFactory.GetGrain<ITokenValidationGrain>(hash).IsValidatingAsync();
+            _probes.Add(1, new KeyValuePair<string, object?>("validating", validating));
+            return validating;
+        }
+        catch (Exception ex) when (IsClusterFailure(ex))
+        {
+            return false;
         }
     }
 

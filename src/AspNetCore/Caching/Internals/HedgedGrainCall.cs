@@ -14,6 +14,13 @@ namespace AuthCache.AspNetCore.Caching.Internals;
 /// <see cref="AuthCacheOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails or times out falls
 /// back to a full validation here. A hedged or fallback answer carries the user's profile when
 /// <see cref="ProfileCopies"/> holds a current one (a renewed token of a user seen recently).
+/// <para>
+/// A slow grain on a live silo (an activation fetching keys or a profile) is not a lost silo: halfway to the hedge
+/// the grain is asked, interleaved, whether it is at work. When it said so by the time the hedge is due, and the
+/// hedge would answer a valid token without the profile the grain is fetching, the host waits for the grain until
+/// <see cref="AuthCacheOptions.GrainCallTimeout"/>. A lost silo does not answer the question, so the hedge still
+/// answers at <see cref="AuthCacheOptions.FallbackAfter"/>.
+/// </para>
 /// </summary>
 internal sealed class HedgedGrainCall(
     GrainAnswers answers,
@@ -31,23 +38,38 @@ internal sealed class HedgedGrainCall(
         var scheme = options.CurrentValue;
         var version = answers.Version;
         var call = answers.Call(token, hash);
+        var started = time.GetTimestamp();
+        Task<bool>? atWork = null;
         TokenValidationOutcome answer;
         try
         {
-            answer = await call.WaitAsync(scheme.FallbackAfter, time);
+            try
+            {
+                answer = await call.WaitAsync(scheme.FallbackAfter / 2, time);
+            }
+            catch (TimeoutException)
+            {
+                atWork = answers.IsValidatingAsync(hash);
+                answer = await call.WaitAsync(Left(started, scheme.FallbackAfter), time);
+            }
         }
         catch (TimeoutException)
         {
-            var remaining = scheme.GrainCallTimeout - scheme.FallbackAfter;
-            if (await ValidateWithHeldKeysAsync(token, hash) is { } hedged)
+            var remaining = Left(started, scheme.GrainCallTimeout);
+            if (await ValidateWithHeldKeysAsync(token, hash) is { } held)
             {
-                metrics.Hedged();
-                _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, version);
-                return new TokenResolution(WithHeldProfile(hedged, useNearCache), TokenResolutionSource.Hedged);
+                var hedged = WithHeldProfile(held, useNearCache);
+                if (!WorthWaiting(hedged, atWork))
+                {
+                    metrics.Hedged();
+                    _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, version);
+                    return new TokenResolution(hedged, TokenResolutionSource.Hedged);
+                }
             }
 
-            // The keys this process holds cannot decide (none yet, or the token names a key they lack): the grain
-            // gets the rest of its time, so a cold host does not fetch keys the cluster is already fetching.
+            // The keys this process holds cannot decide (none yet, or the token names a key they lack), or the
+            // grain's live silo is fetching the profile a hedge would lack: the grain gets the rest of its time, so a
+            // cold host does not fetch keys the cluster is already fetching.
             try
             {
                 answer = await call.WaitAsync(remaining, time);
@@ -65,6 +87,20 @@ internal sealed class HedgedGrainCall(
         cluster.Succeeded();
         return new TokenResolution(answers.Accept(answer, hash, useNearCache, version), TokenResolutionSource.Cluster);
     }
+
+    /// <summary>What is left of <paramref name="budget"/> since <paramref name="started"/>.</summary>
+    private TimeSpan Left(long started, TimeSpan budget)
+    {
+        var left = budget - time.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    /// <summary>
+    /// A hedge would answer a valid token without its profile, and the grain's silo said in time that the grain is
+    /// at work (fetching that profile, or keys).
+    /// </summary>
+    private static bool WorthWaiting(TokenValidationOutcome hedged, Task<bool>? atWork) =>
+        hedged is { IsValid: true, Profile: null } && atWork is { IsCompletedSuccessfully: true, Result: true };
 
     /// <summary>The hedge: a conclusive answer from the keys held here, or null when they cannot decide.</summary>
     private async Task<TokenValidationOutcome?> ValidateWithHeldKeysAsync(string token, string hash)
