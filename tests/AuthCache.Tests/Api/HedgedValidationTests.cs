@@ -42,7 +42,8 @@ public sealed class HedgedValidationTests : IAsyncLifetime
 
         // The host holds the issuer's keys once it has mirrored them from the cluster.
         var keys = _host.App.Services.GetRequiredService<LocalJwksKeySource>();
-        await Poll.UntilAsync(() => Task.FromResult(keys.HeldKeyIds(_issuer.Issuer).Count > 0), Patience, "the host holding the issuer's keys");
+        await Poll.UntilAsync(
+            () => Task.FromResult(keys.HeldKeyIds(_issuer.Issuer).Count > 0), Patience, "the host holding the keys");
         _issuer.UsersHeldUntil = _usersReleased.Task;
     }
 
@@ -61,7 +62,8 @@ public sealed class HedgedValidationTests : IAsyncLifetime
         var hedgedBefore = Hedged();
         using var probes = new ProbeAnswers();
         var request = _host.Http.GetAsync("/api/v1/me", token);
-        await Poll.UntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), Patience, "the token's grain waiting on the user API");
+        await Poll.UntilAsync(
+            () => Task.FromResult(_issuer.UserFetches > 0), Patience, "the token's grain waiting on the user API");
 
         // Halfway to the hedge the host asks the grain whether it is at work; its live silo says it is.
         _hostTime.Advance(FallbackAfter / 2);
@@ -84,7 +86,8 @@ public sealed class HedgedValidationTests : IAsyncLifetime
         var token = _issuer.CreateToken("user_new_key_" + Guid.NewGuid().ToString("N"), key: rotated);
         var fetchesBefore = _issuer.JwksFetches;
         var request = _host.Http.GetAsync("/api/v1/me", token);
-        await Poll.UntilAsync(() => Task.FromResult(_issuer.UserFetches > 0), Patience, "the token's grain waiting on the user API");
+        await Poll.UntilAsync(
+            () => Task.FromResult(_issuer.UserFetches > 0), Patience, "the token's grain waiting on the user API");
 
         _hostTime.Advance(TimeSpan.FromSeconds(1));
         Assert.False(await CompletesWithinAsync(request, TimeSpan.FromMilliseconds(200)), "answered without its grain");
@@ -99,7 +102,7 @@ public sealed class HedgedValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_hedged_answer_for_a_renewed_token_carries_the_profile_its_users_earlier_token_was_answered_with()
+    public async Task A_hedged_answer_for_a_renewed_token_carries_the_profile_its_users_earlier_token_had()
     {
         var user = "user_renewed_" + Guid.NewGuid().ToString("N");
         _issuer.UsersHeldUntil = null;
@@ -108,12 +111,17 @@ public sealed class HedgedValidationTests : IAsyncLifetime
         var profile = first.GetProperty("profile").GetRawText();
         Assert.NotEqual("null", profile);
 
-        // The profile's time in the silo ends, which the hosts do not hear of: the renewed token's grain fetches it again.
-        Assert.True(await _cluster.Client.GetGrain<IUserProfileGrain>(UserProfileKey.Create(_issuer.Issuer, user)).EvictAsync(CacheEvictionScope.All));
+        // The profile's time in the silo ends, which the hosts do not hear of: the renewed token's grain fetches it
+        // again.
+        var profileGrain = _cluster.Client.GetGrain<IUserProfileGrain>(UserProfileKey.Create(_issuer.Issuer, user));
+        Assert.True(await profileGrain.EvictAsync(CacheEvictionScope.All));
         _issuer.UsersHeldUntil = _usersReleased.Task;
         var fetchesBefore = _issuer.UserFetchesOf(user);
         var request = _host.Http.GetAsync("/api/v1/me", _issuer.CreateToken(user, lifetime: TimeSpan.FromMinutes(20)));
-        await Poll.UntilAsync(() => Task.FromResult(_issuer.UserFetchesOf(user) > fetchesBefore), Patience, "the renewed token's grain waiting on the user API");
+        await Poll.UntilAsync(
+            () => Task.FromResult(_issuer.UserFetchesOf(user) > fetchesBefore),
+            Patience,
+            "the renewed token's grain waiting on the user API");
 
         _hostTime.Advance(FallbackAfter);
         var hedged = await (await request.WaitAsync(Patience)).JsonAsync();

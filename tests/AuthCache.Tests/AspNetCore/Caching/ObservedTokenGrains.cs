@@ -32,7 +32,8 @@ internal sealed class ObservedTokenGrains(IGrainFactory inner) : IGrainFactory
     }
 
     public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerKey => inner.GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+        where TGrainInterface : IGrainWithIntegerKey =>
+        inner.GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
 
     public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver => inner.CreateObjectReference<TGrainObserverInterface>(obj);
@@ -44,10 +45,12 @@ internal sealed class ObservedTokenGrains(IGrainFactory inner) : IGrainFactory
         where TGrainInterface : IGrainWithGuidKey => inner.GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
 
     public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? prefix = null)
-        where TGrainInterface : IGrainWithGuidCompoundKey => inner.GetGrain<TGrainInterface>(primaryKey, keyExtension, prefix);
+        where TGrainInterface : IGrainWithGuidCompoundKey =>
+        inner.GetGrain<TGrainInterface>(primaryKey, keyExtension, prefix);
 
     public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? prefix = null)
-        where TGrainInterface : IGrainWithIntegerCompoundKey => inner.GetGrain<TGrainInterface>(primaryKey, keyExtension, prefix);
+        where TGrainInterface : IGrainWithIntegerCompoundKey =>
+        inner.GetGrain<TGrainInterface>(primaryKey, keyExtension, prefix);
 
     public IGrain GetGrain(Type grainInterfaceType, Guid key) => inner.GetGrain(grainInterfaceType, key);
 
@@ -66,7 +69,8 @@ internal sealed class ObservedTokenGrains(IGrainFactory inner) : IGrainFactory
 
     public IAddressable GetGrain(GrainId grainId) => inner.GetGrain(grainId);
 
-    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => inner.GetGrain(grainId, interfaceType);
+    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) =>
+        inner.GetGrain(grainId, interfaceType);
 
     public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) =>
         inner.GetGrain(interfaceType, grainKey, grainClassNamePrefix);

@@ -125,6 +125,7 @@ public sealed class ProfileCopiesTests
 
     private TokenValidationOutcome WithProfile(TokenValidationOutcome answer) => answer with
     {
-        Profile = new UserProfile(answer.Subject!, "ada", "Ada", "Lovelace", "ada@example.com", null, _time.GetUtcNow()),
+        Profile = new UserProfile(
+            answer.Subject!, "ada", "Ada", "Lovelace", "ada@example.com", null, _time.GetUtcNow()),
     };
 }

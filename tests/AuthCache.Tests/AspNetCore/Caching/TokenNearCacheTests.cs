@@ -23,7 +23,9 @@ public sealed class TokenNearCacheTests
     private TokenNearCache NewCache() => new(_options, new AuthCacheClock(_time), _replica, TestReplica.Meters);
 
     private TokenValidationOutcome Valid(TimeSpan cachedFor) => new(
-        true, null, "https://issuer.example", "user_1", [new TokenClaim("sub", "user_1", "http://www.w3.org/2001/XMLSchema#string")], _time.GetUtcNow().AddHours(1), _time.GetUtcNow() + cachedFor, null, false);
+        true, null, "https://issuer.example", "user_1",
+        [new TokenClaim("sub", "user_1", "http://www.w3.org/2001/XMLSchema#string")],
+        _time.GetUtcNow().AddHours(1), _time.GetUtcNow() + cachedFor, null, false);
 
     [Fact]
     public void A_copy_is_answered_as_from_the_cache_until_the_grain_would_have_dropped_it()
@@ -135,10 +137,14 @@ public sealed class TokenNearCacheTests
     public async Task A_copy_of_a_revoked_session_is_refused_on_its_next_hit()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")] }, cache.Version);
-        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sid", "sess_2", "s")] }, cache.Version);
+        TokenClaim[] session1 = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")];
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = session1 }, cache.Version);
+        TokenClaim[] session2 = [new TokenClaim("sid", "sess_2", "s")];
+        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = session2 }, cache.Version);
 
-        await _replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _time.GetUtcNow(), "https://issuer.example")]);
+        var revoked = new RevocationRecord(
+            RevocationKind.Session, "sess_1", _time.GetUtcNow(), "https://issuer.example");
+        await _replica.LearnAsync([revoked]);
 
         Assert.False(cache.TryGet(Hash, out _, out _));
         Assert.True(cache.TryGet("other-" + Hash, out _, out _));
