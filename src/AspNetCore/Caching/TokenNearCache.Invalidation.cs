@@ -1,4 +1,5 @@
 using AuthCache.AspNetCore.Caching.Internals;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
 
@@ -23,6 +24,13 @@ internal sealed partial class TokenNearCache
         _optionsChange?.Dispose();
         _replicaChange.Dispose();
     }
+
+    /// <summary>
+    /// Whether the revocation copy may vouch for copies: in sync, and confirmed within MaxReplicaLag or that lag
+    /// accepted by the resolution's freshness check, so no path to a hit skips that check.
+    /// </summary>
+    private bool Trusted(ReplicaCheck replica) =>
+        _revocations.IsCurrent && (replica.LagAccepted || _revocations.IsConfirmedWithin(_revocations.MaxLag));
 
     /// <summary>Drops the copies that have expired or were invalidated.</summary>
     public void SweepExpired(DateTimeOffset now)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using AuthCache.AspNetCore.Caching.Internals;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Options;
@@ -73,13 +74,22 @@ internal sealed partial class TokenNearCache : IRevocationReplicaListener, IDisp
     public bool Enabled => _options.CurrentValue.NearCache.Enabled;
 
     /// <summary>
-    /// A valid, unrevoked copy; none while the revocation replica is not confirmed in sync. <paramref name="refresh"/>
-    /// is true for the one hit that should ask the grain again in the background (the copy is near its end).
+    /// A valid, unrevoked copy, for a resolution that did not check the revocation copy's freshness: none while the
+    /// copy is older than <see cref="RevocationOptions.MaxReplicaLag"/>.
     /// </summary>
-    public bool TryGet(string tokenHash, out TokenValidationOutcome result, out bool refresh)
+    public bool TryGet(string tokenHash, out TokenValidationOutcome result, out bool refresh) =>
+        TryGet(tokenHash, default, out result, out refresh);
+
+    /// <summary>
+    /// A valid, unrevoked copy; none while the revocation replica is not confirmed in sync, nor while it is older than
+    /// <see cref="RevocationOptions.MaxReplicaLag"/> unless <paramref name="replica"/> says the resolution accepted
+    /// that lag (<see cref="ReplicaFreshness"/>). <paramref name="refresh"/> is true for the one hit that should ask
+    /// the grain again in the background (the copy is near its end).
+    /// </summary>
+    public bool TryGet(string tokenHash, ReplicaCheck replica, out TokenValidationOutcome result, out bool refresh)
     {
         refresh = false;
-        if (_revocations.IsCurrent && _entries.TryGetValue(tokenHash, out var entry))
+        if (Trusted(replica) && _entries.TryGetValue(tokenHash, out var entry))
         {
             var now = _clock.UtcNow;
             if (entry.Generation == Interlocked.Read(ref _generation) && now < entry.Until

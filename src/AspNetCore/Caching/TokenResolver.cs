@@ -82,12 +82,12 @@ internal sealed class TokenResolver(
             return Rejected(shapeFailure);
         }
 
-        await replicaFreshness.EnsureCurrentAsync();
+        var replica = await replicaFreshness.EnsureCurrentAsync();
         var useNearCache = !direct && nearCache.Enabled;
         string? hash = null;
         if (useNearCache)
         {
-            if (nearCache.TryGet(hash = TokenHash.Compute(token), out var copied, out var refresh))
+            if (nearCache.TryGet(hash = TokenHash.Compute(token), replica, out var copied, out var refresh))
             {
                 metrics.NearCacheHit();
                 if (refresh)

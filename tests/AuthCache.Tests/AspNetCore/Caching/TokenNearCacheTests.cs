@@ -1,5 +1,6 @@
 using AuthCache.Core;
 using AuthCache.AspNetCore.Caching;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
 using AuthCache.Core.Revocation;
@@ -12,6 +13,7 @@ namespace AuthCache.Tests.AspNetCore.Caching;
 public sealed class TokenNearCacheTests
 {
     private const string Hash = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
+    private static readonly ReplicaCheck LagAccepted = new(LagAccepted: true);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
     private readonly FakeTimeProvider _wallTime = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
@@ -128,9 +130,27 @@ public sealed class TokenNearCacheTests
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
         _wallTime.Advance(RevocationReplica.TrustWindow - TimeSpan.FromMilliseconds(1));
+        Assert.True(cache.TryGet(Hash, LagAccepted, out _, out _));
+        _wallTime.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(cache.TryGet(Hash, LagAccepted, out _, out _));
+    }
+
+    [Fact]
+    public void Past_the_max_replica_lag_a_copy_answers_only_a_resolution_whose_freshness_check_accepted_the_lag()
+    {
+        _options.CurrentValue.Revocation.MaxReplicaLag = TimeSpan.FromSeconds(5);
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+
+        _wallTime.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1));
         Assert.True(cache.TryGet(Hash, out _, out _));
+        Assert.True(cache.TryGet(Hash, new ReplicaCheck(LagAccepted: false), out _, out _));
         _wallTime.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.False(cache.TryGet(Hash, new ReplicaCheck(LagAccepted: false), out _, out _));
+
+        // The cluster could not resynchronise the copy in time: the resolution goes on with it, counted.
+        Assert.True(cache.TryGet(Hash, LagAccepted, out _, out _));
     }
 
     [Fact]
