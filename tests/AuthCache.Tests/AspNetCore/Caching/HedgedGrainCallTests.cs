@@ -146,6 +146,10 @@ public sealed class HedgedGrainCallTests : IAsyncLifetime
         Assert.Equal(TokenResolutionSource.Cluster, answer.Source);
         Assert.NotNull(answer.Outcome.Profile);
         Assert.Equal(0, _grains.Probes);
+
+        // Its work done, the grain says it is idle.
+        var grain = _cluster.Client.GetGrain<ITokenValidationGrain>(TokenHash.Compute(token));
+        Assert.False(await grain.IsValidatingAsync());
     }
 
     /// <summary>Halfway to the hedge the host asks the grain whether it is at work.</summary>
