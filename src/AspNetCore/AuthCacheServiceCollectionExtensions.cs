@@ -1,5 +1,6 @@
 using AuthCache.AspNetCore.Authentication;
 using AuthCache.AspNetCore.Caching;
+using AuthCache.AspNetCore.Caching.Internals;
 using AuthCache.AspNetCore.Health;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.AspNetCore.Statistics;
@@ -43,6 +44,10 @@ public static class AuthCacheServiceCollectionExtensions
         services.TryAddScoped<AuthCacheTokenResolver>(sp => createResolver(sp, null));
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
+        services.TryAddSingleton<ProfileCopies>();
+        services.TryAddSingleton<GrainAnswers>();
+        services.TryAddSingleton<HedgedGrainCall>();
+        services.TryAddSingleton<NearCacheRefresher>();
         services.TryAddSingleton<ReplicaFreshness>();
         services.TryAddSingleton<ApiHostIdentity>();
         services.TryAddSingleton<AuthCacheBearerServices>();

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace AuthCache.GrainInterfaces;
 
 /// <summary>
@@ -17,4 +19,12 @@ public interface ITokenValidationGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Evict"), SiloOnly]
     Task<bool> EvictAsync(CacheEvictionScope scope);
+
+    /// <summary>
+    /// Whether this activation is working on a call right now (validating, fetching keys or a profile). Interleaved, so
+    /// a busy activation answers at once: an API host whose call is slow asks it to tell a slow grain on a live silo
+    /// (worth waiting for) from a lost silo (answered without it). An activation this call creates is idle.
+    /// </summary>
+    [Alias("IsValidating"), AlwaysInterleave]
+    Task<bool> IsValidatingAsync();
 }

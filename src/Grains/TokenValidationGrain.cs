@@ -41,10 +41,35 @@ internal sealed partial class TokenValidationGrain(
     private IGrainTimer? _expiryTimer;
     private TrackedValidation? _revocationWatch;
     private string? _key;
+    private bool _validating;
 
     private string Key => _key ??= this.GetPrimaryKeyString();
 
     public async Task<TokenValidationOutcome> ValidateAsync(string token)
+    {
+        _validating = true;
+        try
+        {
+            return await AnswerAsync(token);
+        }
+        finally
+        {
+            _validating = false;
+        }
+    }
+
+    public Task<bool> IsValidatingAsync()
+    {
+        // Asked of an activation that holds nothing (a lost silo's grain, placed again): it need not stay.
+        if (!_validating && _cached is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(_validating);
+    }
+
+    private async Task<TokenValidationOutcome> AnswerAsync(string token)
     {
         // The key is derived from the token by the caller; a caller that lies about it gets nothing, cached or not.
         if (!string.Equals(TokenHash.Compute(token), Key, StringComparison.Ordinal))

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using AuthCache.AspNetCore.Authentication;
+using AuthCache.AspNetCore.Caching.Internals;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core;
 using AuthCache.Core.Diagnostics;
@@ -15,38 +15,36 @@ using Microsoft.Extensions.Options;
 namespace AuthCache.AspNetCore.Caching;
 
 /// <summary>
-/// Resolves a bearer token for the current request: the request cache first, then the shape check, then the near
-/// cache of this process's grain answers, then the full precheck, then the token's grain. A grain that has not
-/// answered within <see cref="AuthCacheOptions.FallbackAfter"/> is hedged: the token is validated here
-/// with the signing keys this process already holds (never fetching them), and the grain's answer, if it comes
-/// within <see cref="AuthCacheOptions.GrainCallTimeout"/>, still fills the caches. A grain that fails
-/// or times out falls back to a full validation here. The direct scheme always validates here. A grain may live on a
-/// silo whose options trust more than this host's: its answers are accepted only when this host's own
-/// <see cref="IssuerRules"/> accept them too, before they are answered or copied, so the near cache (emptied when the
-/// options change) and the request cache only ever hold answers this host's rules accepted. Every answer, on
-/// every path, is checked against this process's <see cref="RevocationReplica"/>, resynchronised first when it lags
-/// (<see cref="ReplicaFreshness"/>); a hedged or fallback answer
-/// carries the user's profile when the near cache holds a current one (a renewed token of a user seen recently).
-/// Every token a request refuses counts against its client address (<see cref="FailedAuthenticationLimiter"/>), and
-/// an address over the limit gets only what the request and near caches hold: anything else is refused before the
-/// precheck, the grain or a signature check. Scoped: components of one request share its <see cref="RequestAuthCache"/>.
+/// Resolves a bearer token for the current request, in steps:
+/// <list type="number">
+/// <item>the request cache (<see cref="RequestAuthCache"/>): what this request resolved already;</item>
+/// <item>the shape check;</item>
+/// <item>the revocation copy's freshness (<see cref="ReplicaFreshness"/>): every answer, on every path, is checked
+/// against this process's <see cref="RevocationReplica"/>, resynchronised first when it lags;</item>
+/// <item>the near cache (<see cref="TokenNearCache"/>) of this process's grain answers, a copy near its end asked
+/// again in the background (<see cref="NearCacheRefresher"/>);</item>
+/// <item>the failed-authentication limit: an address over it (<see cref="FailedAuthenticationLimiter"/>) gets only
+/// what the request and near caches hold, and anything else is refused before the precheck, the grain or a
+/// signature check;</item>
+/// <item>the full precheck;</item>
+/// <item>the token's grain, hedged (<see cref="HedgedGrainCall"/>); the direct scheme validates here instead.</item>
+/// </list>
+/// Every token a request refuses counts once against its client address. Scoped: components of one request share
+/// its <see cref="RequestAuthCache"/>.
 /// </summary>
 internal sealed class TokenResolver(
     RequestAuthCache requestCache,
-    IGrainFactory grainFactory,
+    ReplicaFreshness replicaFreshness,
+    TokenNearCache nearCache,
+    NearCacheRefresher refresher,
+    FailedAuthenticationLimiter limiter,
+    HedgedGrainCall grainCall,
+    GrainAnswers answers,
     TokenValidator validator,
     LocalJwksKeySource localKeys,
-    ClusterAvailability cluster,
     IOptionsMonitor<AuthCacheOptions> options,
     AuthCacheClock clock,
-    TimeProvider time,
     AuthCacheMetrics metrics,
-    RevocationMetrics revocationMetrics,
-    TokenNearCache nearCache,
-    RevocationReplica revocations,
-    CurrentIssuerRules rules,
-    FailedAuthenticationLimiter limiter,
-    ReplicaFreshness replicaFreshness,
     IHttpContextAccessor httpContext) : AuthCacheTokenResolver
 {
     public override RequestAuthCache RequestCache => requestCache;
@@ -84,17 +82,17 @@ internal sealed class TokenResolver(
             return Rejected(shapeFailure);
         }
 
-        await replicaFreshness.EnsureCurrentAsync();
+        var replica = await replicaFreshness.EnsureCurrentAsync();
         var useNearCache = !direct && nearCache.Enabled;
         string? hash = null;
         if (useNearCache)
         {
-            if (nearCache.TryGet(hash = TokenHash.Compute(token), out var copied, out var refresh))
+            if (nearCache.TryGet(hash = TokenHash.Compute(token), replica, out var copied, out var refresh))
             {
                 metrics.NearCacheHit();
                 if (refresh)
                 {
-                    _ = RefreshCopyAsync(token, hash);
+                    refresher.Refresh(token, hash);
                 }
 
                 return new TokenResolution(copied, TokenResolutionSource.NearCache);
@@ -106,7 +104,8 @@ internal sealed class TokenResolver(
         if (ClientAddress(out var address) && limiter.IsLimited(address))
         {
             metrics.Validated(AuthFailureReason.TooManyFailures);
-            return new TokenResolution(TokenValidationOutcome.Failure(AuthFailureReason.TooManyFailures), TokenResolutionSource.Limited);
+            var limited = TokenValidationOutcome.Failure(AuthFailureReason.TooManyFailures);
+            return new TokenResolution(limited, TokenResolutionSource.Limited);
         }
 
         var precheck = TokenPrecheck.Inspect(token, options.CurrentValue, clock.UtcNow);
@@ -118,10 +117,11 @@ internal sealed class TokenResolver(
         hash ??= TokenHash.Compute(token);
         if (direct)
         {
-            return new TokenResolution(CheckRevocations(await validator.ValidateAsync(token, localKeys), hash), TokenResolutionSource.Direct);
+            var validated = answers.CheckRevocations(await validator.ValidateAsync(token, localKeys), hash);
+            return new TokenResolution(validated, TokenResolutionSource.Direct);
         }
 
-        return await ResolveThroughClusterAsync(token, hash, useNearCache);
+        return await grainCall.ResolveAsync(token, hash, useNearCache);
     }
 
     /// <summary>The address of the request's client; false outside a request (nothing to limit).</summary>
@@ -136,164 +136,5 @@ internal sealed class TokenResolver(
     {
         metrics.Validated(reason);
         return new TokenResolution(TokenValidationOutcome.Failure(reason), TokenResolutionSource.Precheck);
-    }
-
-    private async Task<TokenResolution> ResolveThroughClusterAsync(string token, string hash, bool useNearCache)
-    {
-        var scheme = options.CurrentValue;
-        var version = nearCache.Version;
-        var call = CallGrain(token, hash);
-        TokenValidationOutcome answer;
-        try
-        {
-            answer = await call.WaitAsync(scheme.FallbackAfter, time);
-        }
-        catch (TimeoutException)
-        {
-            var remaining = scheme.GrainCallTimeout - scheme.FallbackAfter;
-            if (await ValidateWithHeldKeysAsync(token, hash) is { } hedged)
-            {
-                metrics.Hedged();
-                _ = CopyWhenAnsweredAsync(call, remaining, hash, useNearCache, version);
-                return new TokenResolution(WithHeldProfile(hedged, useNearCache), TokenResolutionSource.Hedged);
-            }
-
-            // The keys this process holds cannot decide (none yet, or the token names a key they lack): the grain
-            // gets the rest of its time, so a cold host does not fetch keys the cluster is already fetching.
-            try
-            {
-                answer = await call.WaitAsync(remaining, time);
-            }
-            catch (Exception ex) when (IsClusterFailure(ex))
-            {
-                return await FallBackAsync(token, hash, ex, useNearCache);
-            }
-        }
-        catch (Exception ex) when (IsClusterFailure(ex))
-        {
-            return await FallBackAsync(token, hash, ex, useNearCache);
-        }
-
-        cluster.Succeeded();
-        return new TokenResolution(Copy(answer, hash, useNearCache, version), TokenResolutionSource.Cluster);
-    }
-
-    /// <summary>The grain call as a task, also when the client fails it before sending (not connected yet).</summary>
-    private Task<TokenValidationOutcome> CallGrain(string token, string hash)
-    {
-        try
-        {
-            return grainFactory.GetGrain<ITokenValidationGrain>(hash).ValidateAsync(token);
-        }
-        catch (Exception ex) when (IsClusterFailure(ex))
-        {
-            return Task.FromException<TokenValidationOutcome>(ex);
-        }
-    }
-
-    /// <summary>A grain's answer, checked against this host's rules and revocations, and copied into the near cache.</summary>
-    private TokenValidationOutcome Copy(TokenValidationOutcome answer, string hash, bool useNearCache, long version)
-    {
-        var checkedAnswer = CheckRevocations(CheckRules(answer), hash);
-        if (useNearCache && checkedAnswer.IsValid)
-        {
-            nearCache.Add(hash, checkedAnswer, version);
-        }
-
-        return checkedAnswer;
-    }
-
-    /// <summary>The hedge: a conclusive answer from the keys already held here, or null when they cannot decide.</summary>
-    private async Task<TokenValidationOutcome?> ValidateWithHeldKeysAsync(string token, string hash)
-    {
-        var result = await validator.ValidateAsync(token, localKeys.HeldKeys);
-        return result.IsValid || (result.FailureReason is not AuthFailureReason.UnknownKey and not AuthFailureReason.KeysUnavailable)
-            ? CheckRevocations(result, hash)
-            : null;
-    }
-
-    /// <summary>After a hedge: the grain's late answer still fills the near cache, and tells whether the cluster is there.</summary>
-    private async Task CopyWhenAnsweredAsync(Task<TokenValidationOutcome> call, TimeSpan remaining, string hash, bool useNearCache, long version)
-    {
-        try
-        {
-            var answer = await call.WaitAsync(remaining, time);
-            cluster.Succeeded();
-            Copy(answer, hash, useNearCache, version);
-        }
-        catch (Exception ex) when (IsClusterFailure(ex))
-        {
-            cluster.Failed(ex);
-        }
-    }
-
-    /// <summary>
-    /// Asks the grain again for a near-cache copy near the end of its life, while the copy goes on answering: the
-    /// grain's answer replaces it, or drops it when the grain no longer finds the token valid. A failed call leaves
-    /// the copy to end at its time, and the next request goes through the grain (hedge and fallback included).
-    /// </summary>
-    private async Task RefreshCopyAsync(string token, string hash)
-    {
-        // Not part of the request that happened to trigger it, which may be answered long before the grain is.
-        Activity.Current = null;
-        var version = nearCache.Version;
-        try
-        {
-            var answer = await CallGrain(token, hash).WaitAsync(options.CurrentValue.GrainCallTimeout, time);
-            cluster.Succeeded();
-            if (Copy(answer, hash, useNearCache: true, version).IsValid)
-            {
-                metrics.NearCacheRefreshed("valid");
-            }
-            else
-            {
-                nearCache.Remove(hash);
-                metrics.NearCacheRefreshed("dropped");
-            }
-        }
-        catch (Exception ex) when (IsClusterFailure(ex))
-        {
-            cluster.Failed(ex);
-            metrics.NearCacheRefreshed("failed");
-        }
-    }
-
-    /// <summary>Whatever went wrong between here and the grain, the cache must not cost a valid user a 401 or 5xx.</summary>
-    private async Task<TokenResolution> FallBackAsync(string token, string hash, Exception failure, bool useNearCache)
-    {
-        cluster.Failed(failure);
-        metrics.Fallback();
-        var answer = CheckRevocations(await validator.ValidateAsync(token, localKeys), hash);
-        return new TokenResolution(WithHeldProfile(answer, useNearCache), TokenResolutionSource.Fallback);
-    }
-
-    /// <summary>An answer validated here, with the user's profile when the near cache holds a current one.</summary>
-    private TokenValidationOutcome WithHeldProfile(TokenValidationOutcome answer, bool useNearCache) =>
-        useNearCache ? nearCache.WithHeldProfile(answer) : answer;
-
-    private static bool IsClusterFailure(Exception ex) =>
-        ex is not OperationCanceledException || ex is TaskCanceledException { CancellationToken.IsCancellationRequested: false };
-
-    /// <summary>The grain validated with its silo's options; this host accepts only what its own rules accept.</summary>
-    private TokenValidationOutcome CheckRules(TokenValidationOutcome answer)
-    {
-        if (rules.Current.Refuses(answer, clock.UtcNow) is not { } reason)
-        {
-            return answer;
-        }
-
-        metrics.RefusedByIssuerRules(reason);
-        return TokenValidationOutcome.Failure(reason);
-    }
-
-    private TokenValidationOutcome CheckRevocations(TokenValidationOutcome result, string hash)
-    {
-        if (!result.IsValid || !revocations.IsRevoked(RevocationCandidate.From(hash, result)))
-        {
-            return result;
-        }
-
-        revocationMetrics.Rejected(RevocationCheckPath.Local);
-        return TokenValidationOutcome.Failure(AuthFailureReason.Revoked);
     }
 }

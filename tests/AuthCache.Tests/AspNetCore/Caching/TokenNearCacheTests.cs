@@ -1,17 +1,19 @@
 using AuthCache.Core;
 using AuthCache.AspNetCore.Caching;
+using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core.Options;
 using AuthCache.GrainInterfaces;
 using AuthCache.Core.Revocation;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthCache.Tests.Caching;
+namespace AuthCache.Tests.AspNetCore.Caching;
 
 /// <summary>The API host's near cache on its own, with a fake clock.</summary>
 public sealed class TokenNearCacheTests
 {
     private const string Hash = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
+    private static readonly ReplicaCheck LagAccepted = new(LagAccepted: true);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
     private readonly FakeTimeProvider _wallTime = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
@@ -23,7 +25,9 @@ public sealed class TokenNearCacheTests
     private TokenNearCache NewCache() => new(_options, new AuthCacheClock(_time), _replica, TestReplica.Meters);
 
     private TokenValidationOutcome Valid(TimeSpan cachedFor) => new(
-        true, null, "https://issuer.example", "user_1", [new TokenClaim("sub", "user_1", "http://www.w3.org/2001/XMLSchema#string")], _time.GetUtcNow().AddHours(1), _time.GetUtcNow() + cachedFor, null, false);
+        true, null, "https://issuer.example", "user_1",
+        [new TokenClaim("sub", "user_1", "http://www.w3.org/2001/XMLSchema#string")],
+        _time.GetUtcNow().AddHours(1), _time.GetUtcNow() + cachedFor, null, false);
 
     [Fact]
     public void A_copy_is_answered_as_from_the_cache_until_the_grain_would_have_dropped_it()
@@ -126,19 +130,41 @@ public sealed class TokenNearCacheTests
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
 
         _wallTime.Advance(RevocationReplica.TrustWindow - TimeSpan.FromMilliseconds(1));
+        Assert.True(cache.TryGet(Hash, LagAccepted, out _, out _));
+        _wallTime.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(cache.TryGet(Hash, LagAccepted, out _, out _));
+    }
+
+    [Fact]
+    public void Past_the_max_replica_lag_a_copy_answers_only_a_resolution_whose_freshness_check_accepted_the_lag()
+    {
+        _options.CurrentValue.Revocation.MaxReplicaLag = TimeSpan.FromSeconds(5);
+        using var cache = NewCache();
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
+
+        _wallTime.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1));
         Assert.True(cache.TryGet(Hash, out _, out _));
+        Assert.True(cache.TryGet(Hash, new ReplicaCheck(LagAccepted: false), out _, out _));
         _wallTime.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(cache.TryGet(Hash, out _, out _));
+        Assert.False(cache.TryGet(Hash, new ReplicaCheck(LagAccepted: false), out _, out _));
+
+        // The cluster could not resynchronise the copy in time: the resolution goes on with it, counted.
+        Assert.True(cache.TryGet(Hash, LagAccepted, out _, out _));
     }
 
     [Fact]
     public async Task A_copy_of_a_revoked_session_is_refused_on_its_next_hit()
     {
         using var cache = NewCache();
-        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")] }, cache.Version);
-        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = [new TokenClaim("sid", "sess_2", "s")] }, cache.Version);
+        TokenClaim[] session1 = [new TokenClaim("sub", "user_1", "s"), new TokenClaim("sid", "sess_1", "s")];
+        cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = session1 }, cache.Version);
+        TokenClaim[] session2 = [new TokenClaim("sid", "sess_2", "s")];
+        cache.Add("other-" + Hash, Valid(TimeSpan.FromMinutes(5)) with { Claims = session2 }, cache.Version);
 
-        await _replica.LearnAsync([new RevocationRecord(RevocationKind.Session, "sess_1", _time.GetUtcNow(), "https://issuer.example")]);
+        var revoked = new RevocationRecord(
+            RevocationKind.Session, "sess_1", _time.GetUtcNow(), "https://issuer.example");
+        await _replica.LearnAsync([revoked]);
 
         Assert.False(cache.TryGet(Hash, out _, out _));
         Assert.True(cache.TryGet("other-" + Hash, out _, out _));
@@ -257,51 +283,4 @@ public sealed class TokenNearCacheTests
         cache.Add(Hash, Valid(TimeSpan.FromMinutes(5)), cache.Version);
         Assert.True(cache.TryGet(Hash, out _, out _));
     }
-
-    [Fact]
-    public void An_answer_validated_by_the_host_takes_the_profile_of_its_users_latest_copy_while_that_copy_may_live()
-    {
-        _options.CurrentValue.NearCache.MaxAge = TimeSpan.FromSeconds(30);
-        using var cache = NewCache();
-        cache.Add(Hash, WithProfile(Valid(TimeSpan.FromMinutes(5))), cache.Version);
-        var renewed = Valid(TimeSpan.FromMinutes(5));
-
-        Assert.Equal("Ada", cache.WithHeldProfile(renewed).Profile?.FirstName);
-        Assert.Null(cache.WithHeldProfile(renewed with { Subject = "user_2" }).Profile);
-        Assert.Null(cache.WithHeldProfile(renewed with { Issuer = "https://other-issuer.example" }).Profile);
-        Assert.Null(cache.WithHeldProfile(TokenValidationOutcome.Failure(AuthFailureReason.Revoked)).Profile);
-
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Null(cache.WithHeldProfile(renewed).Profile);
-    }
-
-    [Theory]
-    [InlineData("profile-evicted")]
-    [InlineData("resynchronised")]
-    [InlineData("options-changed")]
-    public async Task A_held_profile_is_dropped_with_its_users_copies(string change)
-    {
-        using var cache = NewCache();
-        cache.Add(Hash, WithProfile(Valid(TimeSpan.FromMinutes(5))), cache.Version);
-        cache.Add("other-" + Hash, WithProfile(Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }), cache.Version);
-
-        switch (change)
-        {
-            case "profile-evicted":
-                await _replica.ApplyAsync(new ProfileEvicted("https://issuer.example", "user_1"));
-                Assert.NotNull(cache.WithHeldProfile(Valid(TimeSpan.FromMinutes(5)) with { Subject = "user_2" }).Profile);
-                break;
-            case "resynchronised":
-                await _replica.ResynchronisedAsync();
-                break;
-            default:
-                _options.Change();
-                break;
-        }
-
-        Assert.Null(cache.WithHeldProfile(Valid(TimeSpan.FromMinutes(5))).Profile);
-    }
-
-    private TokenValidationOutcome WithProfile(TokenValidationOutcome answer) =>
-        answer with { Profile = new UserProfile(answer.Subject!, "ada", "Ada", "Lovelace", "ada@example.com", null, _time.GetUtcNow()) };
 }
