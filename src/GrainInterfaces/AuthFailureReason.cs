@@ -6,15 +6,34 @@ namespace AuthCache.GrainInterfaces;
 /// </summary>
 public static class AuthFailureReason
 {
+    /// <summary>The token's <c>exp</c> has passed, beyond the configured clock skew.</summary>
     public const string Expired = "expired";
+
+    /// <summary>The token's <c>nbf</c> is still ahead, beyond the configured clock skew.</summary>
     public const string NotYetValid = "not_yet_valid";
+
+    /// <summary>The signature does not verify with the issuer's key that the token names.</summary>
     public const string BadSignature = "bad_signature";
+
+    /// <summary>The token names a key id its issuer does not publish, even after the keys were fetched again.</summary>
     public const string UnknownKey = "unknown_key";
+
+    /// <summary>The token's <c>iss</c> is none of the trusted issuers (<c>AuthCache:Issuers</c>).</summary>
     public const string UnknownIssuer = "unknown_issuer";
+
+    /// <summary>The token's <c>alg</c> is not one its issuer allows (<c>Algorithms</c>), or not one its key can sign.</summary>
     public const string AlgorithmNotAllowed = "alg_not_allowed";
+
+    /// <summary>The token's <c>azp</c> is none of its issuer's <c>AuthorizedParties</c>.</summary>
     public const string InvalidAuthorizedParty = "invalid_azp";
+
+    /// <summary>The token's <c>aud</c> is none of its issuer's or its scheme's audiences.</summary>
     public const string InvalidAudience = "invalid_audience";
+
+    /// <summary>The value is not a signed JWT that can be read, or lacks a claim every token needs.</summary>
     public const string Malformed = "malformed";
+
+    /// <summary>The token is longer than <c>AuthCache:MaxTokenSize</c> and was refused before it was read.</summary>
     public const string TokenTooLarge = "token_too_large";
 
     /// <summary>The token lives longer than its issuer's <c>MaxTokenLifetime</c>, which bounds how long revocations are kept.</summary>
