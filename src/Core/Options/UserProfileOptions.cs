@@ -16,8 +16,8 @@ public sealed class UserProfileOptions
     public string? Issuer { get; set; }
 
     /// <summary>
-    /// How long a fetched profile is served before it is fetched again; an eviction (a Clerk webhook, the admin
-    /// endpoint) drops it sooner.
+    /// How long a fetched profile is served before it is fetched again; a Clerk webhook about the user, or the admin
+    /// cleanup with <c>scope=all</c>, drops it sooner.
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
