@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore;
 
+/// <summary>Adds AuthCache's admin authentication and authorization to an application's authentication setup.</summary>
 public static class AuthCacheAuthenticationBuilderExtensions
 {
     /// <summary>

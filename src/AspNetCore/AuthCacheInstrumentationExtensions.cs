@@ -5,6 +5,7 @@ using OpenTelemetry.Trace;
 
 namespace AuthCache.AspNetCore;
 
+/// <summary>Adds AuthCache's metrics and traces to an application's OpenTelemetry setup.</summary>
 public static class AuthCacheInstrumentationExtensions
 {
     /// <summary>Orleans' own meter (grain calls, activations, messaging, membership).</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace AuthCache.AspNetCore;
 
+/// <summary>Makes a JwtBearer scheme validate its tokens through AuthCache.</summary>
 public static class AuthCacheJwtBearerExtensions
 {
     /// <summary>

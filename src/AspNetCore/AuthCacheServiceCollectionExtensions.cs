@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.AspNetCore;
 
+/// <summary>Registers what an API host needs to authenticate its requests through the AuthCache cluster.</summary>
 public static class AuthCacheServiceCollectionExtensions
 {
     /// <summary>

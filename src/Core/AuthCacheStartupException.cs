@@ -10,19 +10,23 @@ namespace AuthCache.Core;
 /// </summary>
 public sealed class AuthCacheStartupException : Exception
 {
+    /// <summary>A start-up refusal with the default message.</summary>
     public AuthCacheStartupException()
     {
     }
 
+    /// <summary>A start-up refusal whose message is the whole report: what is wrong and how to fix it.</summary>
     public AuthCacheStartupException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A start-up refusal with its report and the exception that revealed the mistake.</summary>
     public AuthCacheStartupException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>The type and the message, without the stack trace, so a log shows the report and nothing else.</summary>
     public override string ToString() => $"{GetType().FullName}: {Message}";
 }

@@ -7,9 +7,11 @@ namespace AuthCache.GrainInterfaces;
 [Alias("AuthCache.IApiHostCountersGrain")]
 public interface IApiHostCountersGrain : IGrainWithIntegerKey
 {
+    /// <summary>Records a host's latest totals, replacing what that host reported before.</summary>
     [Alias("Report")]
     Task ReportAsync(ApiHostCounters counters);
 
+    /// <summary>The latest report of every host that reported recently, one per host.</summary>
     [Alias("GetReports")]
     Task<IReadOnlyList<ApiHostCounters>> GetReportsAsync();
 }

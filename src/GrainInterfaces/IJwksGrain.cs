@@ -22,6 +22,7 @@ public interface IJwksGrain : IGrainWithStringKey
     [Alias("ForceRefreshRetiring")]
     Task<JwksRefresh> ForceRefreshAsync();
 
+    /// <summary>The keys' ids, freshness and fetch counts, for the stats endpoint; never fetches.</summary>
     [Alias("GetStatus")]
     Task<JwksStatus> GetStatusAsync();
 

@@ -15,8 +15,13 @@ public sealed record JwksSnapshot(
     string? LastError,
     DateTimeOffset? LastErrorAt)
 {
+    /// <summary>
+    /// Whether there is any key: without one (never fetched, or withheld past <c>JwksMaxStaleness</c>), no token of
+    /// this issuer can be verified.
+    /// </summary>
     public bool HasKeys => Keys.Count > 0;
 
+    /// <summary>Whether the issuer publishes the key a token names in its <c>kid</c> header.</summary>
     public bool ContainsKey(string keyId)
     {
         foreach (var key in Keys)

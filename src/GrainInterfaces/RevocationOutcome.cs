@@ -16,5 +16,6 @@ public sealed record RevocationOutcome(
     int ConfirmedHosts,
     IReadOnlyList<string> UnconfirmedHosts)
 {
+    /// <summary>Whether every active silo and every subscribed API host confirmed the revocation.</summary>
     public bool Confirmed => UnconfirmedSilos.Count == 0 && UnconfirmedHosts.Count == 0;
 }

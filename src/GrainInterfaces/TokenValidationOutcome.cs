@@ -18,6 +18,7 @@ public sealed record TokenValidationOutcome(
     bool FromCache,
     string? KeyId = null)
 {
+    /// <summary>A refusal with one of the <see cref="AuthFailureReason"/> codes.</summary>
     public static TokenValidationOutcome Failure(string reason) =>
         new(false, reason, null, null, [], null, null, null, false);
 }

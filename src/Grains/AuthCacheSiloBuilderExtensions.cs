@@ -16,6 +16,7 @@ using Orleans.Serialization;
 
 namespace AuthCache.Grains;
 
+/// <summary>Adds the AuthCache grains and the services they need to an Orleans silo.</summary>
 public static class AuthCacheSiloBuilderExtensions
 {
     /// <summary>

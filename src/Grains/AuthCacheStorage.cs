@@ -6,5 +6,6 @@ namespace AuthCache.Grains;
 /// </summary>
 public static class AuthCacheStorage
 {
+    /// <summary>The name to register the grain storage under: <c>AddMemoryGrainStorage(AuthCacheStorage.Name)</c>.</summary>
     public const string Name = "AuthCacheStore";
 }

@@ -25,6 +25,7 @@ public static class AuthCacheClusterExtensions
     /// <item><c>External</c>: the application registered its own <see cref="IClusterClient"/> before this call.</item>
     /// </list>
     /// </summary>
+    /// <param name="builder">The API host's builder, whose configuration holds the <c>Orleans</c> section.</param>
     /// <param name="configureSilo">Embedded mode only: more silo configuration, such as the application's own grains.</param>
     public static TBuilder AddAuthCacheCluster<TBuilder>(this TBuilder builder, Action<ISiloBuilder>? configureSilo = null)
         where TBuilder : IHostApplicationBuilder
@@ -58,6 +59,7 @@ public static class AuthCacheClusterExtensions
     /// <c>Orleans:Redis:ConnectionString</c> is set, localhost clustering with in-memory reminders and storage
     /// otherwise (<c>Orleans:PrimarySiloPort</c> joins another local silo). <c>Orleans:Mode</c> does not apply.
     /// </summary>
+    /// <param name="builder">The silo host's builder, whose configuration holds the <c>Orleans</c> section.</param>
     /// <param name="configureSilo">More silo configuration, such as the application's own grains.</param>
     public static TBuilder AddAuthCacheSilo<TBuilder>(this TBuilder builder, Action<ISiloBuilder>? configureSilo = null)
         where TBuilder : IHostApplicationBuilder

@@ -13,6 +13,8 @@ internal static class ClientClusteringExtensions
     /// An Orleans client of the silos listed in the Redis membership table, which it only reads. It connects in the background and
     /// keeps retrying, so the host starts and serves (validating tokens itself) while no silo is reachable.
     /// </summary>
+    /// <param name="builder">The API host's builder.</param>
+    /// <param name="options">The <c>Orleans</c> section: cluster ids and the Redis connection.</param>
     /// <param name="tls">Connect to the gateways over mutual TLS with <c>Orleans:Tls</c>'s client certificate.</param>
     public static IHostApplicationBuilder UseAuthCacheClusterClient(this IHostApplicationBuilder builder, OrleansHostingOptions options, bool tls)
     {

@@ -13,27 +13,27 @@ namespace AuthCache.Bench.Systems;
 /// </summary>
 public sealed class AuthCacheClusterSystem : ISystemUnderTest
 {
-    private readonly bool nearCache;
-    private readonly int silos;
-    private readonly int apiHosts;
-    private readonly bool tls;
+    private readonly bool _nearCache;
+    private readonly int _silos;
+    private readonly int _apiHosts;
+    private readonly bool _tls;
 
     private AuthCacheClusterSystem(bool nearCache, int silos, int apiHosts, bool tls)
     {
-        this.nearCache = nearCache;
-        this.silos = silos;
-        this.apiHosts = apiHosts;
-        this.tls = tls;
+        _nearCache = nearCache;
+        _silos = silos;
+        _apiHosts = apiHosts;
+        _tls = tls;
     }
 
-    public string Name => (apiHosts == 1 ? SystemNames.Client : SystemNames.Cluster) + (tls ? SystemNames.TlsSuffix : "");
+    public string Name => (_apiHosts == 1 ? SystemNames.Client : SystemNames.Cluster) + (_tls ? SystemNames.TlsSuffix : "");
 
-    public string Description => (apiHosts == 1
-        ? $"{silos} silo process + 1 API host in client mode, Redis membership"
-        : $"{silos} silo processes + {apiHosts} API hosts in client mode, Redis membership, load split over the API hosts")
-        + (tls ? "; mutual TLS on every Orleans connection (deploy/dev-certs certificates)" : "");
+    public string Description => (_apiHosts == 1
+        ? $"{_silos} silo process + 1 API host in client mode, Redis membership"
+        : $"{_silos} silo processes + {_apiHosts} API hosts in client mode, Redis membership, load split over the API hosts")
+        + (_tls ? "; mutual TLS on every Orleans connection (deploy/dev-certs certificates)" : "");
 
-    public bool? NearCache => nearCache;
+    public bool? NearCache => _nearCache;
 
     /// <summary>2 silos and 2 API hosts: <c>authcache-cluster</c> (with <paramref name="tls"/>, <c>authcache-cluster + tls</c>).</summary>
     public static AuthCacheClusterSystem Cluster(bool nearCache, bool tls = false) => new(nearCache, silos: 2, apiHosts: 2, tls);
@@ -47,21 +47,21 @@ public sealed class AuthCacheClusterSystem : ISystemUnderTest
         var siloProcesses = new List<SiloProcess>();
         var running = await RunningSystem.StartAsync(async started =>
         {
-            cluster = await RedisCluster.StartAsync(context, started, tls);
-            siloProcesses.AddRange(await cluster.StartSilosAsync(context, started, silos, nearCache));
-            if (tls)
+            cluster = await RedisCluster.StartAsync(context, started, _tls);
+            siloProcesses.AddRange(await cluster.StartSilosAsync(context, started, _silos, _nearCache));
+            if (_tls)
             {
                 await (await context.CertificatesAsync()).RequireTlsAsync(siloProcesses[0].SiloPort);
             }
             var endpoints = new List<Uri>();
-            for (var i = 1; i <= apiHosts; i++)
+            for (var i = 1; i <= _apiHosts; i++)
             {
                 var port = FreePort.Next();
                 var unusedSiloPort = FreePort.Next();
                 var host = SutProcess.StartDotnet(
                     $"apihost-{i}",
                     context.Layout.ApiHostDll,
-                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(nearCache), .. cluster.Arguments(silo: false), "--Orleans:Mode=Client", $"--Orleans:SiloPort={unusedSiloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
+                    [.. SystemContext.HttpArguments(port), .. context.AuthCacheArguments(_nearCache), .. cluster.Arguments(silo: false), "--Orleans:Mode=Client", $"--Orleans:SiloPort={unusedSiloPort}", $"--Orleans:GatewayPort={FreePort.Next()}"],
                     SystemContext.ProductionEnvironment,
                     context.LogDirectory);
                 started.Add(host);

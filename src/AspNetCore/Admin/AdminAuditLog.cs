@@ -21,6 +21,7 @@ internal sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
     public void Performed(HttpContext context, string action, string outcome, string detail = "") =>
         LogAction(logger, Actor(context.User), action, outcome, detail);
 
+    /// <param name="context">The refused request, whose caller and route are logged.</param>
     /// <param name="outcome"><see cref="Unauthenticated"/>, <see cref="Forbidden"/>, or the reason code of a refused cross-site request.</param>
     public void Denied(HttpContext context, string outcome)
     {

@@ -5,6 +5,7 @@ namespace AuthCache.AspNetCore.Admin;
 /// <summary>Who may use the admin endpoints, bound from <c>AuthCache:Admin</c>.</summary>
 public sealed class AuthCacheAdminOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "AuthCache:Admin";
 
     /// <summary>Value of the <c>X-Admin-Key</c> header that grants admin access. Unset: no key is accepted.</summary>
@@ -16,6 +17,10 @@ public sealed class AuthCacheAdminOptions
     /// </summary>
     public string? Role { get; set; }
 
+    /// <summary>
+    /// The claim of a validated token that carries <see cref="Role"/> (default <c>role</c>); also matched under the
+    /// name JwtBearer maps it to.
+    /// </summary>
     public string RoleClaim { get; set; } = "role";
 
     /// <summary>

@@ -9,15 +9,18 @@ namespace AuthCache.AspNetCore.Authentication;
 /// </summary>
 public sealed class SecurityTokenRevokedException : SecurityTokenValidationException
 {
+    /// <summary>A revoked token, with the default message.</summary>
     public SecurityTokenRevokedException()
     {
     }
 
+    /// <summary>A revoked token, with a message that says what was revoked.</summary>
     public SecurityTokenRevokedException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A revoked token, with a message and the exception that led to the refusal.</summary>
     public SecurityTokenRevokedException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -3,6 +3,7 @@ namespace AuthCache.AspNetCore.Webhooks;
 /// <summary>Clerk's webhooks, bound from <c>AuthCache:Webhooks</c>; <c>CLERK_WEBHOOK_SECRET</c> works too.</summary>
 public sealed class ClerkWebhookOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "AuthCache:Webhooks";
 
     /// <summary>

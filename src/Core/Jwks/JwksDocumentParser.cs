@@ -13,6 +13,7 @@ internal static class JwksDocumentParser
 {
     private const int MinimumRsaModulusBits = 2048;
 
+    /// <param name="json">The issuer's JWKS document.</param>
     /// <param name="skipped">Why each rejected key was skipped (kid and reason, no key material).</param>
     /// <exception cref="ArgumentException">The document is not a JWKS.</exception>
     public static IReadOnlyList<SigningKeyMaterial> Parse(string json, out IReadOnlyList<string> skipped)

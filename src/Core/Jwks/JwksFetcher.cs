@@ -27,10 +27,12 @@ internal sealed partial class JwksFetcher(
 
     private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(s => s.Issuer, StringComparer.Ordinal);
 
+    /// <param name="issuer">The issuer whose keys are fetched, from its discovery document or its configured address.</param>
     /// <param name="discoveredJwksUri">
     /// The <c>jwks_uri</c> the last successful fetch discovered: used when the discovery document cannot be read or is
     /// refused this time, so an issuer whose discovery endpoint fails keeps serving keys from the address it gave.
     /// </param>
+    /// <param name="cancellationToken">Abandons the fetch; <see cref="AuthCacheOptions.JwksFetchTimeout"/> bounds it anyway.</param>
     public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, Uri? discoveredJwksUri = null, CancellationToken cancellationToken = default)
     {
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchJwksActivity);

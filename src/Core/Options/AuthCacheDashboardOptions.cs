@@ -3,6 +3,7 @@ namespace AuthCache.Core.Options;
 /// <summary>The Orleans Dashboard on silos and web hosts, bound from <c>AuthCache:Dashboard</c>.</summary>
 public sealed class AuthCacheDashboardOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "AuthCache:Dashboard";
 
     /// <summary>

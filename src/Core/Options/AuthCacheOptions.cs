@@ -5,8 +5,13 @@ namespace AuthCache.Core.Options;
 /// <summary>Settings of the cache and of the validation rules, bound from the <c>AuthCache</c> section.</summary>
 public sealed class AuthCacheOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "AuthCache";
 
+    /// <summary>
+    /// The issuers whose tokens are trusted, each with its own rules (<c>AuthCache:Issuers</c>); a token of any other
+    /// issuer is refused (<c>unknown_issuer</c>). At least one is required.
+    /// </summary>
     public List<IssuerOptions> Issuers { get; set; } = [];
 
     /// <summary>
@@ -49,6 +54,10 @@ public sealed class AuthCacheOptions
     /// </summary>
     public TimeSpan JwksFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Silos: how often each issuer's signing-key grain and its refresh reminder are checked to be alive, and their
+    /// freshness logged.
+    /// </summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Tolerance applied to <c>exp</c> and <c>nbf</c>.</summary>
@@ -68,14 +77,19 @@ public sealed class AuthCacheOptions
     /// </summary>
     public TimeSpan FallbackAfter { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The user profiles added to validated tokens, from Clerk's Backend API (<c>AuthCache:UserProfiles</c>).</summary>
     public UserProfileOptions UserProfiles { get; set; } = new();
 
+    /// <summary>API hosts: the process-local copy of the cluster's answers (<c>AuthCache:NearCache</c>).</summary>
     public NearCacheOptions NearCache { get; set; } = new();
 
+    /// <summary>Silos: shedding of token grains when memory runs short (<c>AuthCache:MemoryShedding</c>).</summary>
     public MemorySheddingOptions MemoryShedding { get; set; } = new();
 
+    /// <summary>The rules for Clerk's session tokens (<c>AuthCache:Clerk</c>).</summary>
     public ClerkOptions Clerk { get; set; } = new();
 
+    /// <summary>API hosts: how they follow the cluster's revocation list (<c>AuthCache:Revocation</c>).</summary>
     public RevocationOptions Revocation { get; set; } = new();
 
     /// <summary>The configured issuer whose <c>Issuer</c> equals <paramref name="issuer"/> exactly, or null.</summary>

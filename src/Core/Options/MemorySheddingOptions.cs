@@ -12,6 +12,10 @@ namespace AuthCache.Core.Options;
 /// </summary>
 public sealed class MemorySheddingOptions
 {
+    /// <summary>
+    /// Off: activations are shed only when idle, whatever the heap, and <see cref="AuthCacheOptions.MaxCachedTokens"/>
+    /// alone bounds the cache.
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Managed heap, in percent of the GC's memory limit, at which activations start being shed.</summary>

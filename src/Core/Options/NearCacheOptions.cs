@@ -7,6 +7,7 @@ namespace AuthCache.Core.Options;
 /// </summary>
 public sealed class NearCacheOptions
 {
+    /// <summary>Off: every request whose token is not in the request cache asks its token grain.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Entries kept at most; past it new answers are not copied (the grains still cache them).</summary>

@@ -3,6 +3,7 @@ namespace AuthCache.Core.Options;
 /// <summary>Enrichment of validated tokens with the user from Clerk's Backend API.</summary>
 public sealed class UserProfileOptions
 {
+    /// <summary>The address of Clerk's Backend API; another address serves a proxy or a test double of it.</summary>
     public string BaseUrl { get; set; } = "https://api.clerk.com";
 
     /// <summary>Clerk secret key (<c>sk_…</c>); profiles are fetched only when it is set. Never logged.</summary>
@@ -14,6 +15,10 @@ public sealed class UserProfileOptions
     /// </summary>
     public string? Issuer { get; set; }
 
+    /// <summary>
+    /// How long a fetched profile is served before it is fetched again; a Clerk webhook about the user, or the admin
+    /// cleanup with <c>scope=all</c>, drops it sooner.
+    /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a failed fetch is remembered, so a broken upstream is not asked on every token.</summary>

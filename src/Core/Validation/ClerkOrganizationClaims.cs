@@ -151,7 +151,11 @@ internal static class ClerkOrganizationClaims
         }
     }
 
+    /// <param name="names">The permission names of the <c>o</c> claim, in the order the bitmasks refer to them.</param>
+    /// <param name="bitmasks">Per feature, which of <paramref name="names"/> the user holds.</param>
+    /// <param name="featureList">The features (<c>fea</c>) the bitmasks are given for.</param>
     /// <param name="featuresReadable">False when <c>fea</c> is not one string (another type, or an array).</param>
+    /// <param name="expanded">The claims expanded so far, to which the permissions are added.</param>
     private static string? ExpandPermissions(string names, string bitmasks, string? featureList, bool featuresReadable, List<TokenClaim> expanded)
     {
         if (!featuresReadable)

@@ -14,7 +14,7 @@ internal static class TokenHash
         var rented = byteCount > 1024 ? ArrayPool<byte>.Shared.Rent(byteCount) : null;
         try
         {
-            Span<byte> bytes = rented ?? stackalloc byte[1024];
+            var bytes = rented ?? stackalloc byte[1024];
             var written = Encoding.UTF8.GetBytes(token, bytes);
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(bytes[..written], hash);

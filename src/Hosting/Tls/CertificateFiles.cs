@@ -21,9 +21,9 @@ internal sealed class CertificateFiles(OrleansHostingOptions.TlsOptions options)
     /// <exception cref="InvalidOperationException">A file cannot be read.</exception>
     public CertificateFileContents Read()
     {
-        byte[] certificate = ReadFile("Orleans:Tls:CertificatePath", _certificatePath);
-        byte[]? key = _keyPath is null ? null : ReadFile("Orleans:Tls:KeyPath", _keyPath);
-        byte[] ca = ReadFile("Orleans:Tls:CaPath", _caPath);
+        var certificate = ReadFile("Orleans:Tls:CertificatePath", _certificatePath);
+        var key = _keyPath is null ? null : ReadFile("Orleans:Tls:KeyPath", _keyPath);
+        var ca = ReadFile("Orleans:Tls:CaPath", _caPath);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var part in new[] { certificate, key ?? [], ca })
         {

@@ -26,8 +26,6 @@ namespace AuthCache.Tests.Grains;
 /// </summary>
 public sealed class OpenIdDiscoveryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-
     private readonly LogCapture _logs = new();
     private DiscoveryIssuer _provider = null!;
     private InProcessTestCluster? _cluster;

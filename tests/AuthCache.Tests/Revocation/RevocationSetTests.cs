@@ -178,21 +178,21 @@ public sealed class RevocationSetTests(ITestOutputHelper output)
     [Fact]
     public void A_copy_holds_a_session_revocation_in_a_few_hundred_bytes()
     {
-        const int Count = 10_000;
+        const int count = 10_000;
         var set = new RevocationSet();
         Assert.True(set.Add(Record(RevocationKind.Session, "sess_warm", RevokedAt)));
 
         // Everything this thread allocates to hold the records: values as they arrive (Clerk session ids), the records
         // themselves, and the set's growth. What stays is less (the records and the outgrown tables go).
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Count; i++)
+        for (var i = 0; i < count; i++)
         {
             set.Add(new RevocationRecord(RevocationKind.Session, "sess_" + i.ToString("x27"), RevokedAt.AddMilliseconds(i), Issuer));
         }
 
-        var perRecord = (GC.GetAllocatedBytesForCurrentThread() - before) / Count;
-        output.WriteLine($"{perRecord} bytes allocated per session revocation held ({Count} records).");
-        Assert.Equal(Count + 1, set.Count);
+        var perRecord = (GC.GetAllocatedBytesForCurrentThread() - before) / count;
+        output.WriteLine($"{perRecord} bytes allocated per session revocation held ({count} records).");
+        Assert.Equal(count + 1, set.Count);
         Assert.InRange(perRecord, 100, 1024);
     }
 }

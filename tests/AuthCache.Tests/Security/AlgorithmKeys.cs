@@ -18,13 +18,15 @@ public static class AlgorithmKeys
     /// <summary>A new key of the type and curve <paramref name="algorithm"/> needs (RSA 2048 bits for RS* and PS*).</summary>
     public static AsymmetricSecurityKey CreateFor(string algorithm, string kid) => algorithm[..2] switch
     {
-        "ES" => new ECDsaSecurityKey(ECDsa.Create(algorithm switch
-        {
-            "ES256" => ECCurve.NamedCurves.nistP256,
-            "ES384" => ECCurve.NamedCurves.nistP384,
-            _ => ECCurve.NamedCurves.nistP521,
-        })) { KeyId = kid },
+        "ES" => new ECDsaSecurityKey(ECDsa.Create(CurveFor(algorithm))) { KeyId = kid },
         _ => new RsaSecurityKey(RSA.Create(2048)) { KeyId = kid },
+    };
+
+    private static ECCurve CurveFor(string algorithm) => algorithm switch
+    {
+        "ES256" => ECCurve.NamedCurves.nistP256,
+        "ES384" => ECCurve.NamedCurves.nistP384,
+        _ => ECCurve.NamedCurves.nistP521,
     };
 
     /// <summary>The public JWK of <paramref name="key"/> with <paramref name="alg"/> (none when null) and <c>use: sig</c>.</summary>
