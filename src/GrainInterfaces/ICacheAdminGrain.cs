@@ -8,9 +8,16 @@ namespace AuthCache.GrainInterfaces;
 [Alias("AuthCache.ICacheAdminGrain")]
 public interface ICacheAdminGrain : IGrainWithIntegerKey
 {
+    /// <summary>
+    /// The numbers of every active silo's caches, summed; a silo that does not answer in time is named unreachable.
+    /// </summary>
     [Alias("GetStatistics")]
     Task<ClusterCacheStatistics> GetStatisticsAsync();
 
+    /// <summary>
+    /// Drops the cached entries <paramref name="scope"/> covers in every silo and every API host's copies, through
+    /// the revocation list's subscriptions, and answers what each silo dropped and who did not confirm.
+    /// </summary>
     [Alias("Cleanup")]
     Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope);
 

@@ -11,13 +11,16 @@ namespace AuthCache.GrainInterfaces;
 [Alias("AuthCache.IRevocationListGrain")]
 public interface IRevocationListGrain : IGrainWithIntegerKey
 {
-    public const long Key = 0;
+    /// <summary>The key of the list's one activation.</summary>
+    const long Key = 0;
 
     /// <summary>
     /// Records the revocation (a later revocation of the same session or subject moves its time forward), persists
     /// it, and returns once every subscriber has applied it or the confirmation time has passed.
     /// </summary>
+    /// <param name="kind">What <paramref name="value"/> names: a session, a subject or a token hash.</param>
     /// <param name="issuer">The issuer whose session or subject <paramref name="value"/> names; ignored for a token hash.</param>
+    /// <param name="value">The session id, the subject, or the token's SHA-256 (base64url).</param>
     [Alias("RevokeOfIssuer")]
     Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value);
 
@@ -41,6 +44,7 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     [Alias("AcknowledgeCopy"), AlwaysInterleave]
     Task AcknowledgeAsync(string subscriber, Guid epoch, long version);
 
+    /// <summary>Removes a subscriber that is stopping, so no change waits for its confirmation.</summary>
     [Alias("UnsubscribeCopy"), AlwaysInterleave]
     Task UnsubscribeAsync(string subscriber);
 

@@ -13,5 +13,6 @@ public sealed record InvalidationOutcome(
     IReadOnlyList<string> UnconfirmedHosts,
     int DroppedProfiles)
 {
+    /// <summary>Whether every active silo and every subscribed API host confirmed the invalidation.</summary>
     public bool Confirmed => UnconfirmedSilos.Count == 0 && UnconfirmedHosts.Count == 0;
 }

@@ -33,4 +33,7 @@ public enum TokenResolutionSource
     Limited,
 }
 
+/// <summary>A token's answer on this request and where it came from, as the authentication handler receives it.</summary>
+/// <param name="Outcome">The answer: valid with its claims and profile, or refused with its reason.</param>
+/// <param name="Source">Which step of the request path gave it.</param>
 public sealed record TokenResolution(TokenValidationOutcome Outcome, TokenResolutionSource Source);

@@ -63,7 +63,7 @@ internal sealed class RevocationSet
 
     /// <summary>
     /// Removes the revocations past their retention that were added in time order (all but records given back out of
-    /// order, which <see cref="Prune"/> finds): what a frequent caller can afford, since it touches only what goes.
+    /// order, which <see cref="Prune(DateTimeOffset, RevocationPolicy)"/> finds): what a frequent caller can afford, since it touches only what goes.
     /// </summary>
     public int PruneDue(DateTimeOffset now, RevocationPolicy policy)
     {

@@ -60,7 +60,7 @@ internal sealed partial class RevocationListGrain(
     private readonly List<Change> _pending = [];
     private readonly Queue<StoredSegment> _segments = new();
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
-    private RecentBatches _recent = new(0);
+    private readonly RecentBatches _recent = new(0);
     private List<RevocationRecord> _unpersisted = [];
     private RevocationLog _log = null!;
     private Task _writer = Task.CompletedTask;

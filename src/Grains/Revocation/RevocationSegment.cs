@@ -7,6 +7,9 @@ namespace AuthCache.Grains.Revocation;
 /// One committed batch of the revocation list (<see cref="RevocationLog"/>): the revocations it added, and the list's
 /// epoch and version once it was applied. Written once, never rewritten; deleted when every record in it has expired.
 /// </summary>
+/// <param name="Epoch">The list's epoch the batch was committed in.</param>
+/// <param name="Version">The list's version once the batch was applied.</param>
+/// <param name="Records">The revocations the batch added.</param>
 /// <param name="Mac">
 /// The authentication code (<see cref="StateProtection.GrainStateProtector"/>) over <see cref="Canonical"/>, which
 /// binds the batch to its list and its place in the log; null when written without a key.
