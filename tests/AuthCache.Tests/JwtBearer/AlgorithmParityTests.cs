@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using AuthCache.Tests.Security;
 using Microsoft.IdentityModel.JsonWebTokens;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using AuthCache.Tests.Api;
+using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.Tests.Security;
 

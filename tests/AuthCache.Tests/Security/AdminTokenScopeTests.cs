@@ -1,7 +1,6 @@
 using System.Net;
 using AuthCache.AspNetCore;
 using AuthCache.Core;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Net;
-using AuthCache.Tests.Api;
+using AuthCache.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

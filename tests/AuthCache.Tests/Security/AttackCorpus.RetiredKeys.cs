@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using AuthCache.AspNetCore.Caching;
 using AuthCache.Core.Jwks;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 

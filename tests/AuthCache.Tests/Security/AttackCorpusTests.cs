@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using AuthCache.Tests.Api;
+using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.Tests.Security;
 

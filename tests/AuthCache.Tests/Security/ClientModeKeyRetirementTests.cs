@@ -3,7 +3,6 @@ using AuthCache.AspNetCore.Caching;
 using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using Orleans.TestingHost;
 

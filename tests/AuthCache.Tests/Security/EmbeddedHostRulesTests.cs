@@ -1,6 +1,5 @@
 using System.Net;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using static AuthCache.Tests.Security.HostRulesSetup;
 

@@ -3,7 +3,6 @@ using AuthCache.Core.Diagnostics;
 using AuthCache.Core.Jwks;
 using AuthCache.Core.Validation;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;

@@ -1,6 +1,5 @@
 using System.Net;
 using AuthCache.Core.Diagnostics;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.Tests.Security;

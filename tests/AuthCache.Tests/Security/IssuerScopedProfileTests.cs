@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AuthCache.Tests.Api;
+using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.Tests.Security;
 

@@ -2,7 +2,6 @@ using System.Net;
 using AuthCache.AspNetCore.Revocation;
 using AuthCache.Core.Revocation;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.Tests.Security;

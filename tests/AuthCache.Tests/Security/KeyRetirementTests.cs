@@ -1,7 +1,6 @@
 using System.Net;
 using AuthCache.Core.Jwks;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using AuthCache.Core.Diagnostics;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
 using AuthCache.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using static AuthCache.Tests.Security.HostRulesSetup;

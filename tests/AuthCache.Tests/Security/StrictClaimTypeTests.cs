@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using AuthCache.GrainInterfaces;
-using AuthCache.Tests.Api;
+using AuthCache.Tests.Infrastructure;
 
 namespace AuthCache.Tests.Security;
 
