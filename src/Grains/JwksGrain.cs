@@ -53,6 +53,16 @@ internal sealed partial class JwksGrain(
 
     private string Issuer => this.GetPrimaryKeyString();
 
+    // A primary constructor's parameters are in scope only in the part of the class that declares them: the other
+    // parts reach them through these.
+    private ILogger Logger => logger;
+
+    private AuthCacheClock Clock => clock;
+
+    private GrainStateProtector Protector => protector;
+
+    private IPersistentState<JwksPersistedState> Stored => stored;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -157,36 +167,6 @@ internal sealed partial class JwksGrain(
     /// <summary>Ticks may be missed or repeated: each one only refreshes when a refresh is due.</summary>
     public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureRefreshScheduledAsync();
 
-    private async Task RefreshIfDueAsync()
-    {
-        if (_state.IsRefreshDue(clock.UtcNow))
-        {
-            await FetchOnceAsync();
-        }
-        else
-        {
-            ScheduleRefresh();
-        }
-    }
-
-    /// <summary>
-    /// The timer's tick. A tick is a request of this activation, and a deactivation waits for running requests: it
-    /// starts the fetch without awaiting it, so the fetch, not the tick, runs on, and is cancelled if the activation ends.
-    /// </summary>
-    private Task StartRefreshIfDue()
-    {
-        if (_state.IsRefreshDue(clock.UtcNow))
-        {
-            _ = FetchOnceAsync();
-        }
-        else
-        {
-            ScheduleRefresh();
-        }
-
-        return Task.CompletedTask;
-    }
-
     private static async Task<JwksSnapshot> KeysOf(Task<JwksRefresh> refresh) => (await refresh).Keys;
 
     private Task<JwksRefresh> FetchOnceAsync() => _fetch?.Completion ?? StartFetch();
@@ -264,117 +244,6 @@ internal sealed partial class JwksGrain(
         }
     }
 
-    /// <summary>
-    /// Tells the whole cluster that keys are gone. A failure is logged, not thrown: the keys are already out of this
-    /// grain's set, so no new validation uses them, and the caller learns the retirement was not confirmed.
-    /// </summary>
-    private async Task<InvalidationOutcome?> RetireAsync(IReadOnlyList<string> keyIds)
-    {
-        LogRetiring(logger, Issuer, string.Join(", ", keyIds));
-        try
-        {
-            var outcome = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(new KeysRetired(Issuer, keyIds));
-            if (!outcome.Confirmed)
-            {
-                LogRetirementUnconfirmed(logger, Issuer, outcome.UnconfirmedSilos.Count + outcome.UnconfirmedHosts.Count);
-            }
-
-            return outcome;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogRetirementFailed(logger, Issuer, ex.GetType().Name);
-            return null;
-        }
-    }
-
-    /// <summary>A storage failure costs durability, not the fresh keys: they are served either way.</summary>
-    private async Task PersistAsync()
-    {
-        try
-        {
-            var state = new JwksPersistedState(_state.LastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
-            stored.State = state with { Mac = protector.Sign(JwksPersistedState.Purpose, state.Canonical(Issuer)) };
-            await stored.WriteStateAsync();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPersistFailed(logger, Issuer, ex.GetType().Name);
-        }
-    }
-
-    /// <summary>
-    /// Why stored keys must not be believed, or null: an authentication code that does not match (edited or foreign
-    /// state, or state stored without one), another issuer's keys, a fetch time in the future, or an expiry so far past
-    /// that the keys would be withheld anyway.
-    /// </summary>
-    private string? RefusalOf(JwksPersistedState persisted, DateTimeOffset now, AuthCacheOptions settings)
-    {
-        var snapshot = persisted.Snapshot;
-        if (persisted.Mac is null)
-        {
-            return "no authentication code";
-        }
-
-        if (!protector.Verify(JwksPersistedState.Purpose, persisted.Canonical(Issuer), persisted.Mac))
-        {
-            return "the authentication code does not match";
-        }
-
-        if (!string.Equals(snapshot.Issuer, Issuer, StringComparison.Ordinal))
-        {
-            return "the keys are another issuer's";
-        }
-
-        if (snapshot.FetchedAt is not { } fetchedAt || fetchedAt > now + settings.ClockSkew)
-        {
-            return "fetched in the future";
-        }
-
-        return snapshot.ExpiresAt is not { } expiresAt || expiresAt < fetchedAt || now >= expiresAt + settings.JwksMaxStaleness
-            ? "expired beyond the maximum staleness"
-            : null;
-    }
-
-    /// <summary>Arms the one-shot timer for the next refresh (or retry); reminders alone cannot fire sooner than a minute.</summary>
-    private void ScheduleRefresh()
-    {
-        var due = _state.NextRefreshAt - clock.UtcNow;
-        var dueTime = due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due;
-        if (_refreshTimer is null)
-        {
-            _refreshTimer = this.RegisterGrainTimer(
-                static (grain, _) => grain.StartRefreshIfDue(),
-                this,
-                new GrainTimerCreationOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
-        }
-        else
-        {
-            _refreshTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task StopRefreshingAsync()
-    {
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        _refreshTimer?.Dispose();
-        _refreshTimer = null;
-        DeactivateOnIdle();
-    }
-
-    /// <summary>Often enough that a lost activation is back well before the 80% mark; reminders cannot tick faster than a minute.</summary>
-    internal static TimeSpan ReminderPeriod(AuthCacheOptions settings)
-    {
-        var period = settings.JwksRefreshInterval * (1 - JwksKeyState.RefreshAt);
-        return period < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1)
-            : period > TimeSpan.FromMinutes(15) ? TimeSpan.FromMinutes(15)
-            : period;
-    }
-
     /// <summary>A fetch in progress, which callers join; a forced refresh cancels it and names its successor.</summary>
     private sealed class InFlightFetch(CancellationToken active)
     {
@@ -390,19 +259,4 @@ internal sealed partial class JwksGrain(
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "The first fetch failed: serving {KeyCount} last-known-good signing key(s) of issuer {Issuer} restored from storage.")]
     private static partial void LogRestored(ILogger logger, string issuer, int keyCount);
-
-    [LoggerMessage(EventId = 2602, Level = LogLevel.Warning, Message = "The stored signing keys of issuer {Issuer} were refused ({Reason}); they are never used and the keys are fetched again.")]
-    private static partial void LogStoredKeysRefused(ILogger logger, string issuer, string reason);
-
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Issuer {Issuer} no longer lists signing key(s) {KeyIds}; retiring them across the cluster.")]
-    private static partial void LogRetiring(ILogger logger, string issuer, string keyIds);
-
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The retirement of signing keys of issuer {Issuer} was not confirmed by {Count} silo(s) or API host(s); they drop them when they next synchronise.")]
-    private static partial void LogRetirementUnconfirmed(ILogger logger, string issuer, int count);
-
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Error, Message = "The retirement of signing keys of issuer {Issuer} could not be announced ({ErrorType}); validations made with them stay cached until they expire.")]
-    private static partial void LogRetirementFailed(ILogger logger, string issuer, string errorType);
-
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The signing keys of issuer {Issuer} could not be persisted ({ErrorType}); they are served from memory.")]
-    private static partial void LogPersistFailed(ILogger logger, string issuer, string errorType);
 }
