@@ -51,6 +51,14 @@ internal sealed partial class RevocationSubscription(
 
     private IRevocationListGrain List => grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key);
 
+    // A primary constructor's parameters are in scope only in the part of the class that declares them: the other
+    // parts reach them through these.
+    private RevocationReplica Replica => replica;
+
+    private ILocalCacheEviction? LocalCaches => localCaches;
+
+    private ILogger Logger => logger;
+
     public void Start()
     {
         replica.AttachSynchroniser(SyncSoon);
@@ -155,71 +163,6 @@ internal sealed partial class RevocationSubscription(
         else
         {
             replica.MarkSynchronised(startedAt);
-        }
-    }
-
-    /// <summary>
-    /// Applies the list's answer: a delta (what was committed since this copy's version, invalidations included) is
-    /// merged into the copy; the whole list replaces it, and what the copy held beyond it is given back.
-    /// </summary>
-    private async Task SynchroniseAsync(IRevocationListGrain list, Guid knownEpoch, long knownVersion, List<RevocationRecord> notifiedMeanwhile)
-    {
-        var sync = await list.SubscribeAsync(identity, _reference!, knownEpoch, knownVersion);
-        if (sync.Records is not { } records)
-        {
-            return;
-        }
-
-        IReadOnlyList<RevocationRecord> kept = [];
-        if (sync.IsDelta)
-        {
-            var (learned, _) = await replica.LearnAsync(records);
-            foreach (var invalidation in sync.Invalidations ?? [])
-            {
-                await ApplyAsync(invalidation);
-            }
-
-            if (learned.Count > 0)
-            {
-                LogCaughtUp(logger, learned.Count, records.Count);
-            }
-        }
-        else
-        {
-            // What the copy holds beyond the list is either about to expire (the list's clock is ahead) or lost by the
-            // list: the latter is kept and given back.
-            var policy = replica.Policy;
-            var horizon = replica.Now + policy.ClockSkew;
-            (var learned, kept) = await replica.ReplaceAsync(records, r => policy.KeptUntil(r) > horizon);
-            LogReplaced(logger, learned.Count, records.Count);
-
-            // A copy that had synchronised before and is that far behind may also have missed invalidations, which
-            // the whole list does not carry: whatever was copied from answers before is dropped.
-            if (knownEpoch != Guid.Empty)
-            {
-                await replica.ResynchronisedAsync();
-                localCaches?.Resynchronised();
-            }
-        }
-
-        lock (_lock)
-        {
-            // Notifications that followed while the answer travelled may have taken the copy past it already; with none,
-            // the list's version is the copy's (a list reactivated since numbers anew).
-            _listVersion = _listEpoch == sync.Epoch && _listVersion != knownVersion ? Math.Max(_listVersion, sync.Version) : sync.Version;
-            _listEpoch = sync.Epoch;
-        }
-
-        await list.AcknowledgeAsync(identity.Name, sync.Epoch, sync.Version);
-        if (kept.Count > 0)
-        {
-            List<RevocationRecord> notified;
-            lock (_lock)
-            {
-                notified = [.. notifiedMeanwhile];
-            }
-
-            await RestoreMissingAsync(list, kept, notified);
         }
     }
 
@@ -328,40 +271,11 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
-    /// <summary>
-    /// Gives back what this copy kept beyond the list's answer, except what cannot be a loss: revocations notified since
-    /// the answer was taken (the list had them to notify them).
-    /// </summary>
-    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> kept, List<RevocationRecord> notifiedMeanwhile)
-    {
-        var known = new RevocationSet();
-        foreach (var record in notifiedMeanwhile)
-        {
-            known.Add(record);
-        }
-
-        var missing = kept.Where(r => !known.Contains(r)).ToList();
-        if (missing.Count > 0)
-        {
-            LogRestoring(logger, missing.Count);
-            await list.RestoreAsync(missing);
-        }
-    }
-
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Applied {Count} revocation(s) this process had missed, of {Received} received as a delta.")]
-    private static partial void LogCaughtUp(ILogger logger, int count, int received);
-
-    [LoggerMessage(EventId = 2621, Level = LogLevel.Information, Message = "Replaced this process's copy of the revocation list with the whole list ({Received} revocation(s), {Count} new here).")]
-    private static partial void LogReplaced(ILogger logger, int count, int received);
-
     [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "The revocation list could not be synchronised ({ErrorType}); retrying every second.")]
     private static partial void LogSyncFailed(ILogger logger, string errorType);
 
     [LoggerMessage(EventId = 2403, Level = LogLevel.Information, Message = "The revocation list is synchronised again.")]
     private static partial void LogSyncRecovered(ILogger logger);
-
-    [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "Giving back {Count} revocation(s) the cluster list had lost.")]
-    private static partial void LogRestoring(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "This process's revocation subscription could not be removed ({ErrorType}).")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string errorType);
