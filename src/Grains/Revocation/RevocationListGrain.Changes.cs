@@ -18,10 +18,14 @@ internal sealed partial class RevocationListGrain
     {
         public RevocationRecord Record { get; } = record;
 
-        /// <summary>The record as the list keeps it (a later revocation of the same session moves its time forward).</summary>
+        /// <summary>
+        /// The record as the list keeps it (a later revocation of the same session moves its time
+        /// forward).
+        /// </summary>
         public RevocationRecord Kept { get; set; } = record;
 
-        public TaskCompletionSource<RevocationOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<RevocationOutcome> Done { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Complete(Commit? commit)
         {
@@ -44,7 +48,8 @@ internal sealed partial class RevocationListGrain
     {
         public CacheInvalidation Value { get; } = value;
 
-        public TaskCompletionSource<InvalidationOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<InvalidationOutcome> Done { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override void Complete(Commit? commit)
         {

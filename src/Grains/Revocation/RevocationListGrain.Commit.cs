@@ -13,7 +13,9 @@ internal sealed partial class RevocationListGrain
     {
         while (_pending.Count > 0)
         {
-            var end = _pending[0] is Invalidation ? 1 : _pending.FindIndex(c => c is Invalidation) is var next and >= 0 ? next : _pending.Count;
+            var end = _pending[0] is Invalidation ? 1
+                : _pending.FindIndex(c => c is Invalidation) is var next and >= 0 ? next
+                : _pending.Count;
             var batch = _pending.GetRange(0, end);
             _pending.RemoveRange(0, end);
             try
@@ -48,7 +50,8 @@ internal sealed partial class RevocationListGrain
                     added.Add(revocation.Record);
                     break;
                 case GivenBack givenBack:
-                    added.AddRange(givenBack.Records.Where(r => StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now) && !_records.Contains(r)));
+                    added.AddRange(givenBack.Records.Where(r =>
+                        StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now) && !_records.Contains(r)));
                     break;
             }
         }
@@ -75,11 +78,13 @@ internal sealed partial class RevocationListGrain
             {
                 case Revocation revocation:
                     _records.Add(revocation.Record);
-                    revocation.Kept = _records.Find(revocation.Record.Kind, revocation.Record.Issuer, revocation.Record.Value)!;
+                    var revoked = revocation.Record;
+                    revocation.Kept = _records.Find(revoked.Kind, revoked.Issuer, revoked.Value)!;
                     learned.Add(revocation.Kept);
                     break;
                 case GivenBack givenBack:
-                    foreach (var record in givenBack.Records.Where(r => StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now) && _records.Add(r)))
+                    foreach (var record in givenBack.Records.Where(
+                        r => StoredRevocations.IsWellFormed(r, now) && policy.IsActive(r, now) && _records.Add(r)))
                     {
                         learned.Add(record);
                         restored++;
@@ -104,12 +109,18 @@ internal sealed partial class RevocationListGrain
         {
             var value = invalidation.Value;
             var answers = await _subscribers.NotifyAsync(
-                observer => observer.OnInvalidatedAsync(value, epoch, version), value is CacheCleared ? CleanupNotifyTimeout : NotifyTimeout, silosFirst: true);
-            dropped = new Dropped(answers.Keys.ToHashSet(StringComparer.Ordinal), answers.Values.Sum(a => a.DroppedValidations), answers.Values.Sum(a => a.DroppedProfiles));
+                observer => observer.OnInvalidatedAsync(value, epoch, version),
+                value is CacheCleared ? CleanupNotifyTimeout : NotifyTimeout,
+                silosFirst: true);
+            dropped = new Dropped(
+                answers.Keys.ToHashSet(StringComparer.Ordinal),
+                answers.Values.Sum(a => a.DroppedValidations),
+                answers.Values.Sum(a => a.DroppedProfiles));
         }
         else
         {
-            var answers = await _subscribers.NotifyAsync(observer => observer.OnRevokedAsync(learned, epoch, version), NotifyTimeout, silosFirst: false);
+            var answers = await _subscribers.NotifyAsync(
+                observer => observer.OnRevokedAsync(learned, epoch, version), NotifyTimeout, silosFirst: false);
             dropped = new Dropped(answers.Keys.ToHashSet(StringComparer.Ordinal), answers.Values.Sum(), 0);
         }
 
@@ -122,7 +133,8 @@ internal sealed partial class RevocationListGrain
         }
     }
 
-    private async Task ConfirmAsync(List<Change> batch, long version, List<string> hosts, Dropped dropped, bool persisted)
+    private async Task ConfirmAsync(
+        List<Change> batch, long version, List<string> hosts, Dropped dropped, bool persisted)
     {
         try
         {

@@ -33,7 +33,10 @@ internal sealed partial class RevocationListGrain
         }
     }
 
-    /// <summary>Applies a stored segment's records; returns its newest revocation time (the least when none is believed).</summary>
+    /// <summary>
+    /// Applies a stored segment's records; returns its newest revocation time (the least when none is
+    /// believed).
+    /// </summary>
     private DateTimeOffset Adopt(RevocationSegment? segment, long number, DateTimeOffset now, RevocationPolicy policy)
     {
         if (!StoredRevocations.IsWellFormed(segment, now))
@@ -175,6 +178,9 @@ internal sealed partial class RevocationListGrain
         }
     }
 
-    /// <summary>A segment in storage: its number, the newest revocation time in it, and the ETag to delete it with.</summary>
+    /// <summary>
+    /// A segment in storage: its number, the newest revocation time in it, and the ETag to delete it
+    /// with.
+    /// </summary>
     private sealed record StoredSegment(long Number, DateTimeOffset Newest, string? ETag);
 }

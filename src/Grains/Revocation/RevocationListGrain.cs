@@ -23,7 +23,8 @@ namespace AuthCache.Grains.Revocation;
 /// answers once its batch is durable and every active silo of the membership and every API host subscribed in the last
 /// lease (expired since or not) has it (notified, or caught up through its own subscription), or after
 /// <see cref="SubscriberTable.ConfirmationWait"/>, naming those that did not confirm. A host that missed it has stopped
-/// trusting its copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last synchronisation).</item>
+/// trusting its copy by then (its trust lasts <see cref="RevocationReplica.TrustWindow"/> from its last
+/// synchronisation).</item>
 /// <item>Invalidations (retired keys, cleanups, profile evictions) travel the same way, each alone, to silos first and
 /// then to API hosts (which copy answers from silos), and advance the same version, so a subscriber that missed one
 /// notices; they are not kept beyond the log of recent batches, only the version they reached is. A silo evicts its own
@@ -31,8 +32,8 @@ namespace AuthCache.Grains.Revocation;
 /// <item>Records leave memory once past their retention (<see cref="RevocationPolicy"/>), and storage in the
 /// background: the oldest segments are deleted once even the longest-kept record they could hold has expired.</item>
 /// <item>A subscription that finds its copy behind is answered with what it missed (<see cref="RecentBatches"/>: the
-/// recent batches, bounded in records and bytes), or with the whole list when its gap is older than that, it is of another
-/// epoch, or this activation cannot tell what its version means.</item>
+/// recent batches, bounded in records and bytes), or with the whole list when its gap is older than that, it is of
+/// another epoch, or this activation cannot tell what its version means.</item>
 /// <item>Subscriptions live in memory only: after a reactivation the subscribers resubscribe (at once on a membership
 /// change, otherwise within their sync interval), and a revocation waits for them meanwhile. The log of recent batches
 /// is rebuilt from the stored segments, so a copy a few versions behind still gets a delta.</item>
@@ -86,7 +87,9 @@ internal sealed partial class RevocationListGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _log = new RevocationLog(
-            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name), this.GetGrainId(), ServiceProvider.GetRequiredService<GrainStateProtector>());
+            ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AuthCacheStorage.Name),
+            this.GetGrainId(),
+            ServiceProvider.GetRequiredService<GrainStateProtector>());
         var now = clock.UtcNow;
         var policy = Policy;
         IReadOnlyList<RevocationRecord> storedWhole = [];
@@ -105,7 +108,8 @@ internal sealed partial class RevocationListGrain(
                 LogHeaderRejected(logger);
             }
 
-            // A new epoch tells the subscribers this list starts over, so they resynchronise and give back what they hold.
+            // A new epoch tells the subscribers this list starts over, so they resynchronise and give back what they
+            // hold.
             _epoch = Guid.NewGuid();
         }
 
@@ -140,15 +144,24 @@ internal sealed partial class RevocationListGrain(
         this.RegisterGrainTimer(
             static (grain, _) => grain.CompactAsync(),
             this,
-            new GrainTimerCreationOptions { DueTime = CompactionInterval, Period = CompactionInterval, Interleave = true });
+            new GrainTimerCreationOptions
+            {
+                DueTime = CompactionInterval,
+                Period = CompactionInterval,
+                Interleave = true,
+            });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(
+            ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
 
     public Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value)
     {
-        var scope = kind == RevocationKind.TokenHash ? null : issuer ?? throw new ArgumentNullException(nameof(issuer), "A session or subject is revoked for its issuer.");
+        var scope = kind == RevocationKind.TokenHash
+            ? null
+            : issuer ?? throw new ArgumentNullException(
+                nameof(issuer), "A session or subject is revoked for its issuer.");
         var change = new Revocation(new RevocationRecord(kind, value, clock.UtcNow, scope));
         Enqueue(change);
         return change.Done.Task;
@@ -174,7 +187,8 @@ internal sealed partial class RevocationListGrain(
     /// A copy's version is this activation's numbering only once this activation has answered it, or when it is one
     /// the stored list reached (the versions an earlier activation gave invalidations are given again here).
     /// </summary>
-    public Task<RevocationSync> SubscribeAsync(RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
+    public Task<RevocationSync> SubscribeAsync(
+        RevocationSubscriber who, IRevocationObserver observer, Guid knownEpoch, long knownVersion)
     {
         var comparable = knownEpoch == _epoch && (knownVersion <= _activatedVersion || _answered.Contains(who.Name));
         _subscribers.Renew(who, observer, comparable ? knownVersion : -1);
@@ -220,24 +234,50 @@ internal sealed partial class RevocationListGrain(
         }
     }
 
-    [LoggerMessage(EventId = 2411, Level = LogLevel.Information, Message = "Revocation list loaded with {Count} active revocation(s) from {Segments} stored segment(s).")]
+    [LoggerMessage(
+        EventId = 2411,
+        Level = LogLevel.Information,
+        Message = "Revocation list loaded with {Count} active revocation(s) from {Segments} stored segment(s).")]
     private static partial void LogRestored(ILogger logger, int count, int segments);
 
-    [LoggerMessage(EventId = 2412, Level = LogLevel.Warning, Message = "Subscribers gave back {Count} revocation(s) the stored list had lost.")]
+    [LoggerMessage(
+        EventId = 2412,
+        Level = LogLevel.Warning,
+        Message = "Subscribers gave back {Count} revocation(s) the stored list had lost.")]
     private static partial void LogGivenBack(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2415, Level = LogLevel.Error, Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not survive the loss of this activation.")]
+    [LoggerMessage(
+        EventId = 2415,
+        Level = LogLevel.Error,
+        Message = "The revocation list could not be persisted ({ErrorType}); revocations are applied but would not "
+            + "survive the loss of this activation.")]
     private static partial void LogPersistFailed(ILogger logger, string errorType);
 
-    [LoggerMessage(EventId = 2661, Level = LogLevel.Error, Message = "The stored head of the revocation list failed its checks and is not believed; the list starts a new epoch and its subscribers give back what they hold.")]
+    [LoggerMessage(
+        EventId = 2661,
+        Level = LogLevel.Error,
+        Message = "The stored head of the revocation list failed its checks and is not believed; the list starts a "
+            + "new epoch and its subscribers give back what they hold.")]
     private static partial void LogHeaderRejected(ILogger logger);
 
-    [LoggerMessage(EventId = 2662, Level = LogLevel.Error, Message = "Stored revocation segment {Segment} failed its checks and is not believed; it is deleted at the next compaction.")]
+    [LoggerMessage(
+        EventId = 2662,
+        Level = LogLevel.Error,
+        Message = "Stored revocation segment {Segment} failed its checks and is not believed; it is deleted at the "
+            + "next compaction.")]
     private static partial void LogSegmentRejected(ILogger logger, long segment);
 
-    [LoggerMessage(EventId = 2663, Level = LogLevel.Debug, Message = "Compaction deleted {Segments} expired revocation segment(s); {Count} revocation(s) remain active.")]
+    [LoggerMessage(
+        EventId = 2663,
+        Level = LogLevel.Debug,
+        Message = "Compaction deleted {Segments} expired revocation segment(s); {Count} revocation(s) remain "
+            + "active.")]
     private static partial void LogCompacted(ILogger logger, int segments, int count);
 
-    [LoggerMessage(EventId = 2664, Level = LogLevel.Warning, Message = "Compaction of the revocation list's storage failed ({ErrorType}); it is tried again within a minute.")]
+    [LoggerMessage(
+        EventId = 2664,
+        Level = LogLevel.Warning,
+        Message = "Compaction of the revocation list's storage failed ({ErrorType}); it is tried again within a "
+            + "minute.")]
     private static partial void LogCompactionFailed(ILogger logger, string errorType);
 }
