@@ -19,7 +19,8 @@ internal sealed partial class JwksGrain
 
     /// <summary>
     /// The timer's tick. A tick is a request of this activation, and a deactivation waits for running requests: it
-    /// starts the fetch without awaiting it, so the fetch, not the tick, runs on, and is cancelled if the activation ends.
+    /// starts the fetch without awaiting it, so the fetch, not the tick, runs on, and is cancelled if the activation
+    /// ends.
     /// </summary>
     private Task StartRefreshIfDue()
     {
@@ -35,7 +36,10 @@ internal sealed partial class JwksGrain
         return Task.CompletedTask;
     }
 
-    /// <summary>Arms the one-shot timer for the next refresh (or retry); reminders alone cannot fire sooner than a minute.</summary>
+    /// <summary>
+    /// Arms the one-shot timer for the next refresh (or retry); reminders alone cannot fire sooner than a
+    /// minute.
+    /// </summary>
     private void ScheduleRefresh()
     {
         var due = _state.NextRefreshAt - Clock.UtcNow;
@@ -65,7 +69,10 @@ internal sealed partial class JwksGrain
         DeactivateOnIdle();
     }
 
-    /// <summary>Often enough that a lost activation is back well before the 80% mark; reminders cannot tick faster than a minute.</summary>
+    /// <summary>
+    /// Often enough that a lost activation is back well before the 80% mark; reminders cannot tick faster than
+    /// a minute.
+    /// </summary>
     internal static TimeSpan ReminderPeriod(AuthCacheOptions settings)
     {
         var period = settings.JwksRefreshInterval * (1 - JwksKeyState.RefreshAt);

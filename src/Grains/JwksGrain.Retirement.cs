@@ -14,10 +14,12 @@ internal sealed partial class JwksGrain
         LogRetiring(Logger, Issuer, string.Join(", ", keyIds));
         try
         {
-            var outcome = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).PublishAsync(new KeysRetired(Issuer, keyIds));
+            var outcome = await GrainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key)
+                .PublishAsync(new KeysRetired(Issuer, keyIds));
             if (!outcome.Confirmed)
             {
-                LogRetirementUnconfirmed(Logger, Issuer, outcome.UnconfirmedSilos.Count + outcome.UnconfirmedHosts.Count);
+                LogRetirementUnconfirmed(
+                    Logger, Issuer, outcome.UnconfirmedSilos.Count + outcome.UnconfirmedHosts.Count);
             }
 
             return outcome;
@@ -29,12 +31,23 @@ internal sealed partial class JwksGrain
         }
     }
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Issuer {Issuer} no longer lists signing key(s) {KeyIds}; retiring them across the cluster.")]
+    [LoggerMessage(
+        EventId = 2104,
+        Level = LogLevel.Warning,
+        Message = "Issuer {Issuer} no longer lists signing key(s) {KeyIds}; retiring them across the cluster.")]
     private static partial void LogRetiring(ILogger logger, string issuer, string keyIds);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "The retirement of signing keys of issuer {Issuer} was not confirmed by {Count} silo(s) or API host(s); they drop them when they next synchronise.")]
+    [LoggerMessage(
+        EventId = 2105,
+        Level = LogLevel.Warning,
+        Message = "The retirement of signing keys of issuer {Issuer} was not confirmed by {Count} silo(s) or API "
+            + "host(s); they drop them when they next synchronise.")]
     private static partial void LogRetirementUnconfirmed(ILogger logger, string issuer, int count);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Error, Message = "The retirement of signing keys of issuer {Issuer} could not be announced ({ErrorType}); validations made with them stay cached until they expire.")]
+    [LoggerMessage(
+        EventId = 2106,
+        Level = LogLevel.Error,
+        Message = "The retirement of signing keys of issuer {Issuer} could not be announced ({ErrorType}); "
+            + "validations made with them stay cached until they expire.")]
     private static partial void LogRetirementFailed(ILogger logger, string issuer, string errorType);
 }

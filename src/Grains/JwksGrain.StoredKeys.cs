@@ -10,7 +10,8 @@ internal sealed partial class JwksGrain
     {
         try
         {
-            var state = new JwksPersistedState(_state.LastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
+            var state = new JwksPersistedState(
+                _state.LastKnownGood, _state.FetchSuccesses, _state.FetchFailures, _state.ConsecutiveFailures);
             Stored.State = state with { Mac = Protector.Sign(JwksPersistedState.Purpose, state.Canonical(Issuer)) };
             await Stored.WriteStateAsync();
         }
@@ -48,14 +49,24 @@ internal sealed partial class JwksGrain
             return "fetched in the future";
         }
 
-        return snapshot.ExpiresAt is not { } expiresAt || expiresAt < fetchedAt || now >= expiresAt + settings.JwksMaxStaleness
+        return snapshot.ExpiresAt is not { } expiresAt
+            || expiresAt < fetchedAt
+            || now >= expiresAt + settings.JwksMaxStaleness
             ? "expired beyond the maximum staleness"
             : null;
     }
 
-    [LoggerMessage(EventId = 2602, Level = LogLevel.Warning, Message = "The stored signing keys of issuer {Issuer} were refused ({Reason}); they are never used and the keys are fetched again.")]
+    [LoggerMessage(
+        EventId = 2602,
+        Level = LogLevel.Warning,
+        Message = "The stored signing keys of issuer {Issuer} were refused ({Reason}); they are never used and the "
+            + "keys are fetched again.")]
     private static partial void LogStoredKeysRefused(ILogger logger, string issuer, string reason);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "The signing keys of issuer {Issuer} could not be persisted ({ErrorType}); they are served from memory.")]
+    [LoggerMessage(
+        EventId = 2103,
+        Level = LogLevel.Warning,
+        Message = "The signing keys of issuer {Issuer} could not be persisted ({ErrorType}); they are served from "
+            + "memory.")]
     private static partial void LogPersistFailed(ILogger logger, string issuer, string errorType);
 }

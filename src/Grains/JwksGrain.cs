@@ -42,7 +42,8 @@ internal sealed partial class JwksGrain(
     public const string ReminderName = "jwks-refresh";
 
     // Cancelled when this activation ends or the silo begins to stop: a fetch must not hold up either.
-    private readonly CancellationTokenSource _active = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+    private readonly CancellationTokenSource _active =
+        CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
 
     private JwksKeyState _state = null!;
 
@@ -75,7 +76,8 @@ internal sealed partial class JwksGrain(
             }
             else
             {
-                _state.RestoreCounters(persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
+                _state.RestoreCounters(
+                    persisted.FetchSuccesses, persisted.FetchFailures, persisted.ConsecutiveFailures);
                 _stored = persisted.Snapshot;
             }
         }
@@ -193,11 +195,15 @@ internal sealed partial class JwksGrain(
             {
                 // Only trusted code reaches this grain, but an unconfigured key must not stay activated.
                 DeactivateOnIdle();
-                return new JwksRefresh(_state.Apply(JwksFetchResult.Failed("issuer is not configured"), clock.UtcNow, settings.JwksRefreshInterval), [], null);
+                var unconfigured = _state.Apply(
+                    JwksFetchResult.Failed("issuer is not configured"), clock.UtcNow, settings.JwksRefreshInterval);
+                return new JwksRefresh(unconfigured, [], null);
             }
 
             // Keys kept aside from storage count as held: a key the issuer dropped meanwhile is retired all the same.
-            var held = _stored is { } kept ? _state.KeyIds.Union(kept.Keys.Select(k => k.Kid), StringComparer.Ordinal).ToArray() : _state.KeyIds;
+            var held = _stored is { } kept
+                ? _state.KeyIds.Union(kept.Keys.Select(k => k.Kid), StringComparer.Ordinal).ToArray()
+                : _state.KeyIds;
             JwksFetchResult? result;
             try
             {
@@ -211,7 +217,9 @@ internal sealed partial class JwksGrain(
             if (result is null || fetch.Cancellation.IsCancellationRequested)
             {
                 // Superseded by a forced refresh, or the activation is ending: nothing this fetch read is applied.
-                return fetch.Successor is { } successor ? await successor : new JwksRefresh(_state.Current(clock.UtcNow), [], null);
+                return fetch.Successor is { } successor
+                    ? await successor
+                    : new JwksRefresh(_state.Current(clock.UtcNow), [], null);
             }
 
             if (!result.Succeeded && _stored is { } lastKnownGood)
@@ -254,9 +262,16 @@ internal sealed partial class JwksGrain(
         public Task<JwksRefresh>? Successor { get; set; }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "A token named an unknown signing key of issuer {Issuer}; refreshing its keys.")]
+    [LoggerMessage(
+        EventId = 2101,
+        Level = LogLevel.Information,
+        Message = "A token named an unknown signing key of issuer {Issuer}; refreshing its keys.")]
     private static partial void LogUnknownKeyRefresh(ILogger logger, string issuer);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "The first fetch failed: serving {KeyCount} last-known-good signing key(s) of issuer {Issuer} restored from storage.")]
+    [LoggerMessage(
+        EventId = 2102,
+        Level = LogLevel.Information,
+        Message = "The first fetch failed: serving {KeyCount} last-known-good signing key(s) of issuer {Issuer} "
+            + "restored from storage.")]
     private static partial void LogRestored(ILogger logger, string issuer, int keyCount);
 }
