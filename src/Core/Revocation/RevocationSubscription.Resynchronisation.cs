@@ -9,7 +9,8 @@ internal sealed partial class RevocationSubscription
     /// Applies the list's answer: a delta (what was committed since this copy's version, invalidations included) is
     /// merged into the copy; the whole list replaces it, and what the copy held beyond it is given back.
     /// </summary>
-    private async Task SynchroniseAsync(IRevocationListGrain list, Guid knownEpoch, long knownVersion, List<RevocationRecord> notifiedMeanwhile)
+    private async Task SynchroniseAsync(
+        IRevocationListGrain list, Guid knownEpoch, long knownVersion, List<RevocationRecord> notifiedMeanwhile)
     {
         var sync = await list.SubscribeAsync(Identity, _reference!, knownEpoch, knownVersion);
         if (sync.Records is not { } records)
@@ -51,9 +52,11 @@ internal sealed partial class RevocationSubscription
 
         lock (_lock)
         {
-            // Notifications that followed while the answer travelled may have taken the copy past it already; with none,
-            // the list's version is the copy's (a list reactivated since numbers anew).
-            _listVersion = _listEpoch == sync.Epoch && _listVersion != knownVersion ? Math.Max(_listVersion, sync.Version) : sync.Version;
+            // Notifications that followed while the answer travelled may have taken the copy past it already; with
+            // none, the list's version is the copy's (a list reactivated since numbers anew).
+            _listVersion = _listEpoch == sync.Epoch && _listVersion != knownVersion
+                ? Math.Max(_listVersion, sync.Version)
+                : sync.Version;
             _listEpoch = sync.Epoch;
         }
 
@@ -71,10 +74,11 @@ internal sealed partial class RevocationSubscription
     }
 
     /// <summary>
-    /// Gives back what this copy kept beyond the list's answer, except what cannot be a loss: revocations notified since
-    /// the answer was taken (the list had them to notify them).
+    /// Gives back what this copy kept beyond the list's answer, except what cannot be a loss: revocations notified
+    /// since the answer was taken (the list had them to notify them).
     /// </summary>
-    private async Task RestoreMissingAsync(IRevocationListGrain list, IReadOnlyList<RevocationRecord> kept, List<RevocationRecord> notifiedMeanwhile)
+    private async Task RestoreMissingAsync(
+        IRevocationListGrain list, IReadOnlyList<RevocationRecord> kept, List<RevocationRecord> notifiedMeanwhile)
     {
         var known = new RevocationSet();
         foreach (var record in notifiedMeanwhile)
@@ -90,12 +94,22 @@ internal sealed partial class RevocationSubscription
         }
     }
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Applied {Count} revocation(s) this process had missed, of {Received} received as a delta.")]
+    [LoggerMessage(
+        EventId = 2401,
+        Level = LogLevel.Information,
+        Message = "Applied {Count} revocation(s) this process had missed, of {Received} received as a delta.")]
     private static partial void LogCaughtUp(ILogger logger, int count, int received);
 
-    [LoggerMessage(EventId = 2621, Level = LogLevel.Information, Message = "Replaced this process's copy of the revocation list with the whole list ({Received} revocation(s), {Count} new here).")]
+    [LoggerMessage(
+        EventId = 2621,
+        Level = LogLevel.Information,
+        Message = "Replaced this process's copy of the revocation list with the whole list ({Received} "
+            + "revocation(s), {Count} new here).")]
     private static partial void LogReplaced(ILogger logger, int count, int received);
 
-    [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "Giving back {Count} revocation(s) the cluster list had lost.")]
+    [LoggerMessage(
+        EventId = 2404,
+        Level = LogLevel.Warning,
+        Message = "Giving back {Count} revocation(s) the cluster list had lost.")]
     private static partial void LogRestoring(ILogger logger, int count);
 }

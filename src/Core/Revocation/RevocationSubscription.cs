@@ -65,7 +65,10 @@ internal sealed partial class RevocationSubscription(
         _loop = Task.Run(() => SyncLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
-    /// <summary>Renews the subscription now rather than at the next interval (a membership change, a reconnection).</summary>
+    /// <summary>
+    /// Renews the subscription now rather than at the next interval (a membership change, a
+    /// reconnection).
+    /// </summary>
     public void SyncSoon()
     {
         try
@@ -115,7 +118,10 @@ internal sealed partial class RevocationSubscription(
         _syncNow.Dispose();
     }
 
-    /// <summary>Renews the subscription and brings this copy to the list's version (and the list to this copy's).</summary>
+    /// <summary>
+    /// Renews the subscription and brings this copy to the list's version (and the list to this
+    /// copy's).
+    /// </summary>
     public async Task SyncAsync()
     {
         Guid knownEpoch;
@@ -240,7 +246,8 @@ internal sealed partial class RevocationSubscription(
                     LogSyncRecovered(logger);
                 }
 
-                // Often enough that a host in touch with its cluster never finds its copy older than it may answer from.
+                // Often enough that a host in touch with its cluster never finds its copy older than it may answer
+                // from.
                 delay = TimeSpan.FromTicks(Math.Min(SyncInterval.Ticks, replica.MaxLag.Ticks / 2));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
@@ -271,12 +278,21 @@ internal sealed partial class RevocationSubscription(
         }
     }
 
-    [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "The revocation list could not be synchronised ({ErrorType}); retrying every second.")]
+    [LoggerMessage(
+        EventId = 2402,
+        Level = LogLevel.Warning,
+        Message = "The revocation list could not be synchronised ({ErrorType}); retrying every second.")]
     private static partial void LogSyncFailed(ILogger logger, string errorType);
 
-    [LoggerMessage(EventId = 2403, Level = LogLevel.Information, Message = "The revocation list is synchronised again.")]
+    [LoggerMessage(
+        EventId = 2403,
+        Level = LogLevel.Information,
+        Message = "The revocation list is synchronised again.")]
     private static partial void LogSyncRecovered(ILogger logger);
 
-    [LoggerMessage(EventId = 2406, Level = LogLevel.Information, Message = "This process's revocation subscription could not be removed ({ErrorType}).")]
+    [LoggerMessage(
+        EventId = 2406,
+        Level = LogLevel.Information,
+        Message = "This process's revocation subscription could not be removed ({ErrorType}).")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string errorType);
 }
