@@ -21,7 +21,8 @@ public static class AuthCacheServiceCollectionExtensions
     /// What an API host needs to authenticate through AuthCache (then <c>AddJwtBearer(o => o.UseAuthCache())</c>):
     /// the options (<c>AuthCache</c> section, then <paramref name="configure"/>, validated at start), the request
     /// cache and resolver, the near cache, this host's copy of the revocation list (when it does not host a silo),
-    /// the signing keys mirrored from the cluster for the hedge and the fallback, the reporting of this host's counters,
+    /// the signing keys mirrored from the cluster for the hedge and the fallback, the reporting of this host's
+    /// counters,
     /// the health checks, and what the revoke endpoint and the Clerk webhooks need (the Clerk webhook options:
     /// <c>AuthCache:Webhooks</c> or <c>CLERK_WEBHOOK_SECRET</c>, validated at start when a secret is set). Needs an
     /// <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client.

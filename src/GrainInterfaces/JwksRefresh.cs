@@ -7,6 +7,7 @@ namespace AuthCache.GrainInterfaces;
 [GenerateSerializer, Immutable, Alias("AuthCache.JwksRefresh")]
 public sealed record JwksRefresh(JwksSnapshot Keys, IReadOnlyList<string> RetiredKeyIds, InvalidationOutcome? Retirement)
 {
-    /// <summary>Every retired key is known to be dropped everywhere: none retired, or all subscribers confirmed.</summary>
+    /// <summary>Every retired key is known to be dropped everywhere: none retired, or all subscribers
+    /// confirmed.</summary>
     public bool RetirementConfirmed => RetiredKeyIds.Count == 0 || Retirement is { Confirmed: true };
 }

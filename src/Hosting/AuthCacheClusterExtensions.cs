@@ -26,7 +26,8 @@ public static class AuthCacheClusterExtensions
     /// </list>
     /// </summary>
     /// <param name="builder">The API host's builder, whose configuration holds the <c>Orleans</c> section.</param>
-    /// <param name="configureSilo">Embedded mode only: more silo configuration, such as the application's own grains.</param>
+    /// <param name="configureSilo">Embedded mode only: more silo configuration, such as the application's own
+    /// grains.</param>
     public static TBuilder AddAuthCacheCluster<TBuilder>(this TBuilder builder, Action<ISiloBuilder>? configureSilo = null)
         where TBuilder : IHostApplicationBuilder
     {
@@ -34,7 +35,8 @@ public static class AuthCacheClusterExtensions
         var tls = TransportSecurity.IsEnabled(builder, orleans);
         builder.ConfigureShutdownTimeout();
 
-        // Also here, so a scheme that calls UseAuthCache() in an application that forgot AddAuthCache() stops the start.
+        // Also here, so a scheme that calls UseAuthCache() in an application that forgot AddAuthCache() stops the
+        // start.
         builder.Services.AddHostedService<AuthCacheSchemeCheck>();
         switch (orleans.Mode)
         {
@@ -71,7 +73,8 @@ public static class AuthCacheClusterExtensions
         return builder;
     }
 
-    /// <summary>Whether <see cref="AddAuthCacheCluster{TBuilder}"/> co-hosts a silo here (and so the host can serve the Orleans Dashboard).</summary>
+    /// <summary>Whether <see cref="AddAuthCacheCluster{TBuilder}"/> co-hosts a silo here (and so the host can serve the
+    /// Orleans Dashboard).</summary>
     public static bool RunsSilo(this IConfiguration configuration) =>
         OrleansHostingOptions.Bind(configuration).Mode == OrleansMode.Embedded;
 

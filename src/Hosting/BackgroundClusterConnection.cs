@@ -43,12 +43,19 @@ internal sealed partial class BackgroundClusterConnection(IReadOnlyList<IHostedS
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Connecting to the Orleans cluster in the background; tokens are validated directly until it answers.")]
+    [LoggerMessage(
+        EventId = 5001,
+        Level = LogLevel.Information,
+        Message = "Connecting to the Orleans cluster in the background; tokens are validated directly until it answers."
     private static partial void LogConnecting(ILogger logger);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Connected to the Orleans cluster.")]
     private static partial void LogConnected(ILogger logger);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Critical, Message = "The Orleans client could not start and will not retry; tokens are validated directly until the host restarts.")]
+    [LoggerMessage(
+        EventId = 5003,
+        Level = LogLevel.Critical,
+        Message = "The Orleans client could not start and will not retry; tokens are validated directly until the host "
+            + "restarts.")]
     private static partial void LogGaveUp(ILogger logger, Exception exception);
 }

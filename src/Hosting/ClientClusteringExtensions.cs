@@ -10,7 +10,8 @@ namespace AuthCache.Hosting;
 internal static class ClientClusteringExtensions
 {
     /// <summary>
-    /// An Orleans client of the silos listed in the Redis membership table, which it only reads. It connects in the background and
+    /// An Orleans client of the silos listed in the Redis membership table, which it only reads. It connects in the
+    /// background and
     /// keeps retrying, so the host starts and serves (validating tokens itself) while no silo is reachable.
     /// </summary>
     /// <param name="builder">The API host's builder.</param>

@@ -26,6 +26,9 @@ internal sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnec
         return true;
     }
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Connection attempt {Attempt} to the Orleans cluster failed ({ErrorType}: {Error}); retrying.")]
+    [LoggerMessage(
+        EventId = 5004,
+        Level = LogLevel.Warning,
+        Message = "Connection attempt {Attempt} to the Orleans cluster failed ({ErrorType}: {Error}); retrying.")]
     private static partial void LogRetrying(ILogger logger, int attempt, string errorType, string error);
 }

@@ -15,7 +15,8 @@ internal sealed class SharedRedisConnection : ILifecycleParticipant<ISiloLifecyc
     public SharedRedisConnection(ConfigurationOptions configuration) =>
         _connection = new(async () => await ConnectionMultiplexer.ConnectAsync(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The providers' <c>CreateMultiplexer</c>: the connection, marked shared so no provider disposes it.</summary>
+    /// <summary>The providers' <c>CreateMultiplexer</c>: the connection, marked shared so no provider disposes
+    /// it.</summary>
     public async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> GetAsync() => (await _connection.Value, true);
 
     // The first stage to start is the last to stop: no provider writes to Redis after it.

@@ -10,7 +10,8 @@ internal static class SiloClusteringExtensions
 {
     /// <summary>
     /// Joins the cluster the <c>Orleans</c> section describes. With a Redis connection string: Redis membership,
-    /// reminders and <see cref="AuthCacheStorage.Name"/> grain storage over one shared connection, listening on every address and
+    /// reminders and <see cref="AuthCacheStorage.Name"/> grain storage over one shared connection, listening on every
+    /// address and
     /// advertising <see cref="OrleansHostingOptions.AdvertisedIP"/>. Without: localhost clustering with in-memory
     /// reminders and storage, so one machine needs no external service.
     /// </summary>

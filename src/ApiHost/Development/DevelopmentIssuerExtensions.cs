@@ -7,10 +7,12 @@ namespace AuthCache.ApiHost.Development;
 
 public static partial class DevelopmentIssuerExtensions
 {
-    /// <summary>The admin key of a host whose only trusted issuer is its development issuer (appsettings.Development.json).</summary>
+    /// <summary>The admin key of a host whose only trusted issuer is its development issuer
+    /// (appsettings.Development.json).</summary>
     internal const string AdminKeySetting = "DevelopmentIssuer:AdminKey";
 
-    /// <summary>The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same condition.</summary>
+    /// <summary>The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same
+    /// condition.</summary>
     internal const string AdminRoleSetting = "DevelopmentIssuer:AdminRole";
 
     /// <summary>
@@ -120,6 +122,10 @@ public static partial class DevelopmentIssuerExtensions
         return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Development issuer {Issuer} is trusted. Try: curl -s -H \"Authorization: Bearer $(curl -s {BaseUrl}/dev/token)\" {BaseUrl}/api/v1/me")]
+    [LoggerMessage(
+        EventId = 4001,
+        Level = LogLevel.Information,
+        Message = "Development issuer {Issuer} is trusted. Try: curl -s -H \"Authorization: Bearer $(curl -s "
+            + "{BaseUrl}/dev/token)\" {BaseUrl}/api/v1/me")]
     private static partial void LogReady(ILogger logger, string issuer, string baseUrl);
 }

@@ -25,7 +25,8 @@ public static class CurrentUserEndpoints
 
     private static async Task<IResult> DescribeAsync(HttpContext context, string scheme, Func<string, ValueTask<TokenResolution>> resolve)
     {
-        // The scheme has already resolved this token in this request, so this is a request-cache hit, not a second grain call.
+        // The scheme has already resolved this token in this request, so this is a request-cache hit, not a second
+        // grain call.
         if (await context.GetTokenAsync(scheme, "access_token") is not { } token)
         {
             return Results.Unauthorized();

@@ -22,7 +22,8 @@ internal sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
         LogAction(logger, Actor(context.User), action, outcome, detail);
 
     /// <param name="context">The refused request, whose caller and route are logged.</param>
-    /// <param name="outcome"><see cref="Unauthenticated"/>, <see cref="Forbidden"/>, or the reason code of a refused cross-site request.</param>
+    /// <param name="outcome"><see cref="Unauthenticated"/>, <see cref="Forbidden"/>, or the reason code of a refused
+    /// cross-site request.</param>
     public void Denied(HttpContext context, string outcome)
     {
         var path = context.Request.Path.Value ?? "";

@@ -87,6 +87,11 @@ internal sealed partial class AuthCacheSchemeCheck(
         }
     }
 
-    [LoggerMessage(EventId = 2665, Level = LogLevel.Warning, Message = "AuthCache:Issuers:{Index}:RequireHttps is false for issuer {Issuer} in the {Environment} environment: its keys may be fetched without TLS, where anyone on the path can replace them. Remove RequireHttps=false (it is meant for a local development issuer) or run in Development.")]
+    [LoggerMessage(
+        EventId = 2665,
+        Level = LogLevel.Warning,
+        Message = "AuthCache:Issuers:{Index}:RequireHttps is false for issuer {Issuer} in the {Environment} "
+            + "environment: its keys may be fetched without TLS, where anyone on the path can replace them. Remove "
+            + "RequireHttps=false (it is meant for a local development issuer) or run in Development.")]
     private static partial void LogPlainHttpIssuer(ILogger logger, int index, string? issuer, string environment);
 }

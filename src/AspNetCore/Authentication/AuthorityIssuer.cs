@@ -7,7 +7,8 @@ namespace AuthCache.AspNetCore.Authentication;
 /// <summary>
 /// Which trusted issuer a JwtBearer scheme's <c>Authority</c> stands for. JwtBearer reads
 /// <c>{Authority}/.well-known/openid-configuration</c> (adding the slash only when the Authority lacks one) and trusts
-/// the <c>issuer</c> that document names, compared with a token's <c>iss</c> exactly. So <c>https://tenant.auth0.com</c>
+/// the <c>issuer</c> that document names, compared with a token's <c>iss</c> exactly. So
+/// <c>https://tenant.auth0.com</c>
 /// and <c>https://tenant.auth0.com/</c> are one Authority, whose issuer is Auth0's <c>https://tenant.auth0.com/</c>:
 /// an Authority pairs with the issuer equal to it, else with the one that differs from it by one trailing slash, and
 /// tokens are still matched to that issuer exactly.
@@ -19,7 +20,8 @@ internal static class AuthorityIssuer
 
     /// <summary>
     /// One line saying why a scheme cannot accept any token (no issuers are configured) or why its
-    /// <paramref name="authority"/> pairs with no trusted issuer, what is configured and how to fix it; null when neither.
+    /// <paramref name="authority"/> pairs with no trusted issuer, what is configured and how to fix it; null when
+    /// neither.
     /// </summary>
     public static string? Refusal(string scheme, string? authority, AuthCacheOptions options)
     {
@@ -43,7 +45,8 @@ internal static class AuthorityIssuer
             + "OpenID Connect discovery document), or set Authority to one of them.";
     }
 
-    /// <summary>In double quotes, every character outside printable ASCII as <c>\uXXXX</c>: values that look alike read apart.</summary>
+    /// <summary>In double quotes, every character outside printable ASCII as <c>\uXXXX</c>: values that look alike read
+    /// apart.</summary>
     internal static string Quote(string value)
     {
         var quoted = new StringBuilder(value.Length + 2).Append('"');

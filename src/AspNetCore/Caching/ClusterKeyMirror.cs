@@ -64,6 +64,10 @@ internal sealed partial class ClusterKeyMirror(
         }
     }
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "The signing keys of issuer {Issuer} could not be read from the cluster ({ErrorType}); retrying shortly.")]
+    [LoggerMessage(
+        EventId = 3104,
+        Level = LogLevel.Debug,
+        Message = "The signing keys of issuer {Issuer} could not be read from the cluster ({ErrorType}); retrying "
+            + "shortly.")]
     private static partial void LogMirrorFailed(ILogger logger, string issuer, string errorType);
 }

@@ -22,14 +22,16 @@ internal static class CacheAdminEndpoints
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
     // A key fetch gives up after AuthCache:JwksFetchTimeout (at most 15 s) including retries and body; retiring the
-    // keys it no longer finds waits up to 10 s more for the silos and API hosts; both under Orleans' 30 s response timeout.
+    // keys it no longer finds waits up to 10 s more for the silos and API hosts; both under Orleans' 30 s response
+    // timeout.
     private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(25);
 
     private const int MaxEchoedLength = 200;
 
     public const string DefaultPrefix = "/api/v1/cache";
 
-    /// <summary>The admin routes under <paramref name="prefix"/>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.</summary>
+    /// <summary>The admin routes under <paramref name="prefix"/>; see
+    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.</summary>
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);

@@ -48,6 +48,10 @@ internal sealed partial class ApiHostCountersReporter(
         }
     }
 
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Debug, Message = "Reporting this host's cache counters to the cluster failed ({ErrorType}); retrying at the next interval.")]
+    [LoggerMessage(
+        EventId = 3401,
+        Level = LogLevel.Debug,
+        Message = "Reporting this host's cache counters to the cluster failed ({ErrorType}); retrying at the next "
+            + "interval.")]
     private static partial void LogReportFailed(ILogger logger, string errorType);
 }

@@ -8,11 +8,13 @@ using Microsoft.Net.Http.Headers;
 namespace AuthCache.AspNetCore.Webhooks;
 
 /// <summary>
-/// Bounds how many Clerk webhook deliveries the endpoint processes at once (<see cref="ClerkWebhookOptions.MaxConcurrency"/>),
+/// Bounds how many Clerk webhook deliveries the endpoint processes at once
+/// (<see cref="ClerkWebhookOptions.MaxConcurrency"/>),
 /// queueing the next ones oldest first up to <see cref="ClerkWebhookOptions.QueueLimit"/>, with
 /// System.Threading.RateLimiting's <see cref="ConcurrencyLimiter"/>. It is the endpoint's own filter rather than a
 /// policy of ASP.NET Core's rate limiting middleware, which binds nothing unless the application also calls
-/// <c>UseRateLimiter()</c>: the bound must hold wherever the endpoint is mapped. A delivery refused here has had nothing
+/// <c>UseRateLimiter()</c>: the bound must hold wherever the endpoint is mapped. A delivery refused here has had
+/// nothing
 /// read, verified or recorded, so Svix's retry is a first delivery.
 /// </summary>
 internal sealed class ClerkWebhookConcurrency(IOptions<ClerkWebhookOptions> options, ClerkWebhookMetrics metrics) : IEndpointFilter, IDisposable

@@ -17,13 +17,16 @@ internal static partial class ClerkWebhookEndpoints
 {
     public const string Route = "/api/v1/webhooks/clerk";
 
-    /// <summary>Clerk's events are a few kilobytes; a quarter of a megabyte leaves room without buffering floods.</summary>
+    /// <summary>Clerk's events are a few kilobytes; a quarter of a megabyte leaves room without buffering
+    /// floods.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    /// <summary>A message id is remembered while its timestamp could still pass: the tolerance on either side.</summary>
+    /// <summary>A message id is remembered while its timestamp could still pass: the tolerance on either
+    /// side.</summary>
     public static readonly TimeSpan ReplayWindow = SvixSignatureVerifier.Tolerance * 2;
 
-    /// <summary><c>POST {pattern}</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapClerkWebhooks"/>.</summary>
+    /// <summary><c>POST {pattern}</c>; see
+    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapClerkWebhooks"/>.</summary>
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string pattern) =>
         endpoints.MapPost(pattern, ReceiveAsync)
             .AddEndpointFilterFactory((endpoint, next) =>
@@ -171,18 +174,35 @@ internal static partial class ClerkWebhookEndpoints
         }
     }
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "A Clerk webhook delivery was refused with {StatusCode} ({Reason}).")]
+    [LoggerMessage(
+        EventId = 3301,
+        Level = LogLevel.Warning,
+        Message = "A Clerk webhook delivery was refused with {StatusCode} ({Reason}).")]
     private static partial void LogRefused(ILogger logger, int statusCode, string reason);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "A verified Clerk webhook event of type {EventType} was acknowledged and ignored.")]
+    [LoggerMessage(
+        EventId = 3302,
+        Level = LogLevel.Information,
+        Message = "A verified Clerk webhook event of type {EventType} was acknowledged and ignored.")]
     private static partial void LogIgnored(ILogger logger, string eventType);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "A Clerk webhook arrived but no signing secret is configured (AuthCache:Webhooks:ClerkSigningSecret or CLERK_WEBHOOK_SECRET).")]
+    [LoggerMessage(
+        EventId = 3303,
+        Level = LogLevel.Warning,
+        Message = "A Clerk webhook arrived but no signing secret is configured (AuthCache:Webhooks:ClerkSigningSecret "
+            + "or CLERK_WEBHOOK_SECRET).")]
     private static partial void LogNotConfigured(ILogger logger);
 
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "A verified Clerk webhook could not be processed ({ErrorType}); the sender will retry.")]
+    [LoggerMessage(
+        EventId = 3304,
+        Level = LogLevel.Warning,
+        Message = "A verified Clerk webhook could not be processed ({ErrorType}); the sender will retry.")]
     private static partial void LogUnavailable(ILogger logger, string errorType);
 
-    [LoggerMessage(EventId = 3305, Level = LogLevel.Information, Message = "A Clerk {EventType} webhook evicted the cached profile of {Subject} of {Issuer}: held {Dropped}, noted by {Silos} silo(s), {Unreachable} unreachable.")]
+    [LoggerMessage(
+        EventId = 3305,
+        Level = LogLevel.Information,
+        Message = "A Clerk {EventType} webhook evicted the cached profile of {Subject} of {Issuer}: held {Dropped}, "
+            + "noted by {Silos} silo(s), {Unreachable} unreachable.")]
     private static partial void LogProfileEvicted(ILogger logger, string eventType, string subject, string issuer, bool dropped, int silos, int unreachable);
 }

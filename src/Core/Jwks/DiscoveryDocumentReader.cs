@@ -12,7 +12,8 @@ internal static class DiscoveryDocumentReader
 {
     private const int MaxQuotedLength = 200;
 
-    /// <returns>The key set's address, or null with <paramref name="error"/> saying why the document is refused.</returns>
+    /// <returns>The key set's address, or null with <paramref name="error"/> saying why the document is
+    /// refused.</returns>
     public static Uri? Read(string json, IssuerOptions issuer, out string? error)
     {
         string? documentIssuer;

@@ -27,12 +27,14 @@ internal sealed partial class JwksFetcher(
 
     private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(s => s.Issuer, StringComparer.Ordinal);
 
-    /// <param name="issuer">The issuer whose keys are fetched, from its discovery document or its configured address.</param>
+    /// <param name="issuer">The issuer whose keys are fetched, from its discovery document or its configured
+    /// address.</param>
     /// <param name="discoveredJwksUri">
     /// The <c>jwks_uri</c> the last successful fetch discovered: used when the discovery document cannot be read or is
     /// refused this time, so an issuer whose discovery endpoint fails keeps serving keys from the address it gave.
     /// </param>
-    /// <param name="cancellationToken">Abandons the fetch; <see cref="AuthCacheOptions.JwksFetchTimeout"/> bounds it anyway.</param>
+    /// <param name="cancellationToken">Abandons the fetch; <see cref="AuthCacheOptions.JwksFetchTimeout"/> bounds it
+    /// anyway.</param>
     public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, Uri? discoveredJwksUri = null, CancellationToken cancellationToken = default)
     {
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchJwksActivity);
@@ -109,7 +111,8 @@ internal sealed partial class JwksFetcher(
         return (jwksUri, error);
     }
 
-    /// <summary>One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own cancellation throws.</summary>
+    /// <summary>One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own
+    /// cancellation throws.</summary>
     private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(HttpClient client, Uri uri, CancellationToken deadline, CancellationToken cancellationToken)
     {
         try
@@ -165,15 +168,28 @@ internal sealed partial class JwksFetcher(
             : new JwksFetchResult(keys, maxAge, null);
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Fetched {KeyCount} signing key(s) of issuer {Issuer}.")]
+    [LoggerMessage(
+        EventId = 1201,
+        Level = LogLevel.Information,
+        Message = "Fetched {KeyCount} signing key(s) of issuer {Issuer}.")]
     private static partial void LogFetched(ILogger logger, string issuer, int keyCount);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Fetching the signing keys of issuer {Issuer} failed: {Error}.")]
+    [LoggerMessage(
+        EventId = 1202,
+        Level = LogLevel.Warning,
+        Message = "Fetching the signing keys of issuer {Issuer} failed: {Error}.")]
     private static partial void LogFetchFailed(ILogger logger, string issuer, string error);
 
-    [LoggerMessage(EventId = 2646, Level = LogLevel.Warning, Message = "The OpenID Connect discovery document of issuer {Issuer} was not usable ({Error}); fetching its keys from the last discovered address {JwksUri}.")]
+    [LoggerMessage(
+        EventId = 2646,
+        Level = LogLevel.Warning,
+        Message = "The OpenID Connect discovery document of issuer {Issuer} was not usable ({Error}); fetching its "
+            + "keys from the last discovered address {JwksUri}.")]
     private static partial void LogDiscoveryFailed(ILogger logger, string issuer, string error, string jwksUri);
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Skipped a signing key of issuer {Issuer}: {Reason}.")]
+    [LoggerMessage(
+        EventId = 1203,
+        Level = LogLevel.Warning,
+        Message = "Skipped a signing key of issuer {Issuer}: {Reason}.")]
     private static partial void LogKeySkipped(ILogger logger, string issuer, string reason);
 }

@@ -8,14 +8,16 @@ public sealed class IssuerOptions
 
     /// <summary>
     /// Where the signing keys are published. Left empty, the <c>jwks_uri</c> of the issuer's OpenID Connect discovery
-    /// document (<c>{Issuer}/.well-known/openid-configuration</c>), whose <c>issuer</c> must equal <see cref="Issuer"/>.
+    /// document (<c>{Issuer}/.well-known/openid-configuration</c>), whose <c>issuer</c> must equal
+    /// <see cref="Issuer"/>.
     /// </summary>
     public string? JwksUri { get; set; }
 
     /// <summary>When not empty, a token's <c>aud</c> must contain one of these.</summary>
     public List<string> Audiences { get; set; } = [];
 
-    /// <summary>When not empty, a token's <c>azp</c> (Clerk: the origin that requested it) must be one of these.</summary>
+    /// <summary>When not empty, a token's <c>azp</c> (Clerk: the origin that requested it) must be one of
+    /// these.</summary>
     public List<string> AuthorizedParties { get; set; } = [];
 
     /// <summary>

@@ -75,7 +75,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         return trustedUntil != 0 && _time.GetTimestamp() < trustedUntil - Ticks(TrustWindow) + Ticks(maxLag);
     }
 
-    /// <summary>How long ago the copy may last have been confirmed before this host resynchronises it to answer.</summary>
+    /// <summary>How long ago the copy may last have been confirmed before this host resynchronises it to
+    /// answer.</summary>
     public TimeSpan MaxLag => _options.CurrentValue.Revocation.MaxReplicaLag;
 
     /// <summary>Completes at the next synchronisation (whatever time it vouches for: check again).</summary>
@@ -160,7 +161,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
                 }
             }
 
-            // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what goes.
+            // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what
+            // goes.
             revocations.PruneDue(_clock.UtcNow, Policy);
         }
 
@@ -177,7 +179,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// <summary>
     /// Replaces this copy with the whole list, keeping of what it held beyond it only what <paramref name="keep"/>
     /// accepts (revocations the list lost, which the caller gives back), and tells the listeners about the records
-    /// new here. A change learned meanwhile lands either in the copy replaced, and is kept if accepted, or in the new one.
+    /// new here. A change learned meanwhile lands either in the copy replaced, and is kept if accepted, or in the new
+    /// one.
     /// </summary>
     /// <returns>The records new to this copy, and those it kept beyond the list.</returns>
     public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, IReadOnlyList<RevocationRecord> Kept)> ReplaceAsync(
@@ -223,7 +226,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// <summary>Tells the listeners about a cluster-wide invalidation.</summary>
     public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) => NotifyAsync(new InvalidationReceived(invalidation));
 
-    /// <summary>This copy was behind and has been replaced with the list whole: copies of answers made before are suspect.</summary>
+    /// <summary>This copy was behind and has been replaced with the list whole: copies of answers made before are
+    /// suspect.</summary>
     public ValueTask<int> ResynchronisedAsync() => NotifyAsync(ReplicaResynchronised.Instance);
 
     /// <summary>
@@ -284,7 +288,11 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         }
     }
 
-    [LoggerMessage(EventId = 2407, Level = LogLevel.Warning, Message = "This process has not synchronised the revocation list yet; tokens are validated with the revocations it has until it does.")]
+    [LoggerMessage(
+        EventId = 2407,
+        Level = LogLevel.Warning,
+        Message = "This process has not synchronised the revocation list yet; tokens are validated with the "
+            + "revocations it has until it does.")]
     private static partial void LogNotReady(ILogger logger);
 
     private sealed class Subscription(RevocationReplica replica, IRevocationReplicaListener listener) : IDisposable

@@ -6,7 +6,8 @@ namespace AuthCache.Core.Revocation;
 /// <summary>
 /// A set of revocations with the rules that apply them, safe for concurrent readers and writers:
 /// <list type="bullet">
-/// <item>a session revocation rejects every token of that issuer's <c>sid</c> (a revoked session gets no new tokens);</item>
+/// <item>a session revocation rejects every token of that issuer's <c>sid</c> (a revoked session gets no new
+/// tokens);</item>
 /// <item>a subject revocation rejects that issuer's subject's tokens issued at or before it (<c>iat</c> up to the
 /// revocation time plus the clock skew; no <c>iat</c> counts as before), so a later sign-in works again;</item>
 /// <item>a token-hash revocation rejects that one token;</item>
@@ -30,7 +31,8 @@ internal sealed class RevocationSet
 
     public int Count => _sessions.Count + _subjects.Count + _tokens.Count;
 
-    /// <summary>Adds the record, or moves an existing one's time forward. False when the set already covered it.</summary>
+    /// <summary>Adds the record, or moves an existing one's time forward. False when the set already covered
+    /// it.</summary>
     public bool Add(RevocationRecord record)
     {
         var entries = EntriesOf(record.Kind);
@@ -63,7 +65,8 @@ internal sealed class RevocationSet
 
     /// <summary>
     /// Removes the revocations past their retention that were added in time order (all but records given back out of
-    /// order, which <see cref="Prune(DateTimeOffset, RevocationPolicy)"/> finds): what a frequent caller can afford, since it touches only what goes.
+    /// order, which <see cref="Prune(DateTimeOffset, RevocationPolicy)"/> finds): what a frequent caller can afford,
+    /// since it touches only what goes.
     /// </summary>
     public int PruneDue(DateTimeOffset now, RevocationPolicy policy)
     {

@@ -29,7 +29,8 @@ internal static class CachedClaimStrings
     /// <param name="claims">The validated token's claims, all of which are kept.</param>
     /// <param name="issuer">The token's issuer, whose configured name and authorized parties the claims share.</param>
     /// <param name="subject">The subject string already kept for the entry, which the <c>sub</c> claim shares.</param>
-    /// <param name="unreadableOrganization">The reason code of a Clerk <c>o</c> claim that could not be read, else null.</param>
+    /// <param name="unreadableOrganization">The reason code of a Clerk <c>o</c> claim that could not be read, else
+    /// null.</param>
     public static TokenClaim[] From(IEnumerable<Claim> claims, IssuerOptions issuer, string? subject, out string? unreadableOrganization)
     {
         var kept = new List<TokenClaim>(8);

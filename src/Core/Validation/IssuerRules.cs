@@ -8,8 +8,10 @@ namespace AuthCache.Core.Validation;
 
 /// <summary>
 /// This process's issuer rules (<see cref="AuthCacheOptions.Issuers"/>: the issuer, its audiences and authorized
-/// parties, the lifetime with <see cref="AuthCacheOptions.ClockSkew"/> and <see cref="IssuerOptions.MaxTokenLifetime"/>,
-/// and Clerk's pending sessions unless <see cref="ClerkOptions.AcceptPendingSessions"/>) in the form a validated answer is checked
+/// parties, the lifetime with <see cref="AuthCacheOptions.ClockSkew"/> and
+/// <see cref="IssuerOptions.MaxTokenLifetime"/>,
+/// and Clerk's pending sessions unless <see cref="ClerkOptions.AcceptPendingSessions"/>) in the form a validated answer
+/// is checked
 /// against without its token: one frozen lookup per issuer and one pass over the answer's claims, no allocation. A
 /// grain on another silo validated the token with that silo's options, so an answer from the cluster (or a copy of
 /// one) is accepted here only when these rules accept it too, and refused with the reason code
@@ -130,13 +132,15 @@ internal sealed class IssuerRules
     // Whole seconds, as JsonWebToken reads a NumericDate for the precheck.
     private static DateTimeOffset FromSeconds(double seconds) => DateTimeOffset.FromUnixTimeSeconds((long)Math.Truncate(seconds));
 
-    /// <summary>A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than <paramref name="latestStart"/>.</summary>
+    /// <summary>A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than
+    /// <paramref name="latestStart"/>.</summary>
     private static bool StartsAfter(string value, long latestStart) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && Math.Truncate(seconds) > latestStart;
 
     /// <summary>
     /// Each configured audience with and without one trailing slash, which is what JsonWebTokenHandler's audience
-    /// check accepts by default (<c>IgnoreTrailingSlashWhenValidatingAudience</c>); null when audiences are not checked.
+    /// check accepts by default (<c>IgnoreTrailingSlashWhenValidatingAudience</c>); null when audiences are not
+    /// checked.
     /// </summary>
     private static FrozenSet<string>? Audiences(List<string> audiences)
     {

@@ -13,7 +13,9 @@ namespace AuthCache.Core.Validation;
 /// <summary>
 /// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the strict JSON rules
 /// (<see cref="StrictTokenJson"/>), the issuer's keys (one refresh when the <c>kid</c> is unknown), signature,
-/// the algorithm the issuer accepts and the named key allows (<see cref="IssuerSigningKeys"/>), lifetime with clock skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
+/// the algorithm the issuer accepts and the named key allows (<see cref="IssuerSigningKeys"/>), lifetime with clock
+/// skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the
+/// token grain and by the direct (uncached) scheme, so both apply the same rules.
 /// </summary>
 internal sealed partial class TokenValidator(
     IOptionsMonitor<AuthCacheOptions> options,
@@ -176,7 +178,8 @@ internal sealed partial class TokenValidator(
         return true;
     }
 
-    /// <summary>Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of them.</summary>
+    /// <summary>Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of
+    /// them.</summary>
     private static bool IsAuthorizedParty(JsonWebToken jwt, IssuerOptions issuer)
     {
         if (issuer.AuthorizedParties.Count == 0 || !jwt.TryGetPayloadValue<string>("azp", out var azp) || azp is null)
@@ -200,12 +203,22 @@ internal sealed partial class TokenValidator(
         _ => AuthFailureReason.Malformed,
     };
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Signing keys of issuer {Issuer} are unavailable ({ErrorType}).")]
+    [LoggerMessage(
+        EventId = 1101,
+        Level = LogLevel.Warning,
+        Message = "Signing keys of issuer {Issuer} are unavailable ({ErrorType}).")]
     private static partial void LogKeysUnavailable(ILogger logger, string issuer, string errorType);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "A token of issuer {Issuer} failed validation with {ErrorType}; answered as malformed.")]
+    [LoggerMessage(
+        EventId = 1102,
+        Level = LogLevel.Information,
+        Message = "A token of issuer {Issuer} failed validation with {ErrorType}; answered as malformed.")]
     private static partial void LogUnexpectedValidationFailure(ILogger logger, string issuer, string errorType);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "A valid token of issuer {Issuer} has a Clerk organisation claim that cannot be read ({Reason}); it is accepted without organisation claims.")]
+    [LoggerMessage(
+        EventId = 1103,
+        Level = LogLevel.Debug,
+        Message = "A valid token of issuer {Issuer} has a Clerk organisation claim that cannot be read ({Reason}); it "
+            + "is accepted without organisation claims.")]
     private static partial void LogUnreadableOrganization(ILogger logger, string issuer, string reason);
 }

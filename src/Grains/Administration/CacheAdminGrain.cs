@@ -89,6 +89,9 @@ internal sealed partial class CacheAdminGrain(
         return (answers, unreachable);
     }
 
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
+    [LoggerMessage(
+        EventId = 2502,
+        Level = LogLevel.Warning,
+        Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
     private static partial void LogSiloDidNotAnswer(ILogger logger, string silo, string errorType);
 }

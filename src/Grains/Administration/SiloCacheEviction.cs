@@ -8,7 +8,8 @@ namespace AuthCache.Grains.Administration;
 /// <summary>
 /// What an invalidation evicts from this silo's own caches, when the silo's subscription receives it: a cleanup drops
 /// the token and profile activations its scope covers (through grain calls, so each grain stays single-threaded while
-/// it evicts), a profile eviction makes this silo's validations of the user read the profile again. Retired keys are the
+/// it evicts), a profile eviction makes this silo's validations of the user read the profile again. Retired keys are
+/// the
 /// <see cref="Revocation.SiloValidationIndex"/>'s.
 /// </summary>
 internal sealed partial class SiloCacheEviction(
@@ -56,6 +57,9 @@ internal sealed partial class SiloCacheEviction(
         return removed;
     }
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Cache cleanup ({Scope}) dropped {Tokens} validation(s) and {Profiles} profile(s) on this silo.")]
+    [LoggerMessage(
+        EventId = 2501,
+        Level = LogLevel.Information,
+        Message = "Cache cleanup ({Scope}) dropped {Tokens} validation(s) and {Profiles} profile(s) on this silo.")]
     private static partial void LogEvicted(ILogger logger, CacheEvictionScope scope, int tokens, int profiles);
 }

@@ -6,7 +6,8 @@ namespace AuthCache.Grains.Revocation;
 
 /// <summary>
 /// Who is subscribed to the cluster's invalidation channel (the <see cref="RevocationListGrain"/>), on the model of
-/// Orleans' <c>ObserverManager&lt;T&gt;</c>: a subscription lasts one <see cref="Lease"/> unless renewed, and an observer
+/// Orleans' <c>ObserverManager&lt;T&gt;</c>: a subscription lasts one <see cref="Lease"/> unless renewed, and an
+/// observer
 /// whose notification fails is not notified again until it renews. Unlike a plain observer list, a subscriber that
 /// stops renewing is never dropped silently: for one more lease after its subscription expired it is still
 /// waited for, so a change made meanwhile names it unconfirmed (or it catches up by renewing); then it is forgotten.
@@ -20,7 +21,8 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
     /// <summary>
     /// How long a subscription lasts without renewal: three of the subscribers' sync intervals, so one or two renewals
     /// lost or late cost nothing. A host silent for a second lease is far older than
-    /// <see cref="AuthCache.Core.Options.RevocationOptions.MaxReplicaLag"/> allows it to answer from without resynchronising.
+    /// <see cref="AuthCache.Core.Options.RevocationOptions.MaxReplicaLag"/> allows it to answer from without
+    /// resynchronising.
     /// </summary>
     public static readonly TimeSpan Lease = RevocationSubscription.SyncInterval * 3;
 
@@ -31,17 +33,20 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The subscriptions that are notified: renewed within the lease, and whose last notification did not fail.</summary>
+    /// <summary>The subscriptions that are notified: renewed within the lease, and whose last notification did not
+    /// fail.</summary>
     public int Notified => _entries.Values.Count(e => e.Observer is not null);
 
     /// <summary>Whether <paramref name="name"/> is notified of changes now.</summary>
     public bool IsNotified(string name) => _entries.TryGetValue(name, out var entry) && entry.Observer is not null;
 
-    /// <summary>Whether <paramref name="name"/> is known to the table (notified, or still waited for after it lapsed).</summary>
+    /// <summary>Whether <paramref name="name"/> is known to the table (notified, or still waited for after it
+    /// lapsed).</summary>
     public bool Contains(string name) => _entries.ContainsKey(name);
 
     /// <summary>
-    /// Subscribes or renews: the observer is notified for one more <see cref="Lease"/>. <paramref name="syncedVersion"/>
+    /// Subscribes or renews: the observer is notified for one more <see cref="Lease"/>.
+    /// <paramref name="syncedVersion"/>
     /// is the version the subscriber is known to hold (-1 when unknown).
     /// </summary>
     public void Renew(RevocationSubscriber who, IRevocationObserver observer, long syncedVersion)
@@ -106,7 +111,8 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
     }
 
     /// <summary>
-    /// Notifies every notified subscriber, silos before API hosts when <paramref name="silosFirst"/> (hosts copy answers
+    /// Notifies every notified subscriber, silos before API hosts when <paramref name="silosFirst"/> (hosts copy
+    /// answers
     /// from silos: a host that drops its copies must not take them again from a silo that has not heard yet). Returns
     /// the answers of those that applied the change; the others are not notified again until they renew.
     /// </summary>
@@ -215,19 +221,35 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
         /// <summary>The subscriber has every change up to this version.</summary>
         public long SyncedVersion { get; set; } = -1;
 
-        /// <summary>When the subscription was last renewed (a <see cref="TimeProvider.GetTimestamp"/> reading).</summary>
+        /// <summary>When the subscription was last renewed (a <see cref="TimeProvider.GetTimestamp"/>
+        /// reading).</summary>
         public long RenewedAt { get; set; }
     }
 
-    [LoggerMessage(EventId = 2413, Level = LogLevel.Warning, Message = "Subscriber {Subscriber} did not apply a change ({ErrorType}); it is no longer notified until it subscribes again, and catches up then.")]
+    [LoggerMessage(
+        EventId = 2413,
+        Level = LogLevel.Warning,
+        Message = "Subscriber {Subscriber} did not apply a change ({ErrorType}); it is no longer notified until it "
+            + "subscribes again, and catches up then.")]
     private static partial void LogNotifyFailed(ILogger logger, string subscriber, string errorType);
 
-    [LoggerMessage(EventId = 2414, Level = LogLevel.Warning, Message = "{Count} subscriber(s) had not confirmed a change when the wait ended: {Subscribers}.")]
+    [LoggerMessage(
+        EventId = 2414,
+        Level = LogLevel.Warning,
+        Message = "{Count} subscriber(s) had not confirmed a change when the wait ended: {Subscribers}.")]
     private static partial void LogUnconfirmed(ILogger logger, int count, string subscribers);
 
-    [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Subscriber {Subscriber} has not renewed its subscription for a lease; it is no longer notified, and changes name it unconfirmed until it renews.")]
+    [LoggerMessage(
+        EventId = 2603,
+        Level = LogLevel.Warning,
+        Message = "Subscriber {Subscriber} has not renewed its subscription for a lease; it is no longer notified, and "
+            + "changes name it unconfirmed until it renews.")]
     private static partial void LogExpired(ILogger logger, string subscriber);
 
-    [LoggerMessage(EventId = 2622, Level = LogLevel.Warning, Message = "API host {Subscriber} has not renewed its revocation subscription for two leases; changes no longer wait for it (it resynchronises before it answers again).")]
+    [LoggerMessage(
+        EventId = 2622,
+        Level = LogLevel.Warning,
+        Message = "API host {Subscriber} has not renewed its revocation subscription for two leases; changes no longer "
+            + "wait for it (it resynchronises before it answers again).")]
     private static partial void LogHostForgotten(ILogger logger, string subscriber);
 }

@@ -54,6 +54,9 @@ internal sealed partial class SiloOnlyCallFilter(ILogger<SiloOnlyCallFilter> log
             && SiloAddress.TryParse(key[HostedClientPrefix.Length..], null, out _);
     }
 
-    [LoggerMessage(EventId = 2645, Level = LogLevel.Warning, Message = "Refused a call to {Interface}.{Method} from {Source}: only the cluster's silos may call it.")]
+    [LoggerMessage(
+        EventId = 2645,
+        Level = LogLevel.Warning,
+        Message = "Refused a call to {Interface}.{Method} from {Source}: only the cluster's silos may call it.")]
     private static partial void LogRefused(ILogger logger, string @interface, string method, string source);
 }

@@ -8,7 +8,8 @@ namespace AuthCache.Hosting.Tls;
 /// This process's certificate and the cluster's CA, read again from disk whenever the files change, so a renewed
 /// certificate (a Kubernetes secret update) serves new connections without a restart; open connections keep theirs.
 /// Files that cannot be used (half written, missing while a volume is swapped, of the wrong role) keep the previous
-/// material until they change again. Every remote certificate must chain to the CA and carry the role the connection needs.
+/// material until they change again. Every remote certificate must chain to the CA and carry the role the connection
+/// needs.
 /// </summary>
 internal sealed partial class ClusterCertificates
 {
@@ -47,7 +48,8 @@ internal sealed partial class ClusterCertificates
     /// <summary>This process's certificate as the files hold it now.</summary>
     public X509Certificate2 Local => Current().Certificate;
 
-    /// <summary>Whether a remote certificate chains to the cluster's CA and holds <paramref name="required"/>; a refusal is logged.</summary>
+    /// <summary>Whether a remote certificate chains to the cluster's CA and holds <paramref name="required"/>; a
+    /// refusal is logged.</summary>
     public bool Accepts(X509Certificate2 remote, X509Chain? presented, SslPolicyErrors errors, ClusterRole required)
     {
         // The CA is checked below, and names are not: silos are reached at addresses their certificates do not list.
@@ -142,12 +144,24 @@ internal sealed partial class ClusterCertificates
         return $"it does not chain to the cluster's CA ({problems})";
     }
 
-    [LoggerMessage(EventId = 2641, Level = LogLevel.Information, Message = "Loaded the renewed Orleans TLS certificate {Subject} ({Thumbprint}, valid until {NotAfter:u}) for new connections.")]
+    [LoggerMessage(
+        EventId = 2641,
+        Level = LogLevel.Information,
+        Message = "Loaded the renewed Orleans TLS certificate {Subject} ({Thumbprint}, valid until {NotAfter:u}) for "
+            + "new connections.")]
     private static partial void LogReloaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
 
-    [LoggerMessage(EventId = 2642, Level = LogLevel.Warning, Message = "The Orleans TLS certificate files changed but cannot be used ({Reason}); new connections keep certificate {Thumbprint} until the files change again.")]
+    [LoggerMessage(
+        EventId = 2642,
+        Level = LogLevel.Warning,
+        Message = "The Orleans TLS certificate files changed but cannot be used ({Reason}); new connections keep "
+            + "certificate {Thumbprint} until the files change again.")]
     private static partial void LogReloadFailed(ILogger logger, string reason, string thumbprint);
 
-    [LoggerMessage(EventId = 2643, Level = LogLevel.Warning, Message = "Refused an Orleans connection whose certificate {Subject} ({Thumbprint}) is not accepted as a {Role}: {Reason}.")]
+    [LoggerMessage(
+        EventId = 2643,
+        Level = LogLevel.Warning,
+        Message = "Refused an Orleans connection whose certificate {Subject} ({Thumbprint}) is not accepted as a "
+            + "{Role}: {Reason}.")]
     private static partial void LogRefused(ILogger logger, string subject, string thumbprint, ClusterRole role, string reason);
 }

@@ -11,7 +11,8 @@ namespace AuthCache.Hosting.Tls;
 /// </summary>
 internal static partial class TransportSecurity
 {
-    /// <exception cref="InvalidOperationException">Production, a cluster that spans processes, and <c>Orleans:Tls:Enabled</c> not set.</exception>
+    /// <exception cref="InvalidOperationException">Production, a cluster that spans processes, and
+    /// <c>Orleans:Tls:Enabled</c> not set.</exception>
     public static bool IsEnabled(IHostApplicationBuilder builder, OrleansHostingOptions orleans)
     {
         var enabled = orleans.Tls.Enabled;
@@ -45,7 +46,11 @@ internal static partial class TransportSecurity
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(EventId = 2644, Level = LogLevel.Warning, Message = "Orleans:Tls:Enabled is false: this cluster's Orleans connections are neither encrypted nor authenticated, and anyone who reaches its silo or gateway ports can call its grains.")]
+        [LoggerMessage(
+            EventId = 2644,
+            Level = LogLevel.Warning,
+            Message = "Orleans:Tls:Enabled is false: this cluster's Orleans connections are neither encrypted nor "
+                + "authenticated, and anyone who reaches its silo or gateway ports can call its grains.")]
         private static partial void LogDisabled(ILogger logger);
     }
 }
