@@ -39,7 +39,11 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     /// lets it catch up.
     /// </summary>
     [Alias("SubscribeCopy"), AlwaysInterleave]
-    Task<RevocationSync> SubscribeAsync(RevocationSubscriber subscriber, IRevocationObserver observer, Guid knownEpoch, long knownVersion);
+    Task<RevocationSync> SubscribeAsync(
+        RevocationSubscriber subscriber,
+        IRevocationObserver observer,
+        Guid knownEpoch,
+        long knownVersion);
 
     /// <summary>The subscriber has applied the whole list up to <paramref name="version"/> (after a subscription
     /// returned it).</summary>

@@ -75,7 +75,8 @@ internal sealed class EvictedProfiles(IOptionsMonitor<AuthCacheOptions> options,
     {
         lock (_lock)
         {
-            return readAt < _everythingReadBefore || (_versions.TryGetValue((issuer, subject), out var version) && version > readAt);
+            return readAt < _everythingReadBefore
+                || (_versions.TryGetValue((issuer, subject), out var version) && version > readAt);
         }
     }
 

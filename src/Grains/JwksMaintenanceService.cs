@@ -64,7 +64,12 @@ internal sealed partial class JwksMaintenanceService(
                 }
                 else if (status.IsStale || status.LastError is not null)
                 {
-                    LogStale(logger, issuer.Issuer, status.KeyIds.Count, status.LastRefresh, status.LastError ?? "none");
+                    LogStale(
+                        logger,
+                        issuer.Issuer,
+                        status.KeyIds.Count,
+                        status.LastRefresh,
+                        status.LastError ?? "none");
                 }
                 else
                 {
@@ -83,14 +88,24 @@ internal sealed partial class JwksMaintenanceService(
         Level = LogLevel.Information,
         Message = "Issuer {Issuer}: {KeyCount} fresh signing key(s), fetched {LastRefresh:o}, next refresh "
             + "{NextRefresh:o}.")]
-    private static partial void LogFresh(ILogger logger, string issuer, int keyCount, DateTimeOffset? lastRefresh, DateTimeOffset? nextRefresh);
+    private static partial void LogFresh(
+        ILogger logger,
+        string issuer,
+        int keyCount,
+        DateTimeOffset? lastRefresh,
+        DateTimeOffset? nextRefresh);
 
     [LoggerMessage(
         EventId = 2302,
         Level = LogLevel.Warning,
         Message = "Issuer {Issuer}: serving {KeyCount} last-known-good key(s) fetched {LastRefresh:o}; last refresh "
             + "error: {Error}.")]
-    private static partial void LogStale(ILogger logger, string issuer, int keyCount, DateTimeOffset? lastRefresh, string error);
+    private static partial void LogStale(
+        ILogger logger,
+        string issuer,
+        int keyCount,
+        DateTimeOffset? lastRefresh,
+        string error);
 
     [LoggerMessage(
         EventId = 2303,

@@ -137,7 +137,11 @@ internal sealed partial class TokenValidationGrain(
         var settings = options.CurrentValue;
         var cacheUntil = Min(now + settings.TokenCacheTtl, result.ExpiresAt!.Value);
         var profileReadAt = evictedProfiles.Version;
-        result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Issuer, result.Subject) };
+        result = result with
+        {
+            CachedUntil = cacheUntil,
+            Profile = await GetProfileAsync(result.Issuer, result.Subject),
+        };
         if (watch.IsRevoked())
         {
             return RejectRevoked(RevocationCheckPath.Validation);
@@ -217,8 +221,7 @@ internal sealed partial class TokenValidationGrain(
 
     /// <summary>
     /// The refusal of the cached validation by the silo's issuer rules, when they changed since it was made and no
-    /// longer
-    /// accept it (the validation goes); null while they accept it.
+    /// longer accept it (the validation goes); null while they accept it.
     /// </summary>
     private TokenValidationOutcome? RefusedByNewRules(TokenValidationOutcome cached, DateTimeOffset now)
     {
@@ -247,7 +250,9 @@ internal sealed partial class TokenValidationGrain(
     private async Task<TokenValidationOutcome?> WithFreshProfileAsync(TokenValidationOutcome cached)
     {
         var version = evictedProfiles.Version;
-        if (cached.Subject is null || cached.Issuer is null || !evictedProfiles.EvictedSince(_profileReadAt, cached.Issuer, cached.Subject))
+        if (cached.Subject is null
+            || cached.Issuer is null
+            || !evictedProfiles.EvictedSince(_profileReadAt, cached.Issuer, cached.Subject))
         {
             _profileReadAt = version;
             return cached;
@@ -281,7 +286,9 @@ internal sealed partial class TokenValidationGrain(
 
         try
         {
-            return await GrainFactory.GetGrain<IUserProfileGrain>(Core.Profiles.UserProfileKey.Create(issuer, subject)).GetProfileAsync();
+            return await GrainFactory
+                .GetGrain<IUserProfileGrain>(Core.Profiles.UserProfileKey.Create(issuer, subject))
+                .GetProfileAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

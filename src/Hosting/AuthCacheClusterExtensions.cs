@@ -28,7 +28,9 @@ public static class AuthCacheClusterExtensions
     /// <param name="builder">The API host's builder, whose configuration holds the <c>Orleans</c> section.</param>
     /// <param name="configureSilo">Embedded mode only: more silo configuration, such as the application's own
     /// grains.</param>
-    public static TBuilder AddAuthCacheCluster<TBuilder>(this TBuilder builder, Action<ISiloBuilder>? configureSilo = null)
+    public static TBuilder AddAuthCacheCluster<TBuilder>(
+        this TBuilder builder,
+        Action<ISiloBuilder>? configureSilo = null)
         where TBuilder : IHostApplicationBuilder
     {
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
@@ -45,7 +47,9 @@ public static class AuthCacheClusterExtensions
                 ClusterClientReadiness.KeepReadyWithoutCluster(builder.Services);
                 break;
             case OrleansMode.External when !builder.Services.Any(d => d.ServiceType == typeof(IClusterClient)):
-                throw new InvalidOperationException("Orleans:Mode is External but no Orleans client (IClusterClient) is registered before AddAuthCacheCluster.");
+                throw new InvalidOperationException(
+                    "Orleans:Mode is External but no Orleans client (IClusterClient) is registered before "
+                        + "AddAuthCacheCluster.");
             case OrleansMode.External:
                 break;
             default:
@@ -78,7 +82,11 @@ public static class AuthCacheClusterExtensions
     public static bool RunsSilo(this IConfiguration configuration) =>
         OrleansHostingOptions.Bind(configuration).Mode == OrleansMode.Embedded;
 
-    private static void Configure(ISiloBuilder silo, OrleansHostingOptions orleans, bool tls, Action<ISiloBuilder>? configureSilo)
+    private static void Configure(
+        ISiloBuilder silo,
+        OrleansHostingOptions orleans,
+        bool tls,
+        Action<ISiloBuilder>? configureSilo)
     {
         silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains().AddAuthCacheSiloOnlyCalls();
         if (tls)

@@ -54,7 +54,8 @@ internal sealed class OrleansHostingOptions
     /// </summary>
     public bool SpansProcesses => Mode == OrleansMode.Client || (Mode != OrleansMode.External && UsesRedis);
 
-    public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIP);
+    public IPAddress AdvertisedAddress =>
+        string.IsNullOrWhiteSpace(AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIP);
 
     /// <summary>
     /// Binds and validates the section at composition time, since the mode decides how the host is built; an

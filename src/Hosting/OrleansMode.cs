@@ -12,8 +12,8 @@ internal enum OrleansMode
 
     /// <summary>
     /// The application registers its own Orleans client (<c>IClusterClient</c>) before
-    /// <see cref="AuthCacheClusterExtensions.AddAuthCacheCluster{TBuilder}"/>,
-    /// which then adds none: a host that already has a client, or a test cluster's client.
+    /// <see cref="AuthCacheClusterExtensions.AddAuthCacheCluster{TBuilder}"/>, which then adds none: a host that
+    /// already has a client, or a test cluster's client.
     /// </summary>
     External,
 }

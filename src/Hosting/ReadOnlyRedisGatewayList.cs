@@ -13,7 +13,9 @@ namespace AuthCache.Hosting;
 /// (deploy/README.md shows the ACL).
 /// </summary>
 internal sealed class ReadOnlyRedisGatewayList(
-    OrleansHostingOptions options, IOptions<ClusterOptions> cluster, IOptions<GatewayOptions> gateways) : IGatewayListProvider, IAsyncDisposable
+    OrleansHostingOptions options,
+    IOptions<ClusterOptions> cluster,
+    IOptions<GatewayOptions> gateways) : IGatewayListProvider, IAsyncDisposable
 {
     // Orleans' SiloStatus.Active, as its Redis membership table serialises it.
     private const int ActiveStatus = 3;
@@ -57,15 +59,23 @@ internal sealed class ReadOnlyRedisGatewayList(
         {
             using var document = JsonDocument.Parse(row);
             var entry = document.RootElement;
-            if (entry.GetProperty("Status").GetInt32() != ActiveStatus || entry.GetProperty("ProxyPort").GetInt32() is not (> 0 and var proxyPort))
+            if (entry.GetProperty("Status").GetInt32() != ActiveStatus
+                || entry.GetProperty("ProxyPort").GetInt32() is not (> 0 and var proxyPort))
             {
                 return null;
             }
 
-            var silo = SiloAddress.FromParsableString(entry.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString()!);
+            var silo = SiloAddress.FromParsableString(
+                entry.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString()!);
             return SiloAddress.New(silo.Endpoint.Address, proxyPort, silo.Generation).ToGatewayUri();
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception ex)
+            when (ex
+                    is JsonException
+                        or KeyNotFoundException
+                        or InvalidOperationException
+                        or FormatException
+                        or ArgumentException)
         {
             return null;
         }
@@ -98,7 +108,18 @@ internal sealed class ReadOnlyRedisGatewayList(
     {
         var configuration = RedisConfiguration.From(options);
         configuration.CommandMap = CommandMap.Create(
-            ["INFO", "CONFIG", "CLUSTER", "SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "GET", "SET", "PUBLISH"],
+            [
+                "INFO",
+                "CONFIG",
+                "CLUSTER",
+                "SUBSCRIBE",
+                "UNSUBSCRIBE",
+                "PSUBSCRIBE",
+                "PUNSUBSCRIBE",
+                "GET",
+                "SET",
+                "PUBLISH",
+            ],
             available: false);
         configuration.TieBreaker = string.Empty;
         configuration.ConfigurationChannel = string.Empty;

@@ -28,7 +28,12 @@ public static class SiloComposition
         builder.AddAuthCacheSilo();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithMetrics(metrics => metrics.AddAuthCacheInstrumentation().AddMeter(RuntimeMeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            .WithMetrics(metrics =>
+                metrics
+                    .AddAuthCacheInstrumentation()
+                    .AddMeter(RuntimeMeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddPrometheusExporter());
 
         // Traces only where they go somewhere: a listener without an exporter would start a span per validation for
         // nothing.

@@ -39,7 +39,9 @@ internal sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
         }
 
         // A subject is unique only within its issuer.
-        return AdminTokenClaims.Subject(user) is { Value.Length: > 0 } subject ? subject.Value + "@" + subject.Issuer : "anonymous";
+        return AdminTokenClaims.Subject(user) is { Value.Length: > 0 } subject
+            ? subject.Value + "@" + subject.Issuer
+            : "anonymous";
     }
 
     [LoggerMessage(EventId = ActionEventId, EventName = "AdminAction", Level = LogLevel.Information,

@@ -25,7 +25,11 @@ internal static class CrossSiteRequest
     public static string? RefusalReason(HttpRequest request)
     {
         var method = request.Method;
-        return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method)
+        return
+            HttpMethods.IsGet(method)
+            || HttpMethods.IsHead(method)
+            || HttpMethods.IsOptions(method)
+            || HttpMethods.IsTrace(method)
             ? null
             : OriginProblem(request);
     }
@@ -37,13 +41,18 @@ internal static class CrossSiteRequest
     /// </summary>
     public static bool IsSameOrigin(HttpRequest request) =>
         OriginProblem(request) is null
-        && request.Headers[SecFetchSite].All(site => string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase) || string.Equals(site, "none", StringComparison.OrdinalIgnoreCase));
+        && request
+            .Headers[SecFetchSite]
+            .All(site =>
+                string.Equals(site, "same-origin", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(site, "none", StringComparison.OrdinalIgnoreCase));
 
     private static string? OriginProblem(HttpRequest request)
     {
         foreach (var site in request.Headers[SecFetchSite])
         {
-            if (string.Equals(site, "cross-site", StringComparison.OrdinalIgnoreCase) || string.Equals(site, "same-site", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(site, "cross-site", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(site, "same-site", StringComparison.OrdinalIgnoreCase))
             {
                 return CrossSiteReason;
             }
@@ -69,7 +78,8 @@ internal static class CrossSiteRequest
             return false;
         }
 
-        var port = request.Host.Port ?? (string.Equals(request.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase) ? 443 : 80);
+        var port = request.Host.Port
+            ?? (string.Equals(request.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase) ? 443 : 80);
         return string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
             && string.Equals(uri.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)
             && uri.Port == port;

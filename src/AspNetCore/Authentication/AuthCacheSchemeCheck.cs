@@ -44,8 +44,11 @@ internal sealed partial class AuthCacheSchemeCheck(
             {
                 if (AuthCacheJwtBearerSetup.HandlerOf(options.Get(scheme.Name)) is { IsBound: false })
                 {
-                    failures.Add($"The JwtBearer scheme '{scheme.Name}' calls UseAuthCache() but the AuthCache services are not registered, so it would refuse every token: "
-                        + "add builder.Services.AddAuthCache() (using AuthCache.AspNetCore), with the issuers in AuthCache:Issuers.");
+                    failures.Add(
+                        $"The JwtBearer scheme '{scheme.Name}' calls UseAuthCache() but the AuthCache services are not "
+                            + "registered, so it would refuse every token: "
+                            + "add builder.Services.AddAuthCache() (using AuthCache.AspNetCore), with the issuers in "
+                            + "AuthCache:Issuers.");
                 }
             }
             catch (OptionsValidationException refused)

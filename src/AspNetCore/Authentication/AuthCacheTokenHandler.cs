@@ -28,9 +28,13 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
     /// scheme.</summary>
     public bool IsBound => _services is not null;
 
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    public override async Task<TokenValidationResult> ValidateTokenAsync(
+        string token,
+        TokenValidationParameters validationParameters)
     {
-        var services = _services ?? throw new InvalidOperationException("UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
+        var services = _services
+            ?? throw new InvalidOperationException(
+                "UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
         var started = Stopwatch.GetTimestamp();
         var resolution = await services.ResolveAsync(token, settings.ValidateInProcess);
         var answer = resolution.Outcome;
@@ -38,7 +42,10 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         {
             services.Metrics.AuthenticationCompleted(started, Failed);
             var reason = answer.FailureReason ?? AuthFailureReason.Malformed;
-            return Refused(reason == AuthFailureReason.Malformed ? await TokenFailure.MalformedAsync(token) : TokenFailure.For(reason, token));
+            return Refused(
+                reason == AuthFailureReason.Malformed
+                    ? await TokenFailure.MalformedAsync(token)
+                    : TokenFailure.For(reason, token));
         }
 
         var securityToken = new CachedSecurityToken(answer);
@@ -53,7 +60,12 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         return new TokenValidationResult
         {
             IsValid = true,
-            ClaimsIdentity = TokenPrincipalFactory.CreateIdentity(answer, securityToken, validationParameters, MapInboundClaims, token),
+            ClaimsIdentity = TokenPrincipalFactory.CreateIdentity(
+                answer,
+                securityToken,
+                validationParameters,
+                MapInboundClaims,
+                token),
             SecurityToken = securityToken,
             Issuer = answer.Issuer,
             TokenType = "JWT",

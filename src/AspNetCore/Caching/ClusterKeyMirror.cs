@@ -34,10 +34,14 @@ internal sealed partial class ClusterKeyMirror(
         {
             try
             {
-                var keys = await grainFactory.GetGrain<IJwksGrain>(issuer.Issuer).GetKeysAsync().WaitAsync(CallTimeout, time, cancellationToken);
+                var keys = await grainFactory
+                    .GetGrain<IJwksGrain>(issuer.Issuer)
+                    .GetKeysAsync()
+                    .WaitAsync(CallTimeout, time, cancellationToken);
                 localKeys.Adopt(keys);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
+                when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogMirrorFailed(logger, issuer.Issuer, ex.GetType().Name);
                 mirrored = false;

@@ -18,7 +18,8 @@ internal static class AuthCacheDashboardEndpoints
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string routePrefix)
     {
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
-        var options = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>() ?? new();
+        var options = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>()
+            ?? new();
         if (!options.Enabled)
         {
             return endpoints;

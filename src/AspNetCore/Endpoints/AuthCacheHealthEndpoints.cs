@@ -13,9 +13,20 @@ internal static class AuthCacheHealthEndpoints
     /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheHealthChecks"/>.</summary>
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
-        endpoints.MapHealthChecks(prefix + "/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteStatusOnly })
+        endpoints
+            .MapHealthChecks(
+                prefix + "/live",
+                new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteStatusOnly }
+            )
             .AllowAnonymous();
-        endpoints.MapHealthChecks(prefix + "/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(AuthCacheDefaults.HealthReadyTag), ResponseWriter = HealthResponseWriter.WriteStatusOnly })
+        endpoints
+            .MapHealthChecks(
+                prefix + "/ready",
+                new HealthCheckOptions
+                {
+                    Predicate = c => c.Tags.Contains(AuthCacheDefaults.HealthReadyTag),
+                    ResponseWriter = HealthResponseWriter.WriteStatusOnly,
+                })
             .AllowAnonymous();
         return endpoints;
     }

@@ -19,7 +19,9 @@ internal static class RevocationActor
         }
 
         var claim = AdminTokenClaims.Subject(user);
-        return claim?.Value is { Length: <= RevocationTargetRules.MaxValueLength } subject && RevocationTargetRules.IsPrintable(subject)
+        return
+            claim?.Value is { Length: <= RevocationTargetRules.MaxValueLength } subject
+            && RevocationTargetRules.IsPrintable(subject)
             ? "token:" + subject + "@" + claim.Issuer
             : "token:(unnamed)";
     }

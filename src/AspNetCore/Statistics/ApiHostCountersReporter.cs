@@ -28,8 +28,18 @@ internal sealed partial class ApiHostCountersReporter(
     public Task ReportAsync()
     {
         var counters = metrics.Snapshot();
-        return grainFactory.GetGrain<IApiHostCountersGrain>(0)
-            .ReportAsync(new ApiHostCounters(Host, counters.RequestCacheHits, counters.Fallbacks, time.GetUtcNow(), counters.NearCacheHits, nearCache.Count, counters.HedgedValidations, counters.NearCacheMisses));
+        return grainFactory
+            .GetGrain<IApiHostCountersGrain>(0)
+            .ReportAsync(
+                new ApiHostCounters(
+                    Host,
+                    counters.RequestCacheHits,
+                    counters.Fallbacks,
+                    time.GetUtcNow(),
+                    counters.NearCacheHits,
+                    nearCache.Count,
+                    counters.HedgedValidations,
+                    counters.NearCacheMisses));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

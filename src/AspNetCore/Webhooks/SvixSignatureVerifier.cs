@@ -59,7 +59,12 @@ internal sealed class SvixSignatureVerifier
         return true;
     }
 
-    public SvixVerification Verify(string? messageId, string? timestamp, string? signatures, ReadOnlySpan<byte> body, DateTimeOffset now)
+    public SvixVerification Verify(
+        string? messageId,
+        string? timestamp,
+        string? signatures,
+        ReadOnlySpan<byte> body,
+        DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(messageId) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signatures))
         {
@@ -96,7 +101,9 @@ internal sealed class SvixSignatureVerifier
 
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         ComputeSignature(messageId, timestamp, body, expected);
-        return AnyMatches(signatures, expected) ? SvixVerification.Success : SvixVerification.Unauthorized(SvixVerification.InvalidSignature);
+        return AnyMatches(signatures, expected)
+            ? SvixVerification.Success
+            : SvixVerification.Unauthorized(SvixVerification.InvalidSignature);
     }
 
     private void ComputeSignature(string messageId, string timestamp, ReadOnlySpan<byte> body, Span<byte> destination)

@@ -7,8 +7,8 @@ namespace AuthCache.Core.Diagnostics;
 /// The <c>AuthCache</c> activity source: spans for token resolutions of the API hosts (grain calls included),
 /// validations, JWKS fetches and profile fetches. Tags carry configured issuers, sources, outcomes, reason codes and
 /// key counts only: never tokens, hashes, subjects or session ids.
-/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>
-/// returns null while nobody listens, so an untraced request pays one listener check per span.
+/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null while nobody listens, so an untraced
+/// request pays one listener check per span.
 /// </summary>
 internal static class AuthCacheActivities
 {

@@ -16,7 +16,10 @@ internal static class BoundedHttpExchange
 
     /// <summary>The body, or null once it is known to exceed <paramref name="maxBytes"/> (declared or
     /// received).</summary>
-    public static async Task<byte[]?> ReadBodyAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<byte[]?> ReadBodyAsync(
+        HttpContent content,
+        int maxBytes,
+        CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > maxBytes)
         {

@@ -44,11 +44,15 @@ internal static class DiscoveryDocumentReader
 
         if (!string.Equals(documentIssuer, issuer.Issuer, StringComparison.Ordinal))
         {
-            error = $"the discovery document names issuer {Quote(documentIssuer)}, not the configured {Quote(issuer.Issuer)}";
+            error =
+                $"the discovery document names issuer {Quote(documentIssuer)}, not the configured "
+                    + $"{Quote(issuer.Issuer)}";
             return null;
         }
 
-        if (jwksUri is null || !Uri.TryCreate(jwksUri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (jwksUri is null
+            || !Uri.TryCreate(jwksUri, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             error = "the discovery document has no absolute http(s) jwks_uri";
             return null;

@@ -25,7 +25,9 @@ internal sealed partial class JwksFetcher(
     public const string HttpClientName = "AuthCache.Jwks";
     public const int MaxBodyBytes = 1024 * 1024;
 
-    private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(s => s.Issuer, StringComparer.Ordinal);
+    private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(
+        s => s.Issuer,
+        StringComparer.Ordinal);
 
     /// <param name="issuer">The issuer whose keys are fetched, from its discovery document or its configured
     /// address.</param>
@@ -35,7 +37,10 @@ internal sealed partial class JwksFetcher(
     /// </param>
     /// <param name="cancellationToken">Abandons the fetch; <see cref="AuthCacheOptions.JwksFetchTimeout"/> bounds it
     /// anyway.</param>
-    public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, Uri? discoveredJwksUri = null, CancellationToken cancellationToken = default)
+    public async Task<JwksFetchResult> FetchAsync(
+        IssuerOptions issuer,
+        Uri? discoveredJwksUri = null,
+        CancellationToken cancellationToken = default)
     {
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchJwksActivity);
         activity?.SetTag(AuthCacheActivities.IssuerTag, issuer.Issuer);
@@ -44,7 +49,10 @@ internal sealed partial class JwksFetcher(
         if (activity is not null)
         {
             activity.SetTag(AuthCacheActivities.KeyCountTag, result.Keys.Count);
-            activity.SetOutcome(result.Succeeded ? AuthCacheActivities.Success : AuthCacheActivities.Failure, !result.Succeeded, result.Error);
+            activity.SetOutcome(
+                result.Succeeded ? AuthCacheActivities.Success : AuthCacheActivities.Failure,
+                !result.Succeeded,
+                result.Error);
         }
 
         if (result.Succeeded)
@@ -59,7 +67,10 @@ internal sealed partial class JwksFetcher(
         return result;
     }
 
-    private async Task<JwksFetchResult> FetchCoreAsync(IssuerOptions issuer, Uri? discoveredJwksUri, CancellationToken cancellationToken)
+    private async Task<JwksFetchResult> FetchCoreAsync(
+        IssuerOptions issuer,
+        Uri? discoveredJwksUri,
+        CancellationToken cancellationToken)
     {
         if (_sources.TryGetValue(issuer.Issuer, out var source))
         {
@@ -68,7 +79,10 @@ internal sealed partial class JwksFetcher(
 
         // The resilience pipeline's timeouts end when the headers arrive; this deadline also covers the bodies, and
         // discovery and the key set share it: one fetch of keys, however many exchanges it takes.
-        using var deadline = BoundedHttpExchange.StartDeadline(options.CurrentValue.JwksFetchTimeout, time, cancellationToken);
+        using var deadline = BoundedHttpExchange.StartDeadline(
+            options.CurrentValue.JwksFetchTimeout,
+            time,
+            cancellationToken);
         using var client = httpClientFactory.CreateClient(HttpClientName);
         Uri? discovered = null;
         if (issuer.ConfiguredJwksUri() is not { } uri)
@@ -99,7 +113,11 @@ internal sealed partial class JwksFetcher(
     }
 
     /// <summary>The <c>jwks_uri</c> of the issuer's discovery document, or why there is none.</summary>
-    private static async Task<(Uri? JwksUri, string? Error)> DiscoverAsync(HttpClient client, IssuerOptions issuer, CancellationToken deadline, CancellationToken cancellationToken)
+    private static async Task<(Uri? JwksUri, string? Error)> DiscoverAsync(
+        HttpClient client,
+        IssuerOptions issuer,
+        CancellationToken deadline,
+        CancellationToken cancellationToken)
     {
         var (body, _, failure) = await GetAsync(client, issuer.DiscoveryUri(), deadline, cancellationToken);
         if (body is null)
@@ -113,7 +131,11 @@ internal sealed partial class JwksFetcher(
 
     /// <summary>One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own
     /// cancellation throws.</summary>
-    private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(HttpClient client, Uri uri, CancellationToken deadline, CancellationToken cancellationToken)
+    private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(
+        HttpClient client,
+        Uri uri,
+        CancellationToken deadline,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -133,7 +155,8 @@ internal sealed partial class JwksFetcher(
         {
             return (null, null, "timed out");
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException or TimeoutException)
+        catch (Exception ex)
+            when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException or TimeoutException)
         {
             return (null, null, ex switch
             {

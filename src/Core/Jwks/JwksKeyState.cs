@@ -59,7 +59,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
             {
                 Keys = [],
                 IsStale = true,
-                LastError = $"keys older than the maximum staleness ({maxStaleness}); last error: {_snapshot.LastError ?? "none"}",
+                LastError =
+                    $"keys older than the maximum staleness ({maxStaleness}); last error: "
+                        + $"{_snapshot.LastError ?? "none"}",
             };
         }
 
@@ -84,9 +86,10 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     {
         get
         {
-            var refreshAt = _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt } && !_unconfirmed
-                ? fetchedAt + (expiresAt - fetchedAt) * RefreshAt
-                : DateTimeOffset.MinValue;
+            var refreshAt =
+                _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt } && !_unconfirmed
+                    ? fetchedAt + (expiresAt - fetchedAt) * RefreshAt
+                    : DateTimeOffset.MinValue;
             return NextRetryAt is { } retryAt && retryAt > refreshAt ? retryAt : refreshAt;
         }
     }
@@ -113,10 +116,19 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
             ConsecutiveFailures = 0;
             _unconfirmed = false;
             DiscoveredJwksUri = result.DiscoveredJwksUri ?? DiscoveredJwksUri;
-            var lifetime = result.MaxAge is { } maxAge && maxAge < refreshInterval
-                ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
-                : refreshInterval;
-            _snapshot = new JwksSnapshot(Issuer, Math.Max(_snapshot.Version + 1, now.UtcTicks), result.Keys, now, now + lifetime, false, null, null);
+            var lifetime =
+                result.MaxAge is { } maxAge && maxAge < refreshInterval
+                    ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
+                    : refreshInterval;
+            _snapshot = new JwksSnapshot(
+                Issuer,
+                Math.Max(_snapshot.Version + 1, now.UtcTicks),
+                result.Keys,
+                now,
+                now + lifetime,
+                false,
+                null,
+                null);
         }
         else
         {
@@ -135,7 +147,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     public void Adopt(JwksSnapshot fetched)
     {
         var held = _snapshot;
-        if (fetched.HasKeys && fetched.FetchedAt is { } fetchedAt && (held.FetchedAt is not { } heldAt || fetchedAt > heldAt))
+        if (fetched.HasKeys
+            && fetched.FetchedAt is { } fetchedAt
+            && (held.FetchedAt is not { } heldAt || fetchedAt > heldAt))
         {
             _snapshot = fetched;
             ConsecutiveFailures = 0;
@@ -147,7 +161,8 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     public void Retire(IReadOnlyList<string> keyIds)
     {
         var held = _snapshot;
-        var kept = keyIds.Count == 0 ? [] : held.Keys.Where(k => !keyIds.Contains(k.Kid, StringComparer.Ordinal)).ToArray();
+        var kept =
+            keyIds.Count == 0 ? [] : held.Keys.Where(k => !keyIds.Contains(k.Kid, StringComparer.Ordinal)).ToArray();
         if (kept.Length != held.Keys.Count)
         {
             _snapshot = held with { Keys = kept, Version = held.Version + 1 };

@@ -10,10 +10,10 @@ namespace AuthCache.Core.Options;
 /// <c>NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY</c> (whose payload is the base64 of <c>{domain}$</c>).
 /// Explicit <c>AuthCache</c> settings win. The Clerk domain also names the issuer whose users the secret key reads
 /// (<c>AuthCache:UserProfiles:Issuer</c>), unless that is set, and is an issuer of Clerk session tokens (60 s), unless
-/// its
-/// <c>MaxTokenLifetime</c> is set.
+/// its <c>MaxTokenLifetime</c> is set.
 /// </summary>
-internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<AuthCacheOptions>
+internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration)
+    : IPostConfigureOptions<AuthCacheOptions>
 {
     public void PostConfigure(string? name, AuthCacheOptions options)
     {

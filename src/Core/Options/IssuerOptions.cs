@@ -51,7 +51,8 @@ public sealed class IssuerOptions
     // Clerk's development instances are served under this domain only; a production instance has its own domain, so
     // it is recognised from the Clerk environment variables (ClerkEnvironmentOptionsSetup) or configured.
     private static bool IsClerkDevelopmentInstance(string issuer) =>
-        Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Host.EndsWith(".clerk.accounts.dev", StringComparison.OrdinalIgnoreCase);
+        Uri.TryCreate(issuer, UriKind.Absolute, out var uri)
+        && uri.Host.EndsWith(".clerk.accounts.dev", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The configured <see cref="JwksUri"/>, or null when the keys' address is to be discovered.</summary>
     internal Uri? ConfiguredJwksUri() => string.IsNullOrWhiteSpace(JwksUri) ? null : new Uri(JwksUri);

@@ -50,7 +50,13 @@ internal sealed class RevocationCandidate(
             }
         }
 
-        return new RevocationCandidate(tokenHash, sessions ?? (IReadOnlyList<string>)[], result.Subject, issuedAt, result.Issuer, result.KeyId);
+        return new RevocationCandidate(
+            tokenHash,
+            sessions ?? (IReadOnlyList<string>)[],
+            result.Subject,
+            issuedAt,
+            result.Issuer,
+            result.KeyId);
     }
 
     // A JWT NumericDate may carry a fraction; anything out of range is treated as missing (issued before).

@@ -42,16 +42,24 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     private long _trustedUntil;
     private int _notReadyReported;
 
-    public RevocationReplica(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, TimeProvider time, IMeterFactory meterFactory, ILogger<RevocationReplica> logger)
+    public RevocationReplica(
+        IOptionsMonitor<AuthCacheOptions> options,
+        AuthCacheClock clock,
+        TimeProvider time,
+        IMeterFactory meterFactory,
+        ILogger<RevocationReplica> logger)
     {
         _options = options;
         _clock = clock;
         _time = time;
         _logger = logger;
-        meterFactory.Create(AuthCacheMetrics.MeterName).CreateObservableGauge(
-            "authcache.revocation_replica.in_sync",
-            () => IsCurrent ? 1 : 0,
-            description: "1 while this process's copy of the revocation list is confirmed in sync with the cluster's list, else 0.");
+        meterFactory
+            .Create(AuthCacheMetrics.MeterName)
+            .CreateObservableGauge(
+                "authcache.revocation_replica.in_sync",
+                () => IsCurrent ? 1 : 0,
+                description: "1 while this process's copy of the revocation list is confirmed in sync with the "
+                    + "cluster's list, else 0.");
     }
 
     /// <summary>Grows with every revocation learned: the cheap "anything new?" check of cache hits.</summary>
@@ -147,7 +155,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
 
     /// <summary>Adds records to this copy and tells the listeners about the new ones.</summary>
     /// <returns>The records that changed the copy, and how many cached validations the listeners dropped.</returns>
-    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, int Dropped)> LearnAsync(IEnumerable<RevocationRecord> records)
+    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, int Dropped)> LearnAsync(
+        IEnumerable<RevocationRecord> records)
     {
         var learned = new List<RevocationRecord>();
         lock (_writeLock)
@@ -183,8 +192,10 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// one.
     /// </summary>
     /// <returns>The records new to this copy, and those it kept beyond the list.</returns>
-    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, IReadOnlyList<RevocationRecord> Kept)> ReplaceAsync(
-        IReadOnlyList<RevocationRecord> whole, Func<RevocationRecord, bool> keep)
+    public async ValueTask<(
+        IReadOnlyList<RevocationRecord> Learned,
+        IReadOnlyList<RevocationRecord> Kept
+    )> ReplaceAsync(IReadOnlyList<RevocationRecord> whole, Func<RevocationRecord, bool> keep)
     {
         var learned = new List<RevocationRecord>();
         var kept = new List<RevocationRecord>();
@@ -224,7 +235,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     }
 
     /// <summary>Tells the listeners about a cluster-wide invalidation.</summary>
-    public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) => NotifyAsync(new InvalidationReceived(invalidation));
+    public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) =>
+        NotifyAsync(new InvalidationReceived(invalidation));
 
     /// <summary>This copy was behind and has been replaced with the list whole: copies of answers made before are
     /// suspect.</summary>
@@ -249,7 +261,11 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         while (Interlocked.CompareExchange(ref _trustedUntil, until, current) != current);
 
         _ready.TrySetResult();
-        Interlocked.Exchange(ref _nextSynchronisation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        Interlocked
+            .Exchange(
+                ref _nextSynchronisation,
+                new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
+            .TrySetResult();
     }
 
     private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _time.TimestampFrequency);

@@ -66,7 +66,12 @@ internal static class ClerkOrganizationClaims
             switch (claim.Type)
             {
                 case VersionClaim:
-                    version2 = claim.Value == "2" && claim.ValueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64;
+                    version2 =
+                        claim.Value == "2"
+                        && claim.ValueType
+                            is ClaimValueTypes.Integer
+                                or ClaimValueTypes.Integer32
+                                or ClaimValueTypes.Integer64;
                     break;
                 case OrganizationClaim when claim.ValueType != JsonClaimValueTypes.JsonNull:
                     // A JSON array gives one claim per element: counted, so it is not taken for an object.
@@ -148,7 +153,9 @@ internal static class ClerkOrganizationClaims
                 expanded.Add(Claim(Role, WithPrefix(role)));
             }
 
-            return names is null || bitmasks is null ? null : ExpandPermissions(names, bitmasks, featureList, featuresReadable, expanded);
+            return names is null || bitmasks is null
+                ? null
+                : ExpandPermissions(names, bitmasks, featureList, featuresReadable, expanded);
         }
     }
 
@@ -157,7 +164,12 @@ internal static class ClerkOrganizationClaims
     /// <param name="featureList">The features (<c>fea</c>) the bitmasks are given for.</param>
     /// <param name="featuresReadable">False when <c>fea</c> is not one string (another type, or an array).</param>
     /// <param name="expanded">The claims expanded so far, to which the permissions are added.</param>
-    private static string? ExpandPermissions(string names, string bitmasks, string? featureList, bool featuresReadable, List<TokenClaim> expanded)
+    private static string? ExpandPermissions(
+        string names,
+        string bitmasks,
+        string? featureList,
+        bool featuresReadable,
+        List<TokenClaim> expanded)
     {
         if (!featuresReadable)
         {
@@ -203,7 +215,8 @@ internal static class ClerkOrganizationClaims
                     return TooLarge;
                 }
 
-                expanded.Add(Claim(Permissions, string.Concat(OrganizationPrefix, features[feature], ":", permissions[bit])));
+                expanded.Add(
+                    Claim(Permissions, string.Concat(OrganizationPrefix, features[feature], ":", permissions[bit])));
             }
         }
 

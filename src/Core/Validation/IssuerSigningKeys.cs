@@ -38,7 +38,8 @@ internal sealed class IssuerSigningKeys
 
     /// <summary>The keys that may verify a token of the algorithm at <paramref name="algorithm"/> in
     /// <see cref="SigningAlgorithms.Supported"/>.</summary>
-    public IReadOnlyList<SecurityKey> For(int algorithm, bool pinned) => (pinned ? _compatibleKeys : _defaultKeys)[algorithm];
+    public IReadOnlyList<SecurityKey> For(int algorithm, bool pinned) =>
+        (pinned ? _compatibleKeys : _defaultKeys)[algorithm];
 
     /// <summary>The algorithms the key <paramref name="keyId"/> may verify; null when the set has no such usable
     /// key.</summary>

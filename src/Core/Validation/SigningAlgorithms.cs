@@ -63,7 +63,9 @@ internal static class SigningAlgorithms
     /// <summary>Every algorithm some trusted issuer may accept: its pins, or for an issuer without pins whatever its
     /// keys may come to say.</summary>
     public static IReadOnlyList<string> AcceptedByAnyIssuer(AuthCacheOptions options) =>
-        options.Issuers.Any(i => i.Algorithms.Count == 0) ? Supported : options.Issuers.SelectMany(i => i.Algorithms).Distinct(StringComparer.Ordinal).ToArray();
+        options.Issuers.Any(i => i.Algorithms.Count == 0)
+            ? Supported
+            : options.Issuers.SelectMany(i => i.Algorithms).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// What <paramref name="key"/> can verify at all (RFC 7517 §4.4, RFC 8725 §3.1): its own <c>alg</c> alone when it

@@ -36,7 +36,13 @@ internal static class TokenPrecheck
         {
             return InspectParsed(new JsonWebToken(token), options, now);
         }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception ex)
+            when (ex
+                    is ArgumentException
+                        or SecurityTokenException
+                        or FormatException
+                        or InvalidOperationException
+                        or System.Text.Json.JsonException)
         {
             return PrecheckResult.Fail(AuthFailureReason.Malformed);
         }
@@ -140,8 +146,11 @@ internal static class TokenPrecheck
 
     /// <summary>The lifetime rule on its own: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>, longer
     /// than <paramref name="maxLifetime"/>.</summary>
-    public static bool LivesLongerThan(DateTimeOffset expires, DateTimeOffset? issuedAt, TimeSpan maxLifetime, DateTimeOffset now) =>
-        expires - (issuedAt ?? now) > maxLifetime;
+    public static bool LivesLongerThan(
+        DateTimeOffset expires,
+        DateTimeOffset? issuedAt,
+        TimeSpan maxLifetime,
+        DateTimeOffset now) => expires - (issuedAt ?? now) > maxLifetime;
 
     private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");

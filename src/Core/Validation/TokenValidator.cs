@@ -56,7 +56,9 @@ internal sealed partial class TokenValidator(
                 snapshot = await keySource.RefreshForUnknownKeyAsync(issuer.Issuer, jwt.Kid);
                 if (!snapshot.ContainsKey(jwt.Kid))
                 {
-                    return Rejected(snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable, activity);
+                    return Rejected(
+                        snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable,
+                        activity);
                 }
             }
         }
@@ -82,13 +84,17 @@ internal sealed partial class TokenValidator(
 
         // A key is used only for what its alg, type and curve allow: the key the token names cannot have made a
         // signature of another algorithm (RS256 key and PS256 header, P-256 key and ES384 header).
-        if (!string.IsNullOrEmpty(jwt.Kid) && keys.AlgorithmsOf(jwt.Kid, pinned) is { } usable && !SigningAlgorithms.Contains(usable, algorithm))
+        if (!string.IsNullOrEmpty(jwt.Kid)
+            && keys.AlgorithmsOf(jwt.Kid, pinned) is { } usable
+            && !SigningAlgorithms.Contains(usable, algorithm))
         {
             return Rejected(AuthFailureReason.BadSignature, activity);
         }
 
         var accepted = pinned ? issuer.Algorithms : keys.DefaultAlgorithms;
-        var result = await Handler.ValidateTokenAsync(jwt, CreateParameters(issuer, settings, keys.For(algorithm, pinned), accepted));
+        var result = await Handler.ValidateTokenAsync(
+            jwt,
+            CreateParameters(issuer, settings, keys.For(algorithm, pinned), accepted));
         if (!result.IsValid)
         {
             var reason = ReasonFor(result.Exception);
@@ -139,25 +145,34 @@ internal sealed partial class TokenValidator(
         return CacheResult.Failure(reason);
     }
 
-    private TokenValidationParameters CreateParameters(IssuerOptions issuer, AuthCacheOptions settings, IReadOnlyList<SecurityKey> keys, IReadOnlyList<string> algorithms) => new()
-    {
-        ValidIssuer = issuer.Issuer,
-        ValidateIssuer = true,
-        ValidAudiences = issuer.Audiences,
-        ValidateAudience = issuer.Audiences.Count > 0,
-        ValidAlgorithms = algorithms,
-        IssuerSigningKeys = keys,
-        TryAllIssuerSigningKeys = true,
-        RequireSignedTokens = true,
-        RequireExpirationTime = true,
-        ValidateLifetime = true,
-        ClockSkew = settings.ClockSkew,
-        LifetimeValidator = ValidateLifetime,
-    };
+    private TokenValidationParameters CreateParameters(
+        IssuerOptions issuer,
+        AuthCacheOptions settings,
+        IReadOnlyList<SecurityKey> keys,
+        IReadOnlyList<string> algorithms) =>
+        new()
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidateIssuer = true,
+            ValidAudiences = issuer.Audiences,
+            ValidateAudience = issuer.Audiences.Count > 0,
+            ValidAlgorithms = algorithms,
+            IssuerSigningKeys = keys,
+            TryAllIssuerSigningKeys = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = settings.ClockSkew,
+            LifetimeValidator = ValidateLifetime,
+        };
 
     // IdentityModel's own lifetime check reads the system clock; this one reads the cache's clock and keeps
     // the distinct exceptions so expired and not-yet-valid tokens get their own reason codes.
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    private bool ValidateLifetime(
+        DateTime? notBefore,
+        DateTime? expires,
+        SecurityToken token,
+        TokenValidationParameters parameters)
     {
         var now = clock.UtcNow.UtcDateTime;
         if (expires is not { } expiry)

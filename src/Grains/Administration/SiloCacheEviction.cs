@@ -9,8 +9,7 @@ namespace AuthCache.Grains.Administration;
 /// What an invalidation evicts from this silo's own caches, when the silo's subscription receives it: a cleanup drops
 /// the token and profile activations its scope covers (through grain calls, so each grain stays single-threaded while
 /// it evicts), a profile eviction makes this silo's validations of the user read the profile again. Retired keys are
-/// the
-/// <see cref="Revocation.SiloValidationIndex"/>'s.
+/// the <see cref="Revocation.SiloValidationIndex"/>'s.
 /// </summary>
 internal sealed partial class SiloCacheEviction(
     SiloCacheRegistry registry,
@@ -28,8 +27,10 @@ internal sealed partial class SiloCacheEviction(
         {
             case CacheCleared { Scope: var scope }:
                 var now = clock.UtcNow;
-                var tokens = await EvictAsync(registry.Tokens.Select(scope, now), id => grainFactory.GetGrain<ITokenValidationGrain>(id).EvictAsync(scope));
-                var profiles = await EvictAsync(registry.Profiles.Select(scope, now), id => grainFactory.GetGrain<IUserProfileGrain>(id).EvictAsync(scope));
+                var tokens = await EvictAsync(registry.Tokens.Select(scope, now), id =>
+                    grainFactory.GetGrain<ITokenValidationGrain>(id).EvictAsync(scope));
+                var profiles = await EvictAsync(registry.Profiles.Select(scope, now), id =>
+                    grainFactory.GetGrain<IUserProfileGrain>(id).EvictAsync(scope));
                 LogEvicted(logger, scope, tokens, profiles);
                 return new InvalidationApplied(tokens, profiles);
             case ProfileEvicted evicted:

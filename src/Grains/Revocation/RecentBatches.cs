@@ -41,7 +41,12 @@ internal sealed class RecentBatches(long floor)
             Reset(version - 1);
         }
 
-        var batch = new Batch(version, records, invalidation, records.Count + (invalidation is null ? 0 : 1), BytesOf(records, invalidation));
+        var batch = new Batch(
+            version,
+            records,
+            invalidation,
+            records.Count + (invalidation is null ? 0 : 1),
+            BytesOf(records, invalidation));
         _batches.Enqueue(batch);
         _count += batch.Count;
         _bytes += batch.Bytes;
@@ -116,5 +121,10 @@ internal sealed class RecentBatches(long floor)
         return bytes;
     }
 
-    private sealed record Batch(long Version, IReadOnlyList<RevocationRecord> Records, CacheInvalidation? Invalidation, int Count, long Bytes);
+    private sealed record Batch(
+        long Version,
+        IReadOnlyList<RevocationRecord> Records,
+        CacheInvalidation? Invalidation,
+        int Count,
+        long Bytes);
 }

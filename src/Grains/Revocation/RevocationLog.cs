@@ -24,7 +24,8 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
 
     private static readonly GrainType SegmentType = GrainType.Create("authcache-revocation-segment");
 
-    public static GrainId SegmentId(GrainId list, long number) => GrainId.Create(SegmentType, IdSpan.Create($"{list.Key}/{number}"));
+    public static GrainId SegmentId(GrainId list, long number) =>
+        GrainId.Create(SegmentType, IdSpan.Create($"{list.Key}/{number}"));
 
     /// <summary>The stored segment (null when there is none, or when it fails its authentication), with its
     /// ETag.</summary>
@@ -40,7 +41,11 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
     /// taken.</summary>
     public async Task<string?> TryAppendAsync(long number, RevocationSegment segment)
     {
-        var state = new GrainState<RevocationSegment>(segment with { Mac = protector.Sign(RevocationSegment.Purpose, segment.Canonical(list, number)) });
+        var state = new GrainState<RevocationSegment>(
+            segment with
+            {
+                Mac = protector.Sign(RevocationSegment.Purpose, segment.Canonical(list, number)),
+            });
         try
         {
             await storage.WriteStateAsync(SegmentStateName, SegmentId(list, number), state);
@@ -54,7 +59,9 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
 
     private bool IsAuthentic(RevocationSegment? segment, long number) =>
         !protector.IsEnabled
-        || (segment is { Records: not null } && protector.Verify(RevocationSegment.Purpose, segment.Canonical(list, number), segment.Mac));
+        || (
+            segment is { Records: not null }
+            && protector.Verify(RevocationSegment.Purpose, segment.Canonical(list, number), segment.Mac));
 
     public async Task DeleteAsync(long number, string? etag)
     {
@@ -69,7 +76,10 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
             var (_, exists, current) = await ReadAsync(number);
             if (exists)
             {
-                await storage.ClearStateAsync(SegmentStateName, id, new GrainState<RevocationSegment> { ETag = current });
+                await storage.ClearStateAsync(
+                    SegmentStateName,
+                    id,
+                    new GrainState<RevocationSegment> { ETag = current });
             }
         }
     }

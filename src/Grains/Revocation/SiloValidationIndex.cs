@@ -14,8 +14,8 @@ namespace AuthCache.Grains.Revocation;
 /// validations themselves), so a revocation the silo's <see cref="RevocationReplica"/> learns finds and drops them
 /// without scanning. Retired signing keys (rare) are found by a scan, and so are, when this silo's options change, the
 /// validations its new issuer rules refuse (an issuer removed, an audience or authorized party no longer accepted).
-/// Each dropped validation is withdrawn at once (its next hit is
-/// refused) and its activation deactivated; the replica confirms the change to the cluster once they are gone.
+/// Each dropped validation is withdrawn at once (its next hit is refused) and its activation deactivated; the replica
+/// confirms the change to the cluster once they are gone.
 /// </summary>
 internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, IDisposable
 {
@@ -60,13 +60,15 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
     public TrackedValidation Watch(string tokenHash, TokenValidationOutcome result) =>
         new(this, _replica, RevocationCandidate.From(tokenHash, result), result.Claims);
 
-    public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) => change switch
-    {
-        RevocationsLearned learned => DropAsync(FindRevoked(learned.Records), "The cached token was revoked."),
-        InvalidationReceived { Invalidation: KeysRetired retired } =>
-            DropAsync(FindAll(entry => retired.Retires(entry.Candidate.Issuer, entry.Candidate.KeyId)), "The key that verified the cached token was retired."),
-        _ => ValueTask.FromResult(0),
-    };
+    public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) =>
+        change switch
+        {
+            RevocationsLearned learned => DropAsync(FindRevoked(learned.Records), "The cached token was revoked."),
+            InvalidationReceived { Invalidation: KeysRetired retired } => DropAsync(
+                FindAll(entry => retired.Retires(entry.Candidate.Issuer, entry.Candidate.KeyId)),
+                "The key that verified the cached token was retired."),
+            _ => ValueTask.FromResult(0),
+        };
 
     public void Dispose()
     {

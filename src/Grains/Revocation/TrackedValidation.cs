@@ -15,7 +15,11 @@ internal sealed class TrackedValidation : IDisposable
     private long _checkedVersion = -1;
     private volatile bool _withdrawn;
 
-    internal TrackedValidation(SiloValidationIndex index, RevocationReplica replica, RevocationCandidate candidate, IReadOnlyList<TokenClaim> claims)
+    internal TrackedValidation(
+        SiloValidationIndex index,
+        RevocationReplica replica,
+        RevocationCandidate candidate,
+        IReadOnlyList<TokenClaim> claims)
     {
         _index = index;
         _replica = replica;

@@ -34,7 +34,8 @@ internal sealed partial class SiloOnlyCallFilter(ILogger<SiloOnlyCallFilter> log
         }
 
         LogRefused(logger, context.InterfaceName, context.MethodName, context.SourceId?.ToString() ?? "unknown");
-        throw new UnauthorizedAccessException($"{context.InterfaceName}.{context.MethodName} may be called only by the cluster's silos.");
+        throw new UnauthorizedAccessException(
+            $"{context.InterfaceName}.{context.MethodName} may be called only by the cluster's silos.");
     }
 
     private static bool IsSilo(GrainId? source)

@@ -31,7 +31,9 @@ internal sealed partial class GrainStateProtector : ILifecycleParticipant<ISiloL
     /// <summary>Whether <paramref name="mac"/> is what this silo would have computed; always false without a
     /// key.</summary>
     public bool Verify(string purpose, byte[] canonical, byte[]? mac) =>
-        _key is not null && mac is not null && CryptographicOperations.FixedTimeEquals(Compute(_key, purpose, canonical), mac);
+        _key is not null
+        && mac is not null
+        && CryptographicOperations.FixedTimeEquals(Compute(_key, purpose, canonical), mac);
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(GrainStateProtector), ServiceLifecycleStage.RuntimeInitialize, _ =>

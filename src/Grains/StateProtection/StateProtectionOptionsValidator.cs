@@ -15,6 +15,8 @@ internal sealed class StateProtectionOptionsValidator : IValidateOptions<StatePr
 
         return options.KeyBytes() is { Length: >= StateProtectionOptions.MinimumKeyBytes }
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{StateProtectionOptions.SectionName}:Key must be base64 of at least {StateProtectionOptions.MinimumKeyBytes} bytes.");
+            : ValidateOptionsResult.Fail(
+                $"{StateProtectionOptions.SectionName}:Key must be base64 of at least "
+                    + $"{StateProtectionOptions.MinimumKeyBytes} bytes.");
     }
 }

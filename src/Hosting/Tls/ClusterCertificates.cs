@@ -21,7 +21,12 @@ internal sealed partial class ClusterCertificates
     private CertificateMaterial _current;
     private string _failedStamp = "";
 
-    public ClusterCertificates(CertificateFiles files, CertificateMaterial initial, ClusterRole localRole, TimeProvider time, ILogger<ClusterCertificates> logger)
+    public ClusterCertificates(
+        CertificateFiles files,
+        CertificateMaterial initial,
+        ClusterRole localRole,
+        TimeProvider time,
+        ILogger<ClusterCertificates> logger)
     {
         _files = files;
         _current = initial;
@@ -39,7 +44,9 @@ internal sealed partial class ClusterCertificates
         var material = files.Load(files.Read());
         if (Refusal(material, material.Certificate, localRole, time) is { } reason)
         {
-            throw new InvalidOperationException($"Orleans:Tls:CertificatePath cannot serve as this process's {localRole.ToString().ToLowerInvariant()} certificate: {reason}.");
+            throw new InvalidOperationException(
+                $"Orleans:Tls:CertificatePath cannot serve as this process's {localRole.ToString().ToLowerInvariant()} "
+                    + $"certificate: {reason}.");
         }
 
         return material;
@@ -100,7 +107,11 @@ internal sealed partial class ClusterCertificates
                 }
 
                 Volatile.Write(ref _current, material);
-                LogReloaded(_logger, material.Certificate.Subject, material.Certificate.Thumbprint, material.Certificate.NotAfter);
+                LogReloaded(
+                    _logger,
+                    material.Certificate.Subject,
+                    material.Certificate.Thumbprint,
+                    material.Certificate.NotAfter);
             }
             catch (InvalidOperationException ex)
             {
@@ -112,14 +123,21 @@ internal sealed partial class ClusterCertificates
         }
     }
 
-    private static string? Refusal(CertificateMaterial material, X509Certificate2 certificate, ClusterRole required, TimeProvider time, X509Chain? presented = null)
+    private static string? Refusal(
+        CertificateMaterial material,
+        X509Certificate2 certificate,
+        ClusterRole required,
+        TimeProvider time,
+        X509Chain? presented = null)
     {
         var role = ClusterRoles.Of(certificate);
         if (role != required)
         {
             return role is null
-                ? "its Extended Key Usage is neither a silo's (Server and Client Authentication) nor a client's (Client Authentication only)"
-                : $"it is a {role.ToString()!.ToLowerInvariant()} certificate where a {required.ToString().ToLowerInvariant()} certificate is required";
+                ? "its Extended Key Usage is neither a silo's (Server and Client Authentication) nor a client's "
+                    + "(Client Authentication only)"
+                : $"it is a {role.ToString()!.ToLowerInvariant()} certificate where a "
+                    + $"{required.ToString().ToLowerInvariant()} certificate is required";
         }
 
         using var chain = new X509Chain();
@@ -163,5 +181,10 @@ internal sealed partial class ClusterCertificates
         Level = LogLevel.Warning,
         Message = "Refused an Orleans connection whose certificate {Subject} ({Thumbprint}) is not accepted as a "
             + "{Role}: {Reason}.")]
-    private static partial void LogRefused(ILogger logger, string subject, string thumbprint, ClusterRole role, string reason);
+    private static partial void LogRefused(
+        ILogger logger,
+        string subject,
+        string thumbprint,
+        ClusterRole role,
+        string reason);
 }

@@ -24,7 +24,10 @@ internal static class ClusterRoles
     /// included).</summary>
     public static ClusterRole? Of(X509Certificate2 certificate)
     {
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault()?.EnhancedKeyUsages;
+        var usages = certificate
+            .Extensions.OfType<X509EnhancedKeyUsageExtension>()
+            .SingleOrDefault()
+            ?.EnhancedKeyUsages;
         if (usages is null)
         {
             return null;

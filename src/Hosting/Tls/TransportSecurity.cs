@@ -24,8 +24,10 @@ internal static partial class TransportSecurity
         if (enabled is null && builder.Environment.IsProduction())
         {
             throw new InvalidOperationException(
-                "This process joins an Orleans cluster that spans processes (Redis clustering or Orleans:Mode=Client) without TLS, which Production refuses: " +
-                "set Orleans:Tls:Enabled=true with Orleans:Tls:CertificatePath and Orleans:Tls:CaPath, or Orleans:Tls:Enabled=false to run without it.");
+                "This process joins an Orleans cluster that spans processes (Redis clustering or Orleans:Mode=Client) "
+                    + "without TLS, which Production refuses: "
+                    + "set Orleans:Tls:Enabled=true with Orleans:Tls:CertificatePath and Orleans:Tls:CaPath, or "
+                    + "Orleans:Tls:Enabled=false to run without it.");
         }
 
         if (enabled == false)
