@@ -45,8 +45,9 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
         Guid knownEpoch,
         long knownVersion);
 
-    /// <summary>The subscriber has applied the whole list up to <paramref name="version"/> (after a subscription
-    /// returned it).</summary>
+    /// <summary>
+    /// The subscriber has applied the whole list up to <paramref name="version"/> (after a subscription returned it).
+    /// </summary>
     [Alias("AcknowledgeCopy"), AlwaysInterleave]
     Task AcknowledgeAsync(string subscriber, Guid epoch, long version);
 

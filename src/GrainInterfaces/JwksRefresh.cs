@@ -10,7 +10,8 @@ public sealed record JwksRefresh(
     IReadOnlyList<string> RetiredKeyIds,
     InvalidationOutcome? Retirement)
 {
-    /// <summary>Every retired key is known to be dropped everywhere: none retired, or all subscribers
-    /// confirmed.</summary>
+    /// <summary>
+    /// Every retired key is known to be dropped everywhere: none retired, or all subscribers confirmed.
+    /// </summary>
     public bool RetirementConfirmed => RetiredKeyIds.Count == 0 || Retirement is { Confirmed: true };
 }

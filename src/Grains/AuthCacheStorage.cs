@@ -6,7 +6,8 @@ namespace AuthCache.Grains;
 /// </summary>
 public static class AuthCacheStorage
 {
-    /// <summary>The name to register the grain storage under:
-    /// <c>AddMemoryGrainStorage(AuthCacheStorage.Name)</c>.</summary>
+    /// <summary>
+    /// The name to register the grain storage under: <c>AddMemoryGrainStorage(AuthCacheStorage.Name)</c>.
+    /// </summary>
     public const string Name = "AuthCacheStore";
 }

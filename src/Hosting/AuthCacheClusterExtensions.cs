@@ -77,8 +77,10 @@ public static class AuthCacheClusterExtensions
         return builder;
     }
 
-    /// <summary>Whether <see cref="AddAuthCacheCluster{TBuilder}"/> co-hosts a silo here (and so the host can serve the
-    /// Orleans Dashboard).</summary>
+    /// <summary>
+    /// Whether <see cref="AddAuthCacheCluster{TBuilder}"/> co-hosts a silo here (and so the host can serve the Orleans
+    /// Dashboard).
+    /// </summary>
     public static bool RunsSilo(this IConfiguration configuration) =>
         OrleansHostingOptions.Bind(configuration).Mode == OrleansMode.Embedded;
 

@@ -94,8 +94,9 @@ internal sealed class OrleansHostingOptions
         /// </summary>
         public string? CertificatePath { get; set; }
 
-        /// <summary>The PEM private key of <see cref="CertificatePath"/>, when it is in a file of its own
-        /// (<c>tls.key</c>).</summary>
+        /// <summary>
+        /// The PEM private key of <see cref="CertificatePath"/>, when it is in a file of its own (<c>tls.key</c>).
+        /// </summary>
         public string? KeyPath { get; set; }
 
         /// <summary>The password of a PKCS#12 file or of an encrypted PEM key.</summary>

@@ -4,8 +4,10 @@ using StackExchange.Redis;
 
 namespace AuthCache.Hosting;
 
-/// <summary>Every problem of the <c>Orleans</c> section at once, without echoing the Redis connection string (it may
-/// hold a password).</summary>
+/// <summary>
+/// Every problem of the <c>Orleans</c> section at once, without echoing the Redis connection string (it may hold a
+/// password).
+/// </summary>
 internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansHostingOptions>
 {
     public ValidateOptionsResult Validate(string? name, OrleansHostingOptions options)

@@ -6,8 +6,9 @@ internal enum OrleansMode
     /// <summary>The API host co-hosts a silo: one process runs the whole cache (the default).</summary>
     Embedded,
 
-    /// <summary>The API host is an Orleans client of separate silos, found through the Redis membership
-    /// table.</summary>
+    /// <summary>
+    /// The API host is an Orleans client of separate silos, found through the Redis membership table.
+    /// </summary>
     Client,
 
     /// <summary>

@@ -51,8 +51,9 @@ internal sealed class ReadOnlyRedisGatewayList(
         _connecting.Dispose();
     }
 
-    /// <summary>The gateway of an Active silo's row, or null for any other row (or one this version cannot
-    /// read).</summary>
+    /// <summary>
+    /// The gateway of an Active silo's row, or null for any other row (or one this version cannot read).
+    /// </summary>
     internal static Uri? ActiveGateway(string row)
     {
         try

@@ -17,8 +17,9 @@ internal sealed class SharedRedisConnection : ILifecycleParticipant<ISiloLifecyc
             async () => await ConnectionMultiplexer.ConnectAsync(configuration),
             LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The providers' <c>CreateMultiplexer</c>: the connection, marked shared so no provider disposes
-    /// it.</summary>
+    /// <summary>
+    /// The providers' <c>CreateMultiplexer</c>: the connection, marked shared so no provider disposes it.
+    /// </summary>
     public async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> GetAsync() =>
         (await _connection.Value, true);
 

@@ -13,8 +13,9 @@ public static class SiloComposition
 {
     private const string ReadyTag = "ready";
 
-    /// <summary>The .NET runtime's meter: GC heap sizes (what memory shedding reacts to), pauses, thread
-    /// pool.</summary>
+    /// <summary>
+    /// The .NET runtime's meter: GC heap sizes (what memory shedding reacts to), pauses, thread pool.
+    /// </summary>
     private const string RuntimeMeterName = "System.Runtime";
 
     /// <summary>

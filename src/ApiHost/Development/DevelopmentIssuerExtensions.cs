@@ -7,12 +7,14 @@ namespace AuthCache.ApiHost.Development;
 
 public static partial class DevelopmentIssuerExtensions
 {
-    /// <summary>The admin key of a host whose only trusted issuer is its development issuer
-    /// (appsettings.Development.json).</summary>
+    /// <summary>
+    /// The admin key of a host whose only trusted issuer is its development issuer (appsettings.Development.json).
+    /// </summary>
     internal const string AdminKeySetting = "DevelopmentIssuer:AdminKey";
 
-    /// <summary>The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same
-    /// condition.</summary>
+    /// <summary>
+    /// The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same condition.
+    /// </summary>
     internal const string AdminRoleSetting = "DevelopmentIssuer:AdminRole";
 
     /// <summary>

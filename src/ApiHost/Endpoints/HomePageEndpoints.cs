@@ -80,8 +80,10 @@ public static class HomePageEndpoints
         return Page(body);
     }
 
-    /// <summary>The development admin key, shown only while it is the admin key in force (it is public knowledge, a
-    /// real key never is).</summary>
+    /// <summary>
+    /// The development admin key, shown only while it is the admin key in force (it is public knowledge, a real key
+    /// never is).
+    /// </summary>
     private static string? DevelopmentAdminKey(IServiceProvider services, IConfiguration configuration)
     {
         var developmentKey = configuration[DevelopmentIssuerExtensions.AdminKeySetting];

@@ -109,8 +109,9 @@ internal sealed class AdminKeyAuthenticationHandler(
         (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         && context.GetEndpoint()?.Metadata.GetMetadata<AdminBasicCredentialsMetadata>() is not null;
 
-    /// <summary>The password of an <c>Authorization: Basic</c> header; null when the header is absent or of another
-    /// scheme.</summary>
+    /// <summary>
+    /// The password of an <c>Authorization: Basic</c> header; null when the header is absent or of another scheme.
+    /// </summary>
     private static (bool Valid, string? Password)? BasicPassword(HttpRequest request)
     {
         var authorization = request.Headers[HeaderNames.Authorization];

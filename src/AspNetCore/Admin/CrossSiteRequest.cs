@@ -10,18 +10,22 @@ namespace AuthCache.AspNetCore.Admin;
 /// </summary>
 internal static class CrossSiteRequest
 {
-    /// <summary><c>Sec-Fetch-Site</c> says <c>cross-site</c> or <c>same-site</c> (a sibling subdomain is another site's
-    /// page too).</summary>
+    /// <summary>
+    /// <c>Sec-Fetch-Site</c> says <c>cross-site</c> or <c>same-site</c> (a sibling subdomain is another site's page
+    /// too).
+    /// </summary>
     public const string CrossSiteReason = "cross_site_request";
 
-    /// <summary><c>Origin</c> is present and is not this request's scheme, host and port (<c>null</c>
-    /// included).</summary>
+    /// <summary>
+    /// <c>Origin</c> is present and is not this request's scheme, host and port (<c>null</c> included).
+    /// </summary>
     public const string ForeignOriginReason = "foreign_origin";
 
     private const string SecFetchSite = "Sec-Fetch-Site";
 
-    /// <summary>The reason code to refuse <paramref name="request"/> with, or null for a safe method or a same-origin
-    /// request.</summary>
+    /// <summary>
+    /// The reason code to refuse <paramref name="request"/> with, or null for a safe method or a same-origin request.
+    /// </summary>
     public static string? RefusalReason(HttpRequest request)
     {
         var method = request.Method;

@@ -78,8 +78,10 @@ internal static class AuthCacheChallenge
         }
     }
 
-    /// <summary>For the refusals JwtBearer has no words for (JwtBearer describes only lifetime, audience, issuer and
-    /// signature failures).</summary>
+    /// <summary>
+    /// For the refusals JwtBearer has no words for (JwtBearer describes only lifetime, audience, issuer and signature
+    /// failures).
+    /// </summary>
     private static string? Sentence(string reason) => reason switch
     {
         AuthFailureReason.Revoked => "The token has been revoked",

@@ -21,8 +21,9 @@ internal sealed class AuthCacheConfigurationManager
     private LocalJwksKeySource? _keys;
     private IOptionsMonitor<AuthCacheOptions>? _options;
 
-    /// <summary>The issuer the scheme's <c>Authority</c> stands for (<see cref="AuthorityIssuer"/>); null: every
-    /// trusted issuer.</summary>
+    /// <summary>
+    /// The issuer the scheme's <c>Authority</c> stands for (<see cref="AuthorityIssuer"/>); null: every trusted issuer.
+    /// </summary>
     public string? Authority { get; private set; }
 
     /// <summary>The issuers this scheme trusts.</summary>

@@ -24,8 +24,9 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
 
     public void Bind(AuthCacheBearerServices services) => _services = services;
 
-    /// <summary>False while the application's AuthCache services (<c>AddAuthCache()</c>) have not completed the
-    /// scheme.</summary>
+    /// <summary>
+    /// False while the application's AuthCache services (<c>AddAuthCache()</c>) have not completed the scheme.
+    /// </summary>
     public bool IsBound => _services is not null;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(

@@ -49,8 +49,9 @@ internal static class AuthorityIssuer
             + "OpenID Connect discovery document), or set Authority to one of them.";
     }
 
-    /// <summary>In double quotes, every character outside printable ASCII as <c>\uXXXX</c>: values that look alike read
-    /// apart.</summary>
+    /// <summary>
+    /// In double quotes, every character outside printable ASCII as <c>\uXXXX</c>: values that look alike read apart.
+    /// </summary>
     internal static string Quote(string value)
     {
         var quoted = new StringBuilder(value.Length + 2).Append('"');

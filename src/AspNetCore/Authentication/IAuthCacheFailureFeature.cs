@@ -9,8 +9,9 @@ namespace AuthCache.AspNetCore.Authentication;
 /// </summary>
 public interface IAuthCacheFailureFeature
 {
-    /// <summary>AuthCache's reason code (<c>expired</c>, <c>revoked</c>, <c>keys_unavailable</c>,
-    /// <c>too_many_failures</c>…).</summary>
+    /// <summary>
+    /// AuthCache's reason code (<c>expired</c>, <c>revoked</c>, <c>keys_unavailable</c>, <c>too_many_failures</c>…).
+    /// </summary>
     string Reason { get; }
 
     /// <summary>

@@ -18,8 +18,9 @@ internal static class TokenFailure
     // No keys: reading a token against these never accepts it, and fails first where the token does not read.
     private static readonly TokenValidationParameters Unchecked = new();
 
-    /// <summary>The refusal of <paramref name="token"/>, read again only for the reasons whose exception names its
-    /// claims.</summary>
+    /// <summary>
+    /// The refusal of <paramref name="token"/>, read again only for the reasons whose exception names its claims.
+    /// </summary>
     public static Exception For(string reason, string token) =>
         For(
             reason,

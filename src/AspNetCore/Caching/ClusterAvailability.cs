@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthCache.AspNetCore.Caching;
 
-/// <summary>Tracks fallback episodes so an unreachable cluster is logged once when it goes and once when it
-/// returns.</summary>
+/// <summary>
+/// Tracks fallback episodes so an unreachable cluster is logged once when it goes and once when it returns.
+/// </summary>
 internal sealed partial class ClusterAvailability(ILogger<ClusterAvailability> logger)
 {
     private int _unavailable;

@@ -9,8 +9,10 @@ internal static class AuthCacheHealthEndpoints
 {
     public const string DefaultPrefix = "/health";
 
-    /// <summary>The probes under <paramref name="prefix"/>; see
-    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheHealthChecks"/>.</summary>
+    /// <summary>
+    /// The probes under <paramref name="prefix"/>; see
+    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheHealthChecks"/>.
+    /// </summary>
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         endpoints

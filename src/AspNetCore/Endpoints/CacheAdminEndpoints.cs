@@ -30,8 +30,10 @@ internal static class CacheAdminEndpoints
 
     public const string DefaultPrefix = "/api/v1/cache";
 
-    /// <summary>The admin routes under <paramref name="prefix"/>; see
-    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.</summary>
+    /// <summary>
+    /// The admin routes under <paramref name="prefix"/>; see
+    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.
+    /// </summary>
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);

@@ -62,12 +62,15 @@ internal sealed record CacheStatsResponse(
     private static double Rate(long hits, long misses) => hits + misses == 0 ? 0 : (double)hits / (hits + misses);
 }
 
-/// <summary>How many active silos the numbers cover; an unreachable silo's entries are missing from the
-/// totals.</summary>
+/// <summary>
+/// How many active silos the numbers cover; an unreachable silo's entries are missing from the totals.
+/// </summary>
 internal sealed record SiloCoverage(int ActiveSilos, int AnsweredSilos, IReadOnlyList<string> UnreachableSilos);
 
-/// <summary><see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were
-/// answered but not cached at the bound.</summary>
+/// <summary>
+/// <see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were answered but
+/// not cached at the bound.
+/// </summary>
 internal sealed record TokenCacheStats(
     long Hits,
     long Misses,

@@ -21,8 +21,9 @@ internal static class CacheRevocationEndpoints
     /// <summary>Admin parameters are a few short identifiers: anything longer is not a revocation request.</summary>
     private const int MaxFormBytes = 16 * 1024;
 
-    /// <summary><c>POST {prefix}/revoke</c>; see
-    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheRevocation"/>.</summary>
+    /// <summary>
+    /// <c>POST {prefix}/revoke</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheRevocation"/>.
+    /// </summary>
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);

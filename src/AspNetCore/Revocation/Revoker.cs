@@ -51,8 +51,9 @@ internal sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetr
         return outcome;
     }
 
-    /// <summary>A refused revocation request, audited with its reason (the rejected value itself is not
-    /// logged).</summary>
+    /// <summary>
+    /// A refused revocation request, audited with its reason (the rejected value itself is not logged).
+    /// </summary>
     public void Refused(string actor, string source, string reason) => LogRefused(logger, actor, source, reason);
 
     [LoggerMessage(

@@ -17,16 +17,19 @@ internal static partial class ClerkWebhookEndpoints
 {
     public const string Route = "/api/v1/webhooks/clerk";
 
-    /// <summary>Clerk's events are a few kilobytes; a quarter of a megabyte leaves room without buffering
-    /// floods.</summary>
+    /// <summary>
+    /// Clerk's events are a few kilobytes; a quarter of a megabyte leaves room without buffering floods.
+    /// </summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    /// <summary>A message id is remembered while its timestamp could still pass: the tolerance on either
-    /// side.</summary>
+    /// <summary>
+    /// A message id is remembered while its timestamp could still pass: the tolerance on either side.
+    /// </summary>
     public static readonly TimeSpan ReplayWindow = SvixSignatureVerifier.Tolerance * 2;
 
-    /// <summary><c>POST {pattern}</c>; see
-    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapClerkWebhooks"/>.</summary>
+    /// <summary>
+    /// <c>POST {pattern}</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapClerkWebhooks"/>.
+    /// </summary>
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string pattern) =>
         endpoints.MapPost(pattern, ReceiveAsync)
             .AddEndpointFilterFactory((endpoint, next) =>

@@ -33,8 +33,9 @@ internal sealed class SvixSignatureVerifier
 
     private SvixSignatureVerifier(byte[] key) => _key = key;
 
-    /// <summary>Builds a verifier from a <c>whsec_…</c> secret (the prefix may be omitted, as Svix's libraries
-    /// allow).</summary>
+    /// <summary>
+    /// Builds a verifier from a <c>whsec_…</c> secret (the prefix may be omitted, as Svix's libraries allow).
+    /// </summary>
     public static bool TryCreate(string? secret, [NotNullWhen(true)] out SvixSignatureVerifier? verifier)
     {
         verifier = null;

@@ -27,27 +27,32 @@ internal static class AuthCacheActivities
     /// <summary>A configured issuer's URL; never the <c>iss</c> of a token no configured issuer matches.</summary>
     public const string IssuerTag = "authcache.issuer";
 
-    /// <summary><c>valid</c> or the reason code of a rejected token; <c>success</c> or <c>failure</c> of a
-    /// fetch.</summary>
+    /// <summary>
+    /// <c>valid</c> or the reason code of a rejected token; <c>success</c> or <c>failure</c> of a fetch.
+    /// </summary>
     public const string OutcomeTag = "authcache.outcome";
 
-    /// <summary>Where a resolution's answer came from: <c>precheck</c>, <c>near_cache</c>, <c>cluster</c>,
-    /// <c>direct</c>, <c>fallback</c>, <c>hedged</c>.</summary>
+    /// <summary>
+    /// Where a resolution's answer came from: <c>precheck</c>, <c>near_cache</c>, <c>cluster</c>, <c>direct</c>,
+    /// <c>fallback</c>, <c>hedged</c>.
+    /// </summary>
     public const string SourceTag = "authcache.source";
 
     /// <summary>The number of usable signing keys a JWKS fetch returned.</summary>
     public const string KeyCountTag = "authcache.jwks.key_count";
 
-    /// <summary>The class of the identity provider's HTTP status (<c>2xx</c>, <c>4xx</c>, <c>5xx</c>), when it
-    /// answered.</summary>
+    /// <summary>
+    /// The class of the identity provider's HTTP status (<c>2xx</c>, <c>4xx</c>, <c>5xx</c>), when it answered.
+    /// </summary>
     public const string StatusClassTag = "http.response.status_class";
 
     public const string Success = "success";
 
     public const string Failure = "failure";
 
-    /// <summary>The W3C header name, the one Orleans' own propagation reads and writes in the request
-    /// context.</summary>
+    /// <summary>
+    /// The W3C header name, the one Orleans' own propagation reads and writes in the request context.
+    /// </summary>
     private const string TraceParentKey = "traceparent";
 
     /// <summary>
@@ -85,8 +90,9 @@ internal static class AuthCacheActivities
             ? caller
             : null;
 
-    /// <summary>Records a span's outcome; a failure also becomes its Error status, with the reason as
-    /// description.</summary>
+    /// <summary>
+    /// Records a span's outcome; a failure also becomes its Error status, with the reason as description.
+    /// </summary>
     public static void SetOutcome(this Activity activity, string outcome, bool failed, string? reason = null)
     {
         activity.SetTag(OutcomeTag, outcome);

@@ -68,8 +68,9 @@ internal static class JwksDocumentParser
         };
     }
 
-    /// <summary>A key whose <c>alg</c> its type cannot sign would be a key no token may use: refused, and said
-    /// so.</summary>
+    /// <summary>
+    /// A key whose <c>alg</c> its type cannot sign would be a key no token may use: refused, and said so.
+    /// </summary>
     private static string? CheckAlgorithm(JsonWebKey key, string fitting)
     {
         var material = new SigningKeyMaterial(

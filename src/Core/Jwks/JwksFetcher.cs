@@ -129,8 +129,10 @@ internal sealed partial class JwksFetcher(
         return (jwksUri, error);
     }
 
-    /// <summary>One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own
-    /// cancellation throws.</summary>
+    /// <summary>
+    /// One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own cancellation
+    /// throws.
+    /// </summary>
     private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(
         HttpClient client,
         Uri uri,

@@ -10,12 +10,14 @@ namespace AuthCache.Core.Jwks;
 /// </summary>
 internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 {
-    /// <summary>An issuer's <c>Cache-Control: max-age</c> shorter than the refresh interval is honoured, but never
-    /// below this.</summary>
+    /// <summary>
+    /// An issuer's <c>Cache-Control: max-age</c> shorter than the refresh interval is honoured, but never below this.
+    /// </summary>
     public static readonly TimeSpan MinimumMaxAge = TimeSpan.FromMinutes(1);
 
-    /// <summary>First retry delay after a failed fetch; doubles per consecutive failure up to
-    /// <see cref="MaximumRetryDelay"/>.</summary>
+    /// <summary>
+    /// First retry delay after a failed fetch; doubles per consecutive failure up to <see cref="MaximumRetryDelay"/>.
+    /// </summary>
     public static readonly TimeSpan InitialRetryDelay = TimeSpan.FromSeconds(5);
 
     public static readonly TimeSpan MaximumRetryDelay = TimeSpan.FromMinutes(5);
@@ -80,8 +82,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     public bool IsFetchDue(DateTimeOffset now) =>
         (!_snapshot.HasKeys || now >= _snapshot.ExpiresAt) && (NextRetryAt is not { } retryAt || now >= retryAt);
 
-    /// <summary>When the background refresh should next fetch: at 80% of the keys' lifetime, or after the failure
-    /// backoff.</summary>
+    /// <summary>
+    /// When the background refresh should next fetch: at 80% of the keys' lifetime, or after the failure backoff.
+    /// </summary>
     public DateTimeOffset NextRefreshAt
     {
         get
@@ -106,8 +109,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 
     public void MarkUnknownKeyFetch(DateTimeOffset now) => LastUnknownKeyFetch = now;
 
-    /// <summary>Applies a fetch: success replaces the keys (dropping removed ones); failure keeps them and records the
-    /// error.</summary>
+    /// <summary>
+    /// Applies a fetch: success replaces the keys (dropping removed ones); failure keeps them and records the error.
+    /// </summary>
     public JwksSnapshot Apply(JwksFetchResult result, DateTimeOffset now, TimeSpan refreshInterval)
     {
         if (result.Succeeded)
@@ -156,8 +160,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
         }
     }
 
-    /// <summary>Drops retired keys at once (every key when <paramref name="keyIds"/> is empty), without a
-    /// fetch.</summary>
+    /// <summary>
+    /// Drops retired keys at once (every key when <paramref name="keyIds"/> is empty), without a fetch.
+    /// </summary>
     public void Retire(IReadOnlyList<string> keyIds)
     {
         var held = _snapshot;
@@ -175,8 +180,10 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     /// </summary>
     public JwksSnapshot LastKnownGood => _snapshot;
 
-    /// <summary>The fetch counters read back from storage; the keys stored with them serve only through
-    /// <see cref="FallBackTo"/>.</summary>
+    /// <summary>
+    /// The fetch counters read back from storage; the keys stored with them serve only through
+    /// <see cref="FallBackTo"/>.
+    /// </summary>
     public void RestoreCounters(long fetchSuccesses, long fetchFailures, int consecutiveFailures)
     {
         FetchSuccesses = fetchSuccesses;

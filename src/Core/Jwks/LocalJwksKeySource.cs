@@ -35,8 +35,9 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
         HeldKeys = new HeldKeySource(this);
     }
 
-    /// <summary>The keys held now, never fetched: a token naming a key they lack is left undecided
-    /// (<c>unknown_key</c>).</summary>
+    /// <summary>
+    /// The keys held now, never fetched: a token naming a key they lack is left undecided (<c>unknown_key</c>).
+    /// </summary>
     public ISigningKeySource HeldKeys { get; }
 
     public async Task<JwksSnapshot> GetKeysAsync(string issuer)

@@ -47,8 +47,9 @@ internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration)
         }
     }
 
-    /// <summary>Decodes <c>pk_live_…</c> / <c>pk_test_…</c>: the part after the prefix is base64 of
-    /// <c>domain$</c>.</summary>
+    /// <summary>
+    /// Decodes <c>pk_live_…</c> / <c>pk_test_…</c>: the part after the prefix is base64 of <c>domain$</c>.
+    /// </summary>
     public static string? DomainFromPublishableKey(string? publishableKey)
     {
         if (string.IsNullOrWhiteSpace(publishableKey))

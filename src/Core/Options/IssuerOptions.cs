@@ -16,8 +16,9 @@ public sealed class IssuerOptions
     /// <summary>When not empty, a token's <c>aud</c> must contain one of these.</summary>
     public List<string> Audiences { get; set; } = [];
 
-    /// <summary>When not empty, a token's <c>azp</c> (Clerk: the origin that requested it) must be one of
-    /// these.</summary>
+    /// <summary>
+    /// When not empty, a token's <c>azp</c> (Clerk: the origin that requested it) must be one of these.
+    /// </summary>
     public List<string> AuthorizedParties { get; set; } = [];
 
     /// <summary>

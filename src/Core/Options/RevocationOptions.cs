@@ -3,8 +3,9 @@ namespace AuthCache.Core.Options;
 /// <summary>The API host's side of the revocation protocol (<c>AuthCache:Revocation</c>).</summary>
 public sealed class RevocationOptions
 {
-    /// <summary>The longest <see cref="MaxReplicaLag"/> allowed: the revocation list forgets a host silent for that
-    /// long.</summary>
+    /// <summary>
+    /// The longest <see cref="MaxReplicaLag"/> allowed: the revocation list forgets a host silent for that long.
+    /// </summary>
     public static readonly TimeSpan LongestReplicaLag = TimeSpan.FromSeconds(30);
 
     /// <summary>

@@ -33,8 +33,10 @@ public sealed class UserProfileOptions
 
     internal bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
 
-    /// <summary>The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of
-    /// <paramref name="trusted"/>; null when neither says.</summary>
+    /// <summary>
+    /// The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of <paramref name="trusted"/>; null
+    /// when neither says.
+    /// </summary>
     internal string? ResolveIssuer(IReadOnlyList<IssuerOptions> trusted) =>
         !string.IsNullOrWhiteSpace(Issuer) ? Issuer : trusted.Count == 1 ? trusted[0].Issuer : null;
 }

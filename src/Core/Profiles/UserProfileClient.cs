@@ -91,8 +91,9 @@ internal sealed partial class UserProfileClient(
         return null;
     }
 
-    /// <summary>Maps Clerk's user object; the primary e-mail is the entry whose id is
-    /// <c>primary_email_address_id</c>.</summary>
+    /// <summary>
+    /// Maps Clerk's user object; the primary e-mail is the entry whose id is <c>primary_email_address_id</c>.
+    /// </summary>
     internal static UserProfile? Read(JsonElement user, string subject, DateTimeOffset now)
     {
         if (user.ValueKind != JsonValueKind.Object || String(user, "id") != subject)

@@ -25,8 +25,9 @@ internal sealed class RevocationCandidate(
 
     public string? Subject { get; } = subject;
 
-    /// <summary>The token's <c>iat</c>; null when absent or unreadable, which counts as issued before any
-    /// revocation.</summary>
+    /// <summary>
+    /// The token's <c>iat</c>; null when absent or unreadable, which counts as issued before any revocation.
+    /// </summary>
     public DateTimeOffset? IssuedAt { get; } = issuedAt;
 
     public string? Issuer { get; } = issuer;

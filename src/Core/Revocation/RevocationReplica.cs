@@ -83,8 +83,9 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         return trustedUntil != 0 && _time.GetTimestamp() < trustedUntil - Ticks(TrustWindow) + Ticks(maxLag);
     }
 
-    /// <summary>How long ago the copy may last have been confirmed before this host resynchronises it to
-    /// answer.</summary>
+    /// <summary>
+    /// How long ago the copy may last have been confirmed before this host resynchronises it to answer.
+    /// </summary>
     public TimeSpan MaxLag => _options.CurrentValue.Revocation.MaxReplicaLag;
 
     /// <summary>Completes at the next synchronisation (whatever time it vouches for: check again).</summary>
@@ -238,8 +239,9 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) =>
         NotifyAsync(new InvalidationReceived(invalidation));
 
-    /// <summary>This copy was behind and has been replaced with the list whole: copies of answers made before are
-    /// suspect.</summary>
+    /// <summary>
+    /// This copy was behind and has been replaced with the list whole: copies of answers made before are suspect.
+    /// </summary>
     public ValueTask<int> ResynchronisedAsync() => NotifyAsync(ReplicaResynchronised.Instance);
 
     /// <summary>

@@ -34,8 +34,9 @@ internal sealed class RevocationSet
 
     public int Count => _sessions.Count + _subjects.Count + _tokens.Count;
 
-    /// <summary>Adds the record, or moves an existing one's time forward. False when the set already covered
-    /// it.</summary>
+    /// <summary>
+    /// Adds the record, or moves an existing one's time forward. False when the set already covered it.
+    /// </summary>
     public bool Add(RevocationRecord record)
     {
         var entries = EntriesOf(record.Kind);

@@ -32,8 +32,9 @@ internal static class ClerkOrganizationClaims
     public const string TooLarge = "too_large";
     public const string UnreadablePermissions = "unreadable_permissions";
 
-    /// <summary>Clerk's compact claim is a few hundred characters; anything near a whole token's size is not
-    /// it.</summary>
+    /// <summary>
+    /// Clerk's compact claim is a few hundred characters; anything near a whole token's size is not it.
+    /// </summary>
     public const int MaxOrganizationLength = 4096;
 
     /// <summary>A bitmask of <c>fpm</c> is read as a 64-bit number.</summary>
@@ -223,8 +224,10 @@ internal static class ClerkOrganizationClaims
         return null;
     }
 
-    /// <summary>The names of the features of <c>fea</c> whose scope includes the organisation (<c>o</c>, <c>uo</c>), in
-    /// order; null when one has no name.</summary>
+    /// <summary>
+    /// The names of the features of <c>fea</c> whose scope includes the organisation (<c>o</c>, <c>uo</c>), in order;
+    /// null when one has no name.
+    /// </summary>
     private static List<string>? OrganizationFeatures(string? features)
     {
         var organization = new List<string>();
@@ -250,8 +253,9 @@ internal static class ClerkOrganizationClaims
     private static string[] Split(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',', StringSplitOptions.TrimEntries);
 
-    /// <summary>False when the member is there but not a string; an absent or null member, or an empty string, reads as
-    /// null.</summary>
+    /// <summary>
+    /// False when the member is there but not a string; an absent or null member, or an empty string, reads as null.
+    /// </summary>
     private static bool TryReadString(JsonElement organization, string name, out string? value)
     {
         value = null;

@@ -143,8 +143,10 @@ internal sealed class IssuerRules
     private static DateTimeOffset FromSeconds(double seconds) =>
         DateTimeOffset.FromUnixTimeSeconds((long)Math.Truncate(seconds));
 
-    /// <summary>A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than
-    /// <paramref name="latestStart"/>.</summary>
+    /// <summary>
+    /// A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than
+    /// <paramref name="latestStart"/>.
+    /// </summary>
     private static bool StartsAfter(string value, long latestStart) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
         && Math.Truncate(seconds) > latestStart;

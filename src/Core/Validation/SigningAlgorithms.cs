@@ -26,8 +26,9 @@ internal static class SigningAlgorithms
     private const int Es384 = 1 << 7;
     private const int Es512 = 1 << 8;
 
-    /// <summary>The position of <paramref name="algorithm"/> in <see cref="Supported"/> (ordinal match), or
-    /// -1.</summary>
+    /// <summary>
+    /// The position of <paramref name="algorithm"/> in <see cref="Supported"/> (ordinal match), or -1.
+    /// </summary>
     public static int IndexOf(string? algorithm)
     {
         for (var i = 0; i < Supported.Count; i++)
@@ -60,8 +61,10 @@ internal static class SigningAlgorithms
 
     public static string[] NamesOf(int mask) => Supported.Where((_, i) => Contains(mask, i)).ToArray();
 
-    /// <summary>Every algorithm some trusted issuer may accept: its pins, or for an issuer without pins whatever its
-    /// keys may come to say.</summary>
+    /// <summary>
+    /// Every algorithm some trusted issuer may accept: its pins, or for an issuer without pins whatever its keys may
+    /// come to say.
+    /// </summary>
     public static IReadOnlyList<string> AcceptedByAnyIssuer(AuthCacheOptions options) =>
         options.Issuers.Any(i => i.Algorithms.Count == 0)
             ? Supported

@@ -31,8 +31,9 @@ internal static class StrictTokenJson
         StringOrStrings,
     }
 
-    /// <summary>Whether the header and the claims set of <paramref name="token"/> (already shape-checked) follow the
-    /// rules.</summary>
+    /// <summary>
+    /// Whether the header and the claims set of <paramref name="token"/> (already shape-checked) follow the rules.
+    /// </summary>
     public static bool IsStrict(string token)
     {
         var firstDot = token.IndexOf('.');

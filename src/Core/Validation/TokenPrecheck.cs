@@ -5,8 +5,9 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AuthCache.Core.Validation;
 
-/// <summary>The outcome of <see cref="TokenPrecheck.Inspect"/>: a failure reason, or the parsed token and its
-/// issuer.</summary>
+/// <summary>
+/// The outcome of <see cref="TokenPrecheck.Inspect"/>: a failure reason, or the parsed token and its issuer.
+/// </summary>
 internal readonly record struct PrecheckResult(string? FailureReason, JsonWebToken? Token, IssuerOptions? Issuer)
 {
     public bool Passed => FailureReason is null;
@@ -144,8 +145,10 @@ internal static class TokenPrecheck
         issuer.ResolveMaxTokenLifetime(),
         now);
 
-    /// <summary>The lifetime rule on its own: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>, longer
-    /// than <paramref name="maxLifetime"/>.</summary>
+    /// <summary>
+    /// The lifetime rule on its own: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>, longer than
+    /// <paramref name="maxLifetime"/>.
+    /// </summary>
     public static bool LivesLongerThan(
         DateTimeOffset expires,
         DateTimeOffset? issuedAt,

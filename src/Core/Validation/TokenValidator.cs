@@ -193,8 +193,9 @@ internal sealed partial class TokenValidator(
         return true;
     }
 
-    /// <summary>Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of
-    /// them.</summary>
+    /// <summary>
+    /// Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of them.
+    /// </summary>
     private static bool IsAuthorizedParty(JsonWebToken jwt, IssuerOptions issuer)
     {
         if (issuer.AuthorizedParties.Count == 0 || !jwt.TryGetPayloadValue<string>("azp", out var azp) || azp is null)

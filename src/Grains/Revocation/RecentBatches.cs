@@ -23,8 +23,9 @@ internal sealed class RecentBatches(long floor)
     private int _count;
     private long _bytes;
 
-    /// <summary>The version whose successors are all kept: a copy at this version or later can be given a
-    /// delta.</summary>
+    /// <summary>
+    /// The version whose successors are all kept: a copy at this version or later can be given a delta.
+    /// </summary>
     public long Floor { get; private set; } = floor;
 
     /// <summary>The version the newest kept batch reached (<see cref="Floor"/> when none is kept).</summary>
@@ -32,8 +33,9 @@ internal sealed class RecentBatches(long floor)
 
     public int Count => _count;
 
-    /// <summary>Keeps the batch that reached <paramref name="version"/>; a version that does not follow forgets the
-    /// rest.</summary>
+    /// <summary>
+    /// Keeps the batch that reached <paramref name="version"/>; a version that does not follow forgets the rest.
+    /// </summary>
     public void Add(long version, IReadOnlyList<RevocationRecord> records, CacheInvalidation? invalidation)
     {
         if (version != Newest + 1)

@@ -27,8 +27,9 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
     public static GrainId SegmentId(GrainId list, long number) =>
         GrainId.Create(SegmentType, IdSpan.Create($"{list.Key}/{number}"));
 
-    /// <summary>The stored segment (null when there is none, or when it fails its authentication), with its
-    /// ETag.</summary>
+    /// <summary>
+    /// The stored segment (null when there is none, or when it fails its authentication), with its ETag.
+    /// </summary>
     public async Task<(RevocationSegment? Segment, bool Exists, string? ETag)> ReadAsync(long number)
     {
         var state = new GrainState<RevocationSegment>();
@@ -37,8 +38,9 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
         return (believed, state.RecordExists, state.ETag);
     }
 
-    /// <summary>Writes the segment under a number no segment has yet; returns its ETag, or null when the number is
-    /// taken.</summary>
+    /// <summary>
+    /// Writes the segment under a number no segment has yet; returns its ETag, or null when the number is taken.
+    /// </summary>
     public async Task<string?> TryAppendAsync(long number, RevocationSegment segment)
     {
         var state = new GrainState<RevocationSegment>(

@@ -179,8 +179,9 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
         return matches;
     }
 
-    /// <summary>Every index a cached validation is found by, with its key there: token hash, sessions,
-    /// subject.</summary>
+    /// <summary>
+    /// Every index a cached validation is found by, with its key there: token hash, sessions, subject.
+    /// </summary>
     private IEnumerable<(TrackedValidationIndex Index, string Key)> IndexKeys(RevocationCandidate candidate)
     {
         yield return (_byToken, candidate.TokenHash);

@@ -32,15 +32,17 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The subscriptions that are notified: renewed within the lease, and whose last notification did not
-    /// fail.</summary>
+    /// <summary>
+    /// The subscriptions that are notified: renewed within the lease, and whose last notification did not fail.
+    /// </summary>
     public int Notified => _entries.Values.Count(e => e.Observer is not null);
 
     /// <summary>Whether <paramref name="name"/> is notified of changes now.</summary>
     public bool IsNotified(string name) => _entries.TryGetValue(name, out var entry) && entry.Observer is not null;
 
-    /// <summary>Whether <paramref name="name"/> is known to the table (notified, or still waited for after it
-    /// lapsed).</summary>
+    /// <summary>
+    /// Whether <paramref name="name"/> is known to the table (notified, or still waited for after it lapsed).
+    /// </summary>
     public bool Contains(string name) => _entries.ContainsKey(name);
 
     /// <summary>
@@ -173,8 +175,8 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
             var observer = entry.Observer!;
             try
             {
-                var answer = await notify(observer).WaitAsync(timeout, time);
-                return (Entry: entry, Observer: observer, Answered: true, Answer: answer);
+                return (Entry: entry, Observer: observer, Answered: true,
+                    Answer: await notify(observer).WaitAsync(timeout, time));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -232,8 +234,9 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
         /// <summary>The subscriber has every change up to this version.</summary>
         public long SyncedVersion { get; set; } = -1;
 
-        /// <summary>When the subscription was last renewed (a <see cref="TimeProvider.GetTimestamp"/>
-        /// reading).</summary>
+        /// <summary>
+        /// When the subscription was last renewed (a <see cref="TimeProvider.GetTimestamp"/> reading).
+        /// </summary>
         public long RenewedAt { get; set; }
     }
 

@@ -33,8 +33,9 @@ internal sealed class TrackedValidation : IDisposable
 
     internal IGrainContext? Holder { get; private set; }
 
-    /// <summary>Withdrawn by the index, or rejected by the silo's revocations: normally one volatile read or
-    /// two.</summary>
+    /// <summary>
+    /// Withdrawn by the index, or rejected by the silo's revocations: normally one volatile read or two.
+    /// </summary>
     public bool IsRevoked() => _withdrawn || _replica.IsRevoked(Candidate, ref _checkedVersion);
 
     /// <summary>Registers the activation that caches this token, so revocations can find and drop it.</summary>

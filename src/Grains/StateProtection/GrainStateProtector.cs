@@ -24,12 +24,14 @@ internal sealed partial class GrainStateProtector : ILifecycleParticipant<ISiloL
 
     public bool IsEnabled => _key is not null;
 
-    /// <summary>The authentication code of <paramref name="canonical"/> for <paramref name="purpose"/>, or null without
-    /// a key.</summary>
+    /// <summary>
+    /// The authentication code of <paramref name="canonical"/> for <paramref name="purpose"/>, or null without a key.
+    /// </summary>
     public byte[]? Sign(string purpose, byte[] canonical) => _key is null ? null : Compute(_key, purpose, canonical);
 
-    /// <summary>Whether <paramref name="mac"/> is what this silo would have computed; always false without a
-    /// key.</summary>
+    /// <summary>
+    /// Whether <paramref name="mac"/> is what this silo would have computed; always false without a key.
+    /// </summary>
     public bool Verify(string purpose, byte[] canonical, byte[]? mac) =>
         _key is not null
         && mac is not null

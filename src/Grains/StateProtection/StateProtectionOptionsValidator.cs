@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.Grains.StateProtection;
 
-/// <summary>Refuses to start with a state protection key too short or not base64: a weak key is worse than none, which
-/// is said once at start.</summary>
+/// <summary>
+/// Refuses to start with a state protection key too short or not base64: a weak key is worse than none, which is said
+/// once at start.
+/// </summary>
 internal sealed class StateProtectionOptionsValidator : IValidateOptions<StateProtectionOptions>
 {
     public ValidateOptionsResult Validate(string? name, StateProtectionOptions options)

@@ -55,8 +55,10 @@ internal sealed partial class ClusterCertificates
     /// <summary>This process's certificate as the files hold it now.</summary>
     public X509Certificate2 Local => Current().Certificate;
 
-    /// <summary>Whether a remote certificate chains to the cluster's CA and holds <paramref name="required"/>; a
-    /// refusal is logged.</summary>
+    /// <summary>
+    /// Whether a remote certificate chains to the cluster's CA and holds <paramref name="required"/>; a refusal is
+    /// logged.
+    /// </summary>
     public bool Accepts(X509Certificate2 remote, X509Chain? presented, SslPolicyErrors errors, ClusterRole required)
     {
         // The CA is checked below, and names are not: silos are reached at addresses their certificates do not list.
