@@ -30,29 +30,36 @@ public static class AuthCacheAuthenticationBuilderExtensions
             return builder;
         }
 
-        services.AddOptions<AuthCacheAdminOptions>().BindConfiguration(AuthCacheAdminOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthCacheAdminOptions>, AuthCacheAdminOptionsValidator>());
-        builder.AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AuthCacheDefaults.AdminKeyScheme, null);
+        services.AddOptions<AuthCacheAdminOptions>()
+            .BindConfiguration(AuthCacheAdminOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<AuthCacheAdminOptions>, AuthCacheAdminOptionsValidator>());
+        builder.AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(
+            AuthCacheDefaults.AdminKeyScheme, null);
         services.AddSingleton<AdminAuditLog>();
         services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
         DecorateResultHandler(services);
         services.AddAuthorization();
 
         // The scheme list is decided once all schemes are registered, whatever the order of the calls.
-        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>, IOptionsMonitor<JwtBearerOptions>>((authorization, authentication, bearer) =>
-            authorization.AddPolicy(AuthCacheDefaults.AdminPolicy, policy =>
-            {
-                policy.AddAuthenticationSchemes(AuthCacheDefaults.AdminKeyScheme);
-                foreach (var (name, scheme) in authentication.Value.SchemeMap)
-                {
-                    if (typeof(JwtBearerHandler).IsAssignableFrom(scheme.HandlerType) && AuthCacheJwtBearerSetup.HandlerOf(bearer.Get(name)) is not null)
+        services.AddOptions<AuthorizationOptions>()
+            .Configure<IOptions<AuthenticationOptions>, IOptionsMonitor<JwtBearerOptions>>(
+                (authorization, authentication, bearer) =>
+                    authorization.AddPolicy(AuthCacheDefaults.AdminPolicy, policy =>
                     {
-                        policy.AddAuthenticationSchemes(name);
-                    }
-                }
+                        policy.AddAuthenticationSchemes(AuthCacheDefaults.AdminKeyScheme);
+                        foreach (var (name, scheme) in authentication.Value.SchemeMap)
+                        {
+                            if (typeof(JwtBearerHandler).IsAssignableFrom(scheme.HandlerType)
+                                && AuthCacheJwtBearerSetup.HandlerOf(bearer.Get(name)) is not null)
+                            {
+                                policy.AddAuthenticationSchemes(name);
+                            }
+                        }
 
-                policy.AddRequirements(new AdminRequirement());
-            }));
+                        policy.AddRequirements(new AdminRequirement());
+                    }));
         return builder;
     }
 

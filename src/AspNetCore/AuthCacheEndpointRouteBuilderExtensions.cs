@@ -16,8 +16,9 @@ public static class AuthCacheEndpointRouteBuilderExtensions
     /// (<see cref="MapAuthCacheHealthChecks"/>) and the revoke endpoint (<see cref="MapCacheRevocation"/>) are
     /// mapped by calls of their own. Needs <c>AddAuthentication().AddAuthCacheAdmin()</c>.
     /// </summary>
-    public static RouteGroupBuilder MapCacheAdmin(this IEndpointRouteBuilder endpoints, string prefix = CacheAdminEndpoints.DefaultPrefix) =>
-        CacheAdminEndpoints.Map(endpoints, prefix);
+    public static RouteGroupBuilder MapCacheAdmin(
+        this IEndpointRouteBuilder endpoints,
+        string prefix = CacheAdminEndpoints.DefaultPrefix) => CacheAdminEndpoints.Map(endpoints, prefix);
 
     /// <summary>
     /// <c>POST {prefix}/revoke</c> (<c>/api/v1/cache/revoke</c> by default; admin policy) with exactly one of
@@ -26,8 +27,9 @@ public static class AuthCacheEndpointRouteBuilderExtensions
     /// within seconds, and a host stops answering from its copies meanwhile), 400/413/415 with a reason code for bad
     /// input, 503 when the cluster could not record or persist it.
     /// </summary>
-    public static RouteHandlerBuilder MapCacheRevocation(this IEndpointRouteBuilder endpoints, string prefix = CacheAdminEndpoints.DefaultPrefix) =>
-        CacheRevocationEndpoints.Map(endpoints, prefix);
+    public static RouteHandlerBuilder MapCacheRevocation(
+        this IEndpointRouteBuilder endpoints,
+        string prefix = CacheAdminEndpoints.DefaultPrefix) => CacheRevocationEndpoints.Map(endpoints, prefix);
 
     /// <summary>
     /// <c>POST {pattern}</c> (<c>/api/v1/webhooks/clerk</c> by default): anonymous, but only a delivery signed with
@@ -35,16 +37,18 @@ public static class AuthCacheEndpointRouteBuilderExtensions
     /// is acted on. Session and user-deletion events revoke through the same path as the admin endpoint; user updates
     /// and deletions evict the user's cached profile across the cluster; other events are acknowledged and ignored.
     /// </summary>
-    public static RouteHandlerBuilder MapClerkWebhooks(this IEndpointRouteBuilder endpoints, string pattern = ClerkWebhookEndpoints.Route) =>
-        ClerkWebhookEndpoints.Map(endpoints, pattern);
+    public static RouteHandlerBuilder MapClerkWebhooks(
+        this IEndpointRouteBuilder endpoints,
+        string pattern = ClerkWebhookEndpoints.Route) => ClerkWebhookEndpoints.Map(endpoints, pattern);
 
     /// <summary>
     /// The Kubernetes probes under <paramref name="prefix"/>: <c>live</c> (the process answers; no dependency is
     /// checked) and <c>ready</c> (the AuthCache checks tagged <see cref="AuthCacheDefaults.HealthReadyTag"/>), both
     /// anonymous and answering the status alone.
     /// </summary>
-    public static IEndpointRouteBuilder MapAuthCacheHealthChecks(this IEndpointRouteBuilder endpoints, string prefix = AuthCacheHealthEndpoints.DefaultPrefix) =>
-        AuthCacheHealthEndpoints.Map(endpoints, prefix);
+    public static IEndpointRouteBuilder MapAuthCacheHealthChecks(
+        this IEndpointRouteBuilder endpoints,
+        string prefix = AuthCacheHealthEndpoints.DefaultPrefix) => AuthCacheHealthEndpoints.Map(endpoints, prefix);
 
     /// <summary>
     /// The Orleans Dashboard of this host's silo at <paramref name="routePrefix"/>, behind the admin policy
@@ -53,6 +57,8 @@ public static class AuthCacheEndpointRouteBuilderExtensions
     /// HEAD). Opening the dashboard is audited. Nothing is mapped when <c>AuthCache:Dashboard:Enabled</c> is false.
     /// Needs a silo with the dashboard (<c>AddAuthCacheGrains</c>).
     /// </summary>
-    public static IEndpointRouteBuilder MapAuthCacheDashboard(this IEndpointRouteBuilder endpoints, string routePrefix = AuthCacheDashboardEndpoints.DefaultRoutePrefix) =>
-        AuthCacheDashboardEndpoints.Map(endpoints, routePrefix);
+    public static IEndpointRouteBuilder MapAuthCacheDashboard(
+        this IEndpointRouteBuilder endpoints,
+        string routePrefix = AuthCacheDashboardEndpoints.DefaultRoutePrefix
+    ) => AuthCacheDashboardEndpoints.Map(endpoints, routePrefix);
 }

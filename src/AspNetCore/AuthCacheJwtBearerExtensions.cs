@@ -22,7 +22,9 @@ public static class AuthCacheJwtBearerExtensions
     /// </list>
     /// <c>Authority</c>, when set, must be one of <c>AuthCache:Issuers</c>; nothing is fetched from it.
     /// </summary>
-    public static JwtBearerOptions UseAuthCache(this JwtBearerOptions options, Action<AuthCacheBearerOptions>? configure = null)
+    public static JwtBearerOptions UseAuthCache(
+        this JwtBearerOptions options,
+        Action<AuthCacheBearerOptions>? configure = null)
     {
         var settings = new AuthCacheBearerOptions();
         configure?.Invoke(settings);

@@ -27,6 +27,8 @@ public sealed class AuthCacheStartupException : Exception
     {
     }
 
-    /// <summary>The type and the message, without the stack trace, so a log shows the report and nothing else.</summary>
+    /// <summary>
+    /// The type and the message, without the stack trace, so a log shows the report and nothing else.
+    /// </summary>
     public override string ToString() => $"{GetType().FullName}: {Message}";
 }

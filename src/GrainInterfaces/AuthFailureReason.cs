@@ -45,7 +45,9 @@ public static class AuthFailureReason
     /// <summary>The token is longer than <c>AuthCache:MaxTokenSize</c> and was refused before it was read.</summary>
     public const string TokenTooLarge = "token_too_large";
 
-    /// <summary>The token lives longer than its issuer's <c>MaxTokenLifetime</c>, which bounds how long revocations are kept.</summary>
+    /// <summary>
+    /// The token lives longer than its issuer's <c>MaxTokenLifetime</c>, which bounds how long revocations are kept.
+    /// </summary>
     public const string LifetimeTooLong = "lifetime_too_long";
 
     /// <summary>The token, its session or its subject was revoked (admin call or identity-provider webhook).</summary>

@@ -12,9 +12,13 @@ public abstract record CacheInvalidation
     {
     }
 
-    /// <summary>Whether a validation made with <paramref name="keyId"/> of <paramref name="issuer"/> is taken back.</summary>
+    /// <summary>
+    /// Whether a validation made with <paramref name="keyId"/> of <paramref name="issuer"/> is taken back.
+    /// </summary>
     public virtual bool Retires(string? issuer, string? keyId) => false;
 
-    /// <summary>Whether an answer for <paramref name="subject"/> of <paramref name="issuer"/> carries an evicted profile.</summary>
+    /// <summary>
+    /// Whether an answer for <paramref name="subject"/> of <paramref name="issuer"/> carries an evicted profile.
+    /// </summary>
     public virtual bool EvictsProfileOf(string? issuer, string? subject) => false;
 }

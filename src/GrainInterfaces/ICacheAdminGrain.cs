@@ -22,9 +22,9 @@ public interface ICacheAdminGrain : IGrainWithIntegerKey
     Task<CacheCleanupResult> CleanupAsync(CacheEvictionScope scope);
 
     /// <summary>
-    /// Drops the cached profile of <paramref name="subject"/> of <paramref name="issuer"/>, so its next read fetches it,
-    /// then tells every active silo (the validations they cache for that user read the profile again on their next hit),
-    /// then every API host (which drop their copies of the user's answers).
+    /// Drops the cached profile of <paramref name="subject"/> of <paramref name="issuer"/>, so its next read fetches
+    /// it, then tells every active silo (the validations they cache for that user read the profile again on their next
+    /// hit), then every API host (which drop their copies of the user's answers).
     /// </summary>
     [Alias("EvictProfile")]
     Task<ProfileEvictionResult> EvictProfileAsync(string issuer, string subject);

@@ -19,7 +19,8 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     /// it, and returns once every subscriber has applied it or the confirmation time has passed.
     /// </summary>
     /// <param name="kind">What <paramref name="value"/> names: a session, a subject or a token hash.</param>
-    /// <param name="issuer">The issuer whose session or subject <paramref name="value"/> names; ignored for a token hash.</param>
+    /// <param name="issuer">The issuer whose session or subject <paramref name="value"/> names; ignored for a token
+    /// hash.</param>
     /// <param name="value">The session id, the subject, or the token's SHA-256 (base64url).</param>
     [Alias("RevokeOfIssuer")]
     Task<RevocationOutcome> RevokeAsync(RevocationKind kind, string? issuer, string value);
@@ -38,9 +39,15 @@ public interface IRevocationListGrain : IGrainWithIntegerKey
     /// lets it catch up.
     /// </summary>
     [Alias("SubscribeCopy"), AlwaysInterleave]
-    Task<RevocationSync> SubscribeAsync(RevocationSubscriber subscriber, IRevocationObserver observer, Guid knownEpoch, long knownVersion);
+    Task<RevocationSync> SubscribeAsync(
+        RevocationSubscriber subscriber,
+        IRevocationObserver observer,
+        Guid knownEpoch,
+        long knownVersion);
 
-    /// <summary>The subscriber has applied the whole list up to <paramref name="version"/> (after a subscription returned it).</summary>
+    /// <summary>
+    /// The subscriber has applied the whole list up to <paramref name="version"/> (after a subscription returned it).
+    /// </summary>
     [Alias("AcknowledgeCopy"), AlwaysInterleave]
     Task AcknowledgeAsync(string subscriber, Guid epoch, long version);
 

@@ -8,7 +8,9 @@ namespace AuthCache.GrainInterfaces;
 [Alias("AuthCache.IUserProfileGrain")]
 public interface IUserProfileGrain : IGrainWithStringKey
 {
-    /// <summary>The profile, or null when it cannot be had (profiles off, another issuer, upstream failure, unknown user).</summary>
+    /// <summary>
+    /// The profile, or null when it cannot be had (profiles off, another issuer, upstream failure, unknown user).
+    /// </summary>
     [Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();
 

@@ -5,8 +5,13 @@ namespace AuthCache.GrainInterfaces;
 /// and what retiring them did across the cluster (null when no key was retired).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AuthCache.JwksRefresh")]
-public sealed record JwksRefresh(JwksSnapshot Keys, IReadOnlyList<string> RetiredKeyIds, InvalidationOutcome? Retirement)
+public sealed record JwksRefresh(
+    JwksSnapshot Keys,
+    IReadOnlyList<string> RetiredKeyIds,
+    InvalidationOutcome? Retirement)
 {
-    /// <summary>Every retired key is known to be dropped everywhere: none retired, or all subscribers confirmed.</summary>
+    /// <summary>
+    /// Every retired key is known to be dropped everywhere: none retired, or all subscribers confirmed.
+    /// </summary>
     public bool RetirementConfirmed => RetiredKeyIds.Count == 0 || Retirement is { Confirmed: true };
 }

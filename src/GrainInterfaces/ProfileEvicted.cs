@@ -11,5 +11,6 @@ public sealed record ProfileEvicted(string Issuer, string Subject) : CacheInvali
 {
     /// <inheritdoc />
     public override bool EvictsProfileOf(string? issuer, string? subject) =>
-        string.Equals(Issuer, issuer, StringComparison.Ordinal) && string.Equals(Subject, subject, StringComparison.Ordinal);
+        string.Equals(Issuer, issuer, StringComparison.Ordinal)
+        && string.Equals(Subject, subject, StringComparison.Ordinal);
 }

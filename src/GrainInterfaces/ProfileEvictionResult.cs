@@ -8,4 +8,9 @@ namespace AuthCache.GrainInterfaces;
 /// (<see cref="UnconfirmedHosts"/>: their copies keep the profile for at most <c>NearCache:MaxAge</c>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AuthCache.ProfileEvictionResult")]
-public sealed record ProfileEvictionResult(bool ProfileDropped, int Silos, IReadOnlyList<string> UnreachableSilos, int Hosts, IReadOnlyList<string> UnconfirmedHosts);
+public sealed record ProfileEvictionResult(
+    bool ProfileDropped,
+    int Silos,
+    IReadOnlyList<string> UnreachableSilos,
+    int Hosts,
+    IReadOnlyList<string> UnconfirmedHosts);

@@ -50,7 +50,8 @@ public static class AuthCacheSiloBuilderExtensions
 
         builder.Services.AddAuthCacheCore();
         builder.Services.AddSingleton<JwksMaintenanceService>();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JwksMaintenanceService>());
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            sp.GetRequiredService<JwksMaintenanceService>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<SiloCacheRegistry>();
         builder.Services.TryAddSingleton<EvictedProfiles>();
@@ -60,18 +61,30 @@ public static class AuthCacheSiloBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton(AuthCacheProcess.Silo));
         builder.Services.AddSingleton<SiloValidationIndex>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloRevocationSubscription>();
-        builder.Services.AddOptions<GrainDirectoryOptions>()
-            .Configure<IOptions<AuthCacheOptions>>((directory, options) => directory.CacheSize = options.Value.DirectoryCacheSize);
-        builder.Services.AddOptions<GrainCollectionOptions>()
-            .Configure<IOptions<AuthCacheOptions>>((collection, options) => ApplyMemoryShedding(collection, options.Value.MemoryShedding));
+        builder
+            .Services.AddOptions<GrainDirectoryOptions>()
+            .Configure<IOptions<AuthCacheOptions>>(
+                (directory, options) => directory.CacheSize = options.Value.DirectoryCacheSize);
+        builder
+            .Services.AddOptions<GrainCollectionOptions>()
+            .Configure<IOptions<AuthCacheOptions>>(
+                (collection, options) => ApplyMemoryShedding(collection, options.Value.MemoryShedding));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ActiveSilosMetric>();
         builder.Services.AddSingleton<ITypeConverter, FormerStateTypeNames>();
-        builder.Services.AddOptions<StateProtectionOptions>().BindConfiguration(StateProtectionOptions.SectionName).ValidateOnStart();
+        builder
+            .Services.AddOptions<StateProtectionOptions>()
+            .BindConfiguration(StateProtectionOptions.SectionName)
+            .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StateProtectionOptions>, StateProtectionOptionsValidator>();
         builder.Services.AddSingleton<GrainStateProtector>();
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GrainStateProtector>());
-        builder.Services.Configure<StatelessWorkerOptions>(workers => workers.IdleWorkersInspectionPeriod = StatelessWorkerInspectionPeriod);
-        builder.Services.AddSingleton<IPostConfigureOptions<Polly.Telemetry.TelemetryOptions>, QuietPlacementTelemetry>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            sp.GetRequiredService<GrainStateProtector>());
+        builder.Services.Configure<StatelessWorkerOptions>(workers =>
+            workers.IdleWorkersInspectionPeriod = StatelessWorkerInspectionPeriod);
+        builder.Services.AddSingleton<
+            IPostConfigureOptions<Polly.Telemetry.TelemetryOptions>,
+            QuietPlacementTelemetry
+        >();
         return builder.AddAuthCacheDashboard();
     }
 
@@ -113,7 +126,10 @@ public static class AuthCacheSiloBuilderExtensions
 
     private static ISiloBuilder AddAuthCacheDashboard(this ISiloBuilder builder)
     {
-        var options = builder.Configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>() ?? new();
+        var options = builder
+            .Configuration.GetSection(AuthCacheDashboardOptions.SectionName)
+            .Get<AuthCacheDashboardOptions>()
+            ?? new();
         if (!options.Enabled)
         {
             return builder;

@@ -12,7 +12,8 @@ namespace AuthCache.Grains;
 /// moved does the grain ask <see cref="EvictedSince"/> about its own user.
 /// An eviction is remembered for <c>TokenCacheTtl</c>, the longest any validation is cached, so no validation can
 /// still hold a copy read before a forgotten one. Past <see cref="MaxRemembered"/> evictions the oldest are forgotten
-/// by taking every copy read before them for stale: a burst of evictions costs extra profile reads, never a stale answer.
+/// by taking every copy read before them for stale: a burst of evictions costs extra profile reads, never a stale
+/// answer.
 /// </summary>
 internal sealed class EvictedProfiles(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock)
 {
@@ -74,7 +75,8 @@ internal sealed class EvictedProfiles(IOptionsMonitor<AuthCacheOptions> options,
     {
         lock (_lock)
         {
-            return readAt < _everythingReadBefore || (_versions.TryGetValue((issuer, subject), out var version) && version > readAt);
+            return readAt < _everythingReadBefore
+                || (_versions.TryGetValue((issuer, subject), out var version) && version > readAt);
         }
     }
 

@@ -64,7 +64,12 @@ internal sealed partial class JwksMaintenanceService(
                 }
                 else if (status.IsStale || status.LastError is not null)
                 {
-                    LogStale(logger, issuer.Issuer, status.KeyIds.Count, status.LastRefresh, status.LastError ?? "none");
+                    LogStale(
+                        logger,
+                        issuer.Issuer,
+                        status.KeyIds.Count,
+                        status.LastRefresh,
+                        status.LastError ?? "none");
                 }
                 else
                 {
@@ -78,15 +83,39 @@ internal sealed partial class JwksMaintenanceService(
         }
     }
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Issuer {Issuer}: {KeyCount} fresh signing key(s), fetched {LastRefresh:o}, next refresh {NextRefresh:o}.")]
-    private static partial void LogFresh(ILogger logger, string issuer, int keyCount, DateTimeOffset? lastRefresh, DateTimeOffset? nextRefresh);
+    [LoggerMessage(
+        EventId = 2301,
+        Level = LogLevel.Information,
+        Message = "Issuer {Issuer}: {KeyCount} fresh signing key(s), fetched {LastRefresh:o}, next refresh "
+            + "{NextRefresh:o}.")]
+    private static partial void LogFresh(
+        ILogger logger,
+        string issuer,
+        int keyCount,
+        DateTimeOffset? lastRefresh,
+        DateTimeOffset? nextRefresh);
 
-    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Issuer {Issuer}: serving {KeyCount} last-known-good key(s) fetched {LastRefresh:o}; last refresh error: {Error}.")]
-    private static partial void LogStale(ILogger logger, string issuer, int keyCount, DateTimeOffset? lastRefresh, string error);
+    [LoggerMessage(
+        EventId = 2302,
+        Level = LogLevel.Warning,
+        Message = "Issuer {Issuer}: serving {KeyCount} last-known-good key(s) fetched {LastRefresh:o}; last refresh "
+            + "error: {Error}.")]
+    private static partial void LogStale(
+        ILogger logger,
+        string issuer,
+        int keyCount,
+        DateTimeOffset? lastRefresh,
+        string error);
 
-    [LoggerMessage(EventId = 2303, Level = LogLevel.Error, Message = "Issuer {Issuer}: no signing keys ({Error}); next attempt {NextAttempt:o}.")]
+    [LoggerMessage(
+        EventId = 2303,
+        Level = LogLevel.Error,
+        Message = "Issuer {Issuer}: no signing keys ({Error}); next attempt {NextAttempt:o}.")]
     private static partial void LogNoKeys(ILogger logger, string issuer, string error, DateTimeOffset? nextAttempt);
 
-    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Maintenance of issuer {Issuer} failed ({ErrorType}); retried at the next interval.")]
+    [LoggerMessage(
+        EventId = 2304,
+        Level = LogLevel.Warning,
+        Message = "Maintenance of issuer {Issuer} failed ({ErrorType}); retried at the next interval.")]
     private static partial void LogMaintenanceFailed(ILogger logger, string issuer, string errorType);
 }

@@ -8,7 +8,12 @@ namespace AuthCache.Grains;
 /// a silo tell state it wrote from state written by anyone else who reached the storage.
 /// </summary>
 [GenerateSerializer, Alias("AuthCache.JwksPersistedState")]
-internal sealed record JwksPersistedState(JwksSnapshot Snapshot, long FetchSuccesses, long FetchFailures, int ConsecutiveFailures, byte[]? Mac = null)
+internal sealed record JwksPersistedState(
+    JwksSnapshot Snapshot,
+    long FetchSuccesses,
+    long FetchFailures,
+    int ConsecutiveFailures,
+    byte[]? Mac = null)
 {
     public const string Purpose = "AuthCache.JwksPersistedState/1";
 

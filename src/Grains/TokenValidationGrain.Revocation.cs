@@ -4,7 +4,9 @@ using AuthCache.Grains.Revocation;
 
 namespace AuthCache.Grains;
 
-/// <summary>The revocation side of a token's grain: the silo's replica of the revocation list decides, in-process.</summary>
+/// <summary>
+/// The revocation side of a token's grain: the silo's replica of the revocation list decides, in-process.
+/// </summary>
 internal sealed partial class TokenValidationGrain
 {
     private static readonly TimeSpan RevocationsReadyTimeout = TimeSpan.FromSeconds(10);

@@ -20,7 +20,8 @@ namespace AuthCache.Grains;
 /// without a grain call. A cached validation answers only while the silo's issuer rules still accept it: when the
 /// silo's options change, its next hit checks it against the new rules (and <see cref="SiloValidationIndex"/> drops
 /// those they refuse at once). The user's profile inside a cached validation is read again from its
-/// <see cref="UserProfileGrain"/> on the first hit after the cluster evicted that profile (<see cref="EvictedProfiles"/>).
+/// <see cref="UserProfileGrain"/> on the first hit after the cluster evicted that profile
+/// (<see cref="EvictedProfiles"/>).
 /// </summary>
 internal sealed partial class TokenValidationGrain(
     TokenValidator validator,
@@ -117,7 +118,8 @@ internal sealed partial class TokenValidationGrain(
 
         metrics.TokenCacheMiss();
 
-        // Read before validating: the validator reads the options then, and rules that change meanwhile are checked at the next hit.
+        // Read before validating: the validator reads the options then, and rules that change meanwhile are checked at
+        // the next hit.
         var checkedRules = rules.Current;
         var result = await validator.ValidateAsync(token, new GrainSigningKeySource(GrainFactory));
         if (!result.IsValid)
@@ -135,7 +137,11 @@ internal sealed partial class TokenValidationGrain(
         var settings = options.CurrentValue;
         var cacheUntil = Min(now + settings.TokenCacheTtl, result.ExpiresAt!.Value);
         var profileReadAt = evictedProfiles.Version;
-        result = result with { CachedUntil = cacheUntil, Profile = await GetProfileAsync(result.Issuer, result.Subject) };
+        result = result with
+        {
+            CachedUntil = cacheUntil,
+            Profile = await GetProfileAsync(result.Issuer, result.Subject),
+        };
         if (watch.IsRevoked())
         {
             return RejectRevoked(RevocationCheckPath.Validation);
@@ -214,8 +220,8 @@ internal sealed partial class TokenValidationGrain(
     }
 
     /// <summary>
-    /// The refusal of the cached validation by the silo's issuer rules, when they changed since it was made and no longer
-    /// accept it (the validation goes); null while they accept it.
+    /// The refusal of the cached validation by the silo's issuer rules, when they changed since it was made and no
+    /// longer accept it (the validation goes); null while they accept it.
     /// </summary>
     private TokenValidationOutcome? RefusedByNewRules(TokenValidationOutcome cached, DateTimeOffset now)
     {
@@ -244,7 +250,9 @@ internal sealed partial class TokenValidationGrain(
     private async Task<TokenValidationOutcome?> WithFreshProfileAsync(TokenValidationOutcome cached)
     {
         var version = evictedProfiles.Version;
-        if (cached.Subject is null || cached.Issuer is null || !evictedProfiles.EvictedSince(_profileReadAt, cached.Issuer, cached.Subject))
+        if (cached.Subject is null
+            || cached.Issuer is null
+            || !evictedProfiles.EvictedSince(_profileReadAt, cached.Issuer, cached.Subject))
         {
             _profileReadAt = version;
             return cached;
@@ -278,7 +286,9 @@ internal sealed partial class TokenValidationGrain(
 
         try
         {
-            return await GrainFactory.GetGrain<IUserProfileGrain>(Core.Profiles.UserProfileKey.Create(issuer, subject)).GetProfileAsync();
+            return await GrainFactory
+                .GetGrain<IUserProfileGrain>(Core.Profiles.UserProfileKey.Create(issuer, subject))
+                .GetProfileAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -289,9 +299,15 @@ internal sealed partial class TokenValidationGrain(
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "A token did not hash to the key of the grain it was sent to; rejected.")]
+    [LoggerMessage(
+        EventId = 2201,
+        Level = LogLevel.Warning,
+        Message = "A token did not hash to the key of the grain it was sent to; rejected.")]
     private static partial void LogKeyMismatch(ILogger logger);
 
-    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "The user profile could not be loaded ({ErrorType}); authenticating without it.")]
+    [LoggerMessage(
+        EventId = 2202,
+        Level = LogLevel.Warning,
+        Message = "The user profile could not be loaded ({ErrorType}); authenticating without it.")]
     private static partial void LogProfileUnavailable(ILogger logger, string errorType);
 }

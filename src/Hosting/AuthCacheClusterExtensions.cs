@@ -26,15 +26,19 @@ public static class AuthCacheClusterExtensions
     /// </list>
     /// </summary>
     /// <param name="builder">The API host's builder, whose configuration holds the <c>Orleans</c> section.</param>
-    /// <param name="configureSilo">Embedded mode only: more silo configuration, such as the application's own grains.</param>
-    public static TBuilder AddAuthCacheCluster<TBuilder>(this TBuilder builder, Action<ISiloBuilder>? configureSilo = null)
+    /// <param name="configureSilo">Embedded mode only: more silo configuration, such as the application's own
+    /// grains.</param>
+    public static TBuilder AddAuthCacheCluster<TBuilder>(
+        this TBuilder builder,
+        Action<ISiloBuilder>? configureSilo = null)
         where TBuilder : IHostApplicationBuilder
     {
         var orleans = OrleansHostingOptions.Bind(builder.Configuration);
         var tls = TransportSecurity.IsEnabled(builder, orleans);
         builder.ConfigureShutdownTimeout();
 
-        // Also here, so a scheme that calls UseAuthCache() in an application that forgot AddAuthCache() stops the start.
+        // Also here, so a scheme that calls UseAuthCache() in an application that forgot AddAuthCache() stops the
+        // start.
         builder.Services.AddHostedService<AuthCacheSchemeCheck>();
         switch (orleans.Mode)
         {
@@ -43,7 +47,9 @@ public static class AuthCacheClusterExtensions
                 ClusterClientReadiness.KeepReadyWithoutCluster(builder.Services);
                 break;
             case OrleansMode.External when !builder.Services.Any(d => d.ServiceType == typeof(IClusterClient)):
-                throw new InvalidOperationException("Orleans:Mode is External but no Orleans client (IClusterClient) is registered before AddAuthCacheCluster.");
+                throw new InvalidOperationException(
+                    "Orleans:Mode is External but no Orleans client (IClusterClient) is registered before "
+                        + "AddAuthCacheCluster.");
             case OrleansMode.External:
                 break;
             default:
@@ -71,11 +77,18 @@ public static class AuthCacheClusterExtensions
         return builder;
     }
 
-    /// <summary>Whether <see cref="AddAuthCacheCluster{TBuilder}"/> co-hosts a silo here (and so the host can serve the Orleans Dashboard).</summary>
+    /// <summary>
+    /// Whether <see cref="AddAuthCacheCluster{TBuilder}"/> co-hosts a silo here (and so the host can serve the Orleans
+    /// Dashboard).
+    /// </summary>
     public static bool RunsSilo(this IConfiguration configuration) =>
         OrleansHostingOptions.Bind(configuration).Mode == OrleansMode.Embedded;
 
-    private static void Configure(ISiloBuilder silo, OrleansHostingOptions orleans, bool tls, Action<ISiloBuilder>? configureSilo)
+    private static void Configure(
+        ISiloBuilder silo,
+        OrleansHostingOptions orleans,
+        bool tls,
+        Action<ISiloBuilder>? configureSilo)
     {
         silo.UseAuthCacheClustering(orleans).AddAuthCacheGrains().AddAuthCacheSiloOnlyCalls();
         if (tls)

@@ -10,13 +10,17 @@ namespace AuthCache.Hosting;
 internal static class ClientClusteringExtensions
 {
     /// <summary>
-    /// An Orleans client of the silos listed in the Redis membership table, which it only reads. It connects in the background and
-    /// keeps retrying, so the host starts and serves (validating tokens itself) while no silo is reachable.
+    /// An Orleans client of the silos listed in the Redis membership table, which it only reads. It connects in the
+    /// background and keeps retrying, so the host starts and serves (validating tokens itself) while no silo is
+    /// reachable.
     /// </summary>
     /// <param name="builder">The API host's builder.</param>
     /// <param name="options">The <c>Orleans</c> section: cluster ids and the Redis connection.</param>
     /// <param name="tls">Connect to the gateways over mutual TLS with <c>Orleans:Tls</c>'s client certificate.</param>
-    public static IHostApplicationBuilder UseAuthCacheClusterClient(this IHostApplicationBuilder builder, OrleansHostingOptions options, bool tls)
+    public static IHostApplicationBuilder UseAuthCacheClusterClient(
+        this IHostApplicationBuilder builder,
+        OrleansHostingOptions options,
+        bool tls)
     {
         var hostedBefore = builder.Services.Where(IsHostedService).ToHashSet();
         builder.UseOrleansClient(client =>
@@ -29,7 +33,8 @@ internal static class ClientClusteringExtensions
                 })
                 .Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod)
                 .UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
-            client.Services.AddSingleton<IGatewayListProvider>(sp => ActivatorUtilities.CreateInstance<ReadOnlyRedisGatewayList>(sp, options));
+            client.Services.AddSingleton<IGatewayListProvider>(sp =>
+                ActivatorUtilities.CreateInstance<ReadOnlyRedisGatewayList>(sp, options));
             if (tls)
             {
                 client.UseAuthCacheTls(options.Tls);
@@ -50,7 +55,8 @@ internal static class ClientClusteringExtensions
         return builder;
     }
 
-    private static bool IsHostedService(ServiceDescriptor descriptor) => descriptor.ServiceType == typeof(IHostedService);
+    private static bool IsHostedService(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType == typeof(IHostedService);
 
     private static IHostedService Resolve(IServiceProvider services, ServiceDescriptor descriptor) => (IHostedService)(
         descriptor.ImplementationInstance

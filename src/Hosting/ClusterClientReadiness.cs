@@ -13,7 +13,8 @@ internal static class ClusterClientReadiness
     public static void KeepReadyWithoutCluster(IServiceCollection services) =>
         services.PostConfigure<HealthCheckServiceOptions>(options =>
         {
-            foreach (var registration in options.Registrations.Where(r => r.Name is AuthCacheDefaults.ClusterHealthCheckName or AuthCacheDefaults.JwksHealthCheckName))
+            foreach (var registration in options.Registrations.Where(r =>
+                    r.Name is AuthCacheDefaults.ClusterHealthCheckName or AuthCacheDefaults.JwksHealthCheckName))
             {
                 registration.FailureStatus = HealthStatus.Degraded;
             }

@@ -6,7 +6,8 @@ namespace AuthCache.Hosting;
 /// Retries the client's connection for as long as the host runs (Orleans' default gives up after 15 attempts),
 /// backing off exponentially with jitter up to 5 s. Logs the first failure and then one in twelve.
 /// </summary>
-internal sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnectionRetryFilter> logger) : IClientConnectionRetryFilter
+internal sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnectionRetryFilter> logger)
+    : IClientConnectionRetryFilter
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
@@ -21,11 +22,18 @@ internal sealed partial class ClusterConnectionRetryFilter(ILogger<ClusterConnec
             LogRetrying(logger, attempt, exception.GetType().Name, exception.Message);
         }
 
-        var backoff = Math.Min(MaxDelay.TotalMilliseconds, FirstDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 10)));
-        await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.8 + (Random.Shared.NextDouble() * 0.4))), cancellationToken);
+        var backoff = Math.Min(
+            MaxDelay.TotalMilliseconds,
+            FirstDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 10)));
+        await Task.Delay(
+            TimeSpan.FromMilliseconds(backoff * (0.8 + (Random.Shared.NextDouble() * 0.4))),
+            cancellationToken);
         return true;
     }
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Connection attempt {Attempt} to the Orleans cluster failed ({ErrorType}: {Error}); retrying.")]
+    [LoggerMessage(
+        EventId = 5004,
+        Level = LogLevel.Warning,
+        Message = "Connection attempt {Attempt} to the Orleans cluster failed ({ErrorType}: {Error}); retrying.")]
     private static partial void LogRetrying(ILogger logger, int attempt, string errorType, string error);
 }

@@ -54,7 +54,8 @@ internal sealed class OrleansHostingOptions
     /// </summary>
     public bool SpansProcesses => Mode == OrleansMode.Client || (Mode != OrleansMode.External && UsesRedis);
 
-    public IPAddress AdvertisedAddress => string.IsNullOrWhiteSpace(AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIP);
+    public IPAddress AdvertisedAddress =>
+        string.IsNullOrWhiteSpace(AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedIP);
 
     /// <summary>
     /// Binds and validates the section at composition time, since the mode decides how the host is built; an
@@ -93,7 +94,9 @@ internal sealed class OrleansHostingOptions
         /// </summary>
         public string? CertificatePath { get; set; }
 
-        /// <summary>The PEM private key of <see cref="CertificatePath"/>, when it is in a file of its own (<c>tls.key</c>).</summary>
+        /// <summary>
+        /// The PEM private key of <see cref="CertificatePath"/>, when it is in a file of its own (<c>tls.key</c>).
+        /// </summary>
         public string? KeyPath { get; set; }
 
         /// <summary>The password of a PKCS#12 file or of an encrypted PEM key.</summary>

@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace AuthCache.Hosting;
 
-/// <summary>Every problem of the <c>Orleans</c> section at once, without echoing the Redis connection string (it may hold a password).</summary>
+/// <summary>
+/// Every problem of the <c>Orleans</c> section at once, without echoing the Redis connection string (it may hold a
+/// password).
+/// </summary>
 internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansHostingOptions>
 {
     public ValidateOptionsResult Validate(string? name, OrleansHostingOptions options)
@@ -34,7 +37,9 @@ internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansH
 
         if (!string.IsNullOrWhiteSpace(options.AdvertisedIP) && !IPAddress.TryParse(options.AdvertisedIP, out _))
         {
-            failures.Add($"Orleans:AdvertisedIP '{options.AdvertisedIP}' is not an IP address (Kubernetes: set it from the pod IP).");
+            failures.Add(
+                $"Orleans:AdvertisedIP '{options.AdvertisedIP}' is not an IP address (Kubernetes: set it from the pod "
+                    + "IP).");
         }
 
         if (options.GatewayListRefreshPeriod <= TimeSpan.Zero)
@@ -44,7 +49,9 @@ internal sealed class OrleansHostingOptionsValidator : IValidateOptions<OrleansH
 
         if (options.Mode == OrleansMode.Client && !options.UsesRedis)
         {
-            failures.Add("Orleans:Mode is Client but Orleans:Redis:ConnectionString is not set: a client finds the silos through the Redis membership table.");
+            failures.Add(
+                "Orleans:Mode is Client but Orleans:Redis:ConnectionString is not set: a client finds the silos "
+                    + "through the Redis membership table.");
         }
 
         if (options.UsesRedis && !IsValidRedisConfiguration(options.Redis.ConnectionString!))

@@ -10,16 +10,22 @@ namespace AuthCache.Hosting;
 /// process with the default ports would otherwise start without an error, and the two would share the ports and
 /// receive each other's connections.
 /// </summary>
-internal sealed class OrleansPortCheck(IPAddress address, IReadOnlyList<(string Setting, int Port)> ports) : IHostedLifecycleService
+internal sealed class OrleansPortCheck(IPAddress address, IReadOnlyList<(string Setting, int Port)> ports)
+    : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         var taken = ports.Where(p => p.Port > 0 && IsTaken(p.Port)).ToList();
         if (taken.Count > 0)
         {
-            throw new AuthCacheStartupException(string.Join("; ", taken.Select(p =>
-                $"{p.Setting} {p.Port} is already in use on this machine (another silo or API host with the same ports?): " +
-                $"give this process free ports with {p.Setting} (environment {p.Setting.Replace(":", "__", StringComparison.Ordinal)}).")));
+            throw new AuthCacheStartupException(
+                string.Join(
+                    "; ",
+                    taken.Select(p =>
+                        $"{p.Setting} {p.Port} is already in use on this machine (another silo or API host with the "
+                            + "same ports?): "
+                        + $"give this process free ports with {p.Setting} (environment "
+                        + $"{p.Setting.Replace(":", "__", StringComparison.Ordinal)}).")));
         }
 
         return Task.CompletedTask;
@@ -55,7 +61,8 @@ internal sealed class OrleansPortCheck(IPAddress address, IReadOnlyList<(string 
             probe.Bind(new IPEndPoint(address, port));
             return false;
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        catch (SocketException ex)
+            when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
         {
             return true;
         }

@@ -13,7 +13,9 @@ namespace AuthCache.Hosting;
 /// (deploy/README.md shows the ACL).
 /// </summary>
 internal sealed class ReadOnlyRedisGatewayList(
-    OrleansHostingOptions options, IOptions<ClusterOptions> cluster, IOptions<GatewayOptions> gateways) : IGatewayListProvider, IAsyncDisposable
+    OrleansHostingOptions options,
+    IOptions<ClusterOptions> cluster,
+    IOptions<GatewayOptions> gateways) : IGatewayListProvider, IAsyncDisposable
 {
     // Orleans' SiloStatus.Active, as its Redis membership table serialises it.
     private const int ActiveStatus = 3;
@@ -49,22 +51,32 @@ internal sealed class ReadOnlyRedisGatewayList(
         _connecting.Dispose();
     }
 
-    /// <summary>The gateway of an Active silo's row, or null for any other row (or one this version cannot read).</summary>
+    /// <summary>
+    /// The gateway of an Active silo's row, or null for any other row (or one this version cannot read).
+    /// </summary>
     internal static Uri? ActiveGateway(string row)
     {
         try
         {
             using var document = JsonDocument.Parse(row);
             var entry = document.RootElement;
-            if (entry.GetProperty("Status").GetInt32() != ActiveStatus || entry.GetProperty("ProxyPort").GetInt32() is not (> 0 and var proxyPort))
+            if (entry.GetProperty("Status").GetInt32() != ActiveStatus
+                || entry.GetProperty("ProxyPort").GetInt32() is not (> 0 and var proxyPort))
             {
                 return null;
             }
 
-            var silo = SiloAddress.FromParsableString(entry.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString()!);
+            var silo = SiloAddress.FromParsableString(
+                entry.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString()!);
             return SiloAddress.New(silo.Endpoint.Address, proxyPort, silo.Generation).ToGatewayUri();
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception ex)
+            when (ex
+                    is JsonException
+                        or KeyNotFoundException
+                        or InvalidOperationException
+                        or FormatException
+                        or ArgumentException)
         {
             return null;
         }
@@ -97,7 +109,18 @@ internal sealed class ReadOnlyRedisGatewayList(
     {
         var configuration = RedisConfiguration.From(options);
         configuration.CommandMap = CommandMap.Create(
-            ["INFO", "CONFIG", "CLUSTER", "SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "GET", "SET", "PUBLISH"],
+            [
+                "INFO",
+                "CONFIG",
+                "CLUSTER",
+                "SUBSCRIBE",
+                "UNSUBSCRIBE",
+                "PSUBSCRIBE",
+                "PUNSUBSCRIBE",
+                "GET",
+                "SET",
+                "PUBLISH",
+            ],
             available: false);
         configuration.TieBreaker = string.Empty;
         configuration.ConfigurationChannel = string.Empty;

@@ -13,14 +13,23 @@ internal sealed class SharedRedisConnection : ILifecycleParticipant<ISiloLifecyc
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
 
     public SharedRedisConnection(ConfigurationOptions configuration) =>
-        _connection = new(async () => await ConnectionMultiplexer.ConnectAsync(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
+        _connection = new(
+            async () => await ConnectionMultiplexer.ConnectAsync(configuration),
+            LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The providers' <c>CreateMultiplexer</c>: the connection, marked shared so no provider disposes it.</summary>
-    public async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> GetAsync() => (await _connection.Value, true);
+    /// <summary>
+    /// The providers' <c>CreateMultiplexer</c>: the connection, marked shared so no provider disposes it.
+    /// </summary>
+    public async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> GetAsync() =>
+        (await _connection.Value, true);
 
     // The first stage to start is the last to stop: no provider writes to Redis after it.
     public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SharedRedisConnection), ServiceLifecycleStage.First, _ => Task.CompletedTask, async _ => await DisposeAsync());
+        lifecycle.Subscribe(
+            nameof(SharedRedisConnection),
+            ServiceLifecycleStage.First,
+            _ => Task.CompletedTask,
+            async _ => await DisposeAsync());
 
     public async ValueTask DisposeAsync()
     {

@@ -10,9 +10,9 @@ internal static class SiloClusteringExtensions
 {
     /// <summary>
     /// Joins the cluster the <c>Orleans</c> section describes. With a Redis connection string: Redis membership,
-    /// reminders and <see cref="AuthCacheStorage.Name"/> grain storage over one shared connection, listening on every address and
-    /// advertising <see cref="OrleansHostingOptions.AdvertisedIP"/>. Without: localhost clustering with in-memory
-    /// reminders and storage, so one machine needs no external service.
+    /// reminders and <see cref="AuthCacheStorage.Name"/> grain storage over one shared connection, listening on every
+    /// address and advertising <see cref="OrleansHostingOptions.AdvertisedIP"/>. Without: localhost clustering with
+    /// in-memory reminders and storage, so one machine needs no external service.
     /// </summary>
     public static ISiloBuilder UseAuthCacheClustering(this ISiloBuilder silo, OrleansHostingOptions options)
     {
@@ -28,8 +28,12 @@ internal static class SiloClusteringExtensions
         if (!options.UsesRedis)
         {
             var primary = options.PrimarySiloPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null;
-            return silo
-                .UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId)
+            return silo.UseLocalhostClustering(
+                    options.SiloPort,
+                    options.GatewayPort,
+                    primary,
+                    options.ServiceId,
+                    options.ClusterId)
                 .AddAuthCacheLocalPersistence();
         }
 
@@ -41,7 +45,11 @@ internal static class SiloClusteringExtensions
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             })
-            .ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
+            .ConfigureEndpoints(
+                options.AdvertisedAddress,
+                options.SiloPort,
+                options.GatewayPort,
+                listenOnAnyHostAddress: true)
             .UseRedisClustering(o =>
             {
                 o.ConfigurationOptions = RedisConfiguration.From(options);

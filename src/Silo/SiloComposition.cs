@@ -13,7 +13,9 @@ public static class SiloComposition
 {
     private const string ReadyTag = "ready";
 
-    /// <summary>The .NET runtime's meter: GC heap sizes (what memory shedding reacts to), pauses, thread pool.</summary>
+    /// <summary>
+    /// The .NET runtime's meter: GC heap sizes (what memory shedding reacts to), pauses, thread pool.
+    /// </summary>
     private const string RuntimeMeterName = "System.Runtime";
 
     /// <summary>
@@ -27,9 +29,15 @@ public static class SiloComposition
         builder.AddAuthCacheSilo();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithMetrics(metrics => metrics.AddAuthCacheInstrumentation().AddMeter(RuntimeMeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            .WithMetrics(metrics =>
+                metrics
+                    .AddAuthCacheInstrumentation()
+                    .AddMeter(RuntimeMeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddPrometheusExporter());
 
-        // Traces only where they go somewhere: a listener without an exporter would start a span per validation for nothing.
+        // Traces only where they go somewhere: a listener without an exporter would start a span per validation for
+        // nothing.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.WithTracing(tracing => tracing.AddAuthCacheInstrumentation().AddOtlpExporter());

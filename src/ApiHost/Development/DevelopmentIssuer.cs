@@ -26,7 +26,10 @@ public sealed class DevelopmentIssuer : IJwksSource, IDisposable
     {
         BaseUrl = baseUrl.TrimEnd('/');
         Issuer = IssuerOf(BaseUrl);
-        _signingKey = new RsaSecurityKey(_rsa) { KeyId = "dev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) };
+        _signingKey = new RsaSecurityKey(_rsa)
+        {
+            KeyId = "dev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+        };
 
         // Exporting the public key generates the key pair (up to a second of CPU on a busy machine): here, while the
         // host is composed, and not in the first grain turn that reads the keys.
@@ -42,7 +45,11 @@ public sealed class DevelopmentIssuer : IJwksSource, IDisposable
 
     public string CreateToken(string subject, TimeSpan lifetime, string? role)
     {
-        var claims = new List<Claim> { new("sub", subject), new("sid", "sess_dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))) };
+        var claims = new List<Claim>
+        {
+            new("sub", subject),
+            new("sid", "sess_dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))),
+        };
         if (!string.IsNullOrEmpty(role))
         {
             claims.Add(new Claim("role", role));

@@ -7,10 +7,14 @@ namespace AuthCache.ApiHost.Development;
 
 public static partial class DevelopmentIssuerExtensions
 {
-    /// <summary>The admin key of a host whose only trusted issuer is its development issuer (appsettings.Development.json).</summary>
+    /// <summary>
+    /// The admin key of a host whose only trusted issuer is its development issuer (appsettings.Development.json).
+    /// </summary>
     internal const string AdminKeySetting = "DevelopmentIssuer:AdminKey";
 
-    /// <summary>The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same condition.</summary>
+    /// <summary>
+    /// The admin role of the development issuer's tokens (<c>/dev/token?role=…</c>), under the same condition.
+    /// </summary>
     internal const string AdminRoleSetting = "DevelopmentIssuer:AdminRole";
 
     /// <summary>
@@ -29,7 +33,8 @@ public static partial class DevelopmentIssuerExtensions
         }
 
         var baseUrl = ListeningBaseUrl(builder.Configuration);
-        if (HasConfiguredIssuer(builder.Configuration) && !ConfiguredIssuers(builder.Configuration).Contains(DevelopmentIssuer.IssuerOf(baseUrl)))
+        if (HasConfiguredIssuer(builder.Configuration)
+            && !ConfiguredIssuers(builder.Configuration).Contains(DevelopmentIssuer.IssuerOf(baseUrl)))
         {
             return builder;
         }
@@ -82,12 +87,17 @@ public static partial class DevelopmentIssuerExtensions
             return app;
         }
 
-        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/jwks.json", () => Results.Content(issuer.GetJwksDocument(), "application/json")).AllowAnonymous();
-        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, string>
-        {
-            ["issuer"] = issuer.Issuer,
-            ["jwks_uri"] = issuer.Issuer + "/.well-known/jwks.json",
-        })).AllowAnonymous();
+        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/jwks.json", () =>
+                Results.Content(issuer.GetJwksDocument(), "application/json"))
+            .AllowAnonymous();
+        app.MapGet(DevelopmentIssuer.PathPrefix + "/.well-known/openid-configuration", () =>
+                Results.Json(
+                    new Dictionary<string, string>
+                    {
+                        ["issuer"] = issuer.Issuer,
+                        ["jwks_uri"] = issuer.Issuer + "/.well-known/jwks.json",
+                    }))
+            .AllowAnonymous();
         app.MapMethods("/dev/token", ["GET", "POST"], (string? sub, int? ttl, string? role) =>
             Results.Text(issuer.CreateToken(
                 string.IsNullOrWhiteSpace(sub) ? "user_dev" : sub,
@@ -104,13 +114,20 @@ public static partial class DevelopmentIssuerExtensions
 
     private static bool HasConfiguredIssuer(IConfiguration configuration) =>
         configuration.GetSection("AuthCache:Issuers").GetChildren().Any()
-        || new[] { "NEXT_PUBLIC_CLERK_DOMAIN", "CLERK_DOMAIN", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" }.Any(k => !string.IsNullOrWhiteSpace(configuration[k]));
+        || new[] { "NEXT_PUBLIC_CLERK_DOMAIN", "CLERK_DOMAIN", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" }.Any(k =>
+            !string.IsNullOrWhiteSpace(configuration[k]));
 
     /// <summary>The first address the host listens on, with wildcard hosts made reachable as localhost.</summary>
     private static string ListeningBaseUrl(IConfiguration configuration)
     {
-        var first = configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
-            ?? (configuration["http_ports"] is { Length: > 0 } ports ? $"http://localhost:{ports.Split(';')[0]}" : "http://localhost:5000");
+        var first = configuration["urls"]
+            ?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault()
+            ?? (
+                configuration["http_ports"] is { Length: > 0 } ports
+                    ? $"http://localhost:{ports.Split(';')[0]}"
+                    : "http://localhost:5000"
+            );
         var uri = new UriBuilder(first.Replace("://*", "://localhost").Replace("://+", "://localhost"));
         if (uri.Host is "0.0.0.0" or "[::]" or "::")
         {
@@ -120,6 +137,10 @@ public static partial class DevelopmentIssuerExtensions
         return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Development issuer {Issuer} is trusted. Try: curl -s -H \"Authorization: Bearer $(curl -s {BaseUrl}/dev/token)\" {BaseUrl}/api/v1/me")]
+    [LoggerMessage(
+        EventId = 4001,
+        Level = LogLevel.Information,
+        Message = "Development issuer {Issuer} is trusted. Try: curl -s -H \"Authorization: Bearer $(curl -s "
+            + "{BaseUrl}/dev/token)\" {BaseUrl}/api/v1/me")]
     private static partial void LogReady(ILogger logger, string issuer, string baseUrl);
 }

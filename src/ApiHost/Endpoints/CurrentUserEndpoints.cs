@@ -15,17 +15,26 @@ public static class CurrentUserEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapCurrentUser(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/me", (HttpContext context, AuthCacheTokenResolver resolver) => DescribeAsync(context, JwtBearerDefaults.AuthenticationScheme, resolver.ResolveAsync))
+        endpoints
+            .MapGet("/api/v1/me", (HttpContext context, AuthCacheTokenResolver resolver) =>
+                DescribeAsync(context, JwtBearerDefaults.AuthenticationScheme, resolver.ResolveAsync))
             .RequireAuthorization();
-        endpoints.MapGet("/api/v1/direct/me", (HttpContext context, AuthCacheTokenResolver resolver) => DescribeAsync(context, ApiHostAuthentication.DirectScheme, resolver.ResolveDirectAsync))
-            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiHostAuthentication.DirectScheme });
+        endpoints
+            .MapGet("/api/v1/direct/me", (HttpContext context, AuthCacheTokenResolver resolver) =>
+                DescribeAsync(context, ApiHostAuthentication.DirectScheme, resolver.ResolveDirectAsync))
+            .RequireAuthorization(
+                new AuthorizeAttribute { AuthenticationSchemes = ApiHostAuthentication.DirectScheme });
         endpoints.MapGet("/api/v1/cache/demo/request-cache", DemoRequestCacheAsync).RequireAuthorization();
         return endpoints;
     }
 
-    private static async Task<IResult> DescribeAsync(HttpContext context, string scheme, Func<string, ValueTask<TokenResolution>> resolve)
+    private static async Task<IResult> DescribeAsync(
+        HttpContext context,
+        string scheme,
+        Func<string, ValueTask<TokenResolution>> resolve)
     {
-        // The scheme has already resolved this token in this request, so this is a request-cache hit, not a second grain call.
+        // The scheme has already resolved this token in this request, so this is a request-cache hit, not a second
+        // grain call.
         if (await context.GetTokenAsync(scheme, "access_token") is not { } token)
         {
             return Results.Unauthorized();

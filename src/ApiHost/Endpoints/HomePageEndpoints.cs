@@ -29,8 +29,12 @@ public static class HomePageEndpoints
         return endpoints;
     }
 
-    private static string MinimalPage() => Page(new StringBuilder()
-        .Append("<p>This host's API authenticates with AuthCache. See the <a href=\"").Append(DocumentationUrl).Append("\">documentation</a>.</p>"));
+    private static string MinimalPage() =>
+        Page(
+            new StringBuilder()
+                .Append("<p>This host's API authenticates with AuthCache. See the <a href=\"")
+                .Append(DocumentationUrl)
+                .Append("\">documentation</a>.</p>"));
 
     private static string DevelopmentPage(IServiceProvider services)
     {
@@ -40,10 +44,21 @@ public static class HomePageEndpoints
         if (issuer is not null)
         {
             var baseUrl = issuer.BaseUrl;
-            Item(body, "/dev/token", "a token of the development issuer (<code>?sub=user_x&amp;ttl=300&amp;role=admin</code>)");
-            Item(body, "/api/v1/me", "who the token's bearer is, through the cache:", $"curl -s -H \"Authorization: Bearer $(curl -s {baseUrl}/dev/token)\" {baseUrl}/api/v1/me");
+            Item(
+                body,
+                "/dev/token",
+                "a token of the development issuer (<code>?sub=user_x&amp;ttl=300&amp;role=admin</code>)");
+            Item(
+                body,
+                "/api/v1/me",
+                "who the token's bearer is, through the cache:",
+                $"curl -s -H \"Authorization: Bearer $(curl -s {baseUrl}/dev/token)\" {baseUrl}/api/v1/me");
             var adminKey = DevelopmentAdminKey(services, configuration);
-            Item(body, "/api/v1/cache/stats", "the cluster's cache statistics (admin):", adminKey is null ? null : $"curl -s -H \"X-Admin-Key: {adminKey}\" {baseUrl}/api/v1/cache/stats");
+            Item(
+                body,
+                "/api/v1/cache/stats",
+                "the cluster's cache statistics (admin):",
+                adminKey is null ? null : $"curl -s -H \"X-Admin-Key: {adminKey}\" {baseUrl}/api/v1/cache/stats");
         }
         else
         {
@@ -51,28 +66,41 @@ public static class HomePageEndpoints
             Item(body, "/api/v1/cache/stats", "the cluster's cache statistics (admin: <code>X-Admin-Key</code>)");
         }
 
-        var dashboard = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>() ?? new();
+        var dashboard = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>()
+            ?? new();
         if (configuration.RunsSilo() && dashboard.Enabled)
         {
             Item(body, "/dashboard/", "the Orleans Dashboard (any user name, the admin key as password)");
         }
 
         Item(body, "/health/ready", "readiness: the cluster and the signing keys");
-        body.Append("</ul>\n<p>Configuration, endpoints and operations: the <a href=\"").Append(DocumentationUrl).Append("\">README and docs</a>.</p>");
+        body.Append("</ul>\n<p>Configuration, endpoints and operations: the <a href=\"")
+            .Append(DocumentationUrl)
+            .Append("\">README and docs</a>.</p>");
         return Page(body);
     }
 
-    /// <summary>The development admin key, shown only while it is the admin key in force (it is public knowledge, a real key never is).</summary>
+    /// <summary>
+    /// The development admin key, shown only while it is the admin key in force (it is public knowledge, a real key
+    /// never is).
+    /// </summary>
     private static string? DevelopmentAdminKey(IServiceProvider services, IConfiguration configuration)
     {
         var developmentKey = configuration[DevelopmentIssuerExtensions.AdminKeySetting];
         var inForce = services.GetRequiredService<IOptions<AuthCacheAdminOptions>>().Value.ApiKey;
-        return !string.IsNullOrEmpty(developmentKey) && string.Equals(developmentKey, inForce, StringComparison.Ordinal) ? developmentKey : null;
+        return !string.IsNullOrEmpty(developmentKey) && string.Equals(developmentKey, inForce, StringComparison.Ordinal)
+            ? developmentKey
+            : null;
     }
 
     private static void Item(StringBuilder body, string path, string description, string? command = null)
     {
-        body.Append("<li><a href=\"").Append(path).Append("\"><code>").Append(path).Append("</code></a>: ").Append(description);
+        body.Append("<li><a href=\"")
+            .Append(path)
+            .Append("\"><code>")
+            .Append(path)
+            .Append("</code></a>: ")
+            .Append(description);
         if (command is not null)
         {
             body.Append("<pre>").Append(HtmlEncoder.Default.Encode(command)).Append("</pre>");

@@ -17,7 +17,8 @@ public static class ApiHostAuthentication
         builder.Services.AddAuthCache();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(bearer => WithJwtClaimNames(bearer).UseAuthCache())
-            .AddJwtBearer(DirectScheme, bearer => WithJwtClaimNames(bearer).UseAuthCache(authCache => authCache.ValidateInProcess = true))
+            .AddJwtBearer(DirectScheme, bearer =>
+                WithJwtClaimNames(bearer).UseAuthCache(authCache => authCache.ValidateInProcess = true))
             .AddAuthCacheAdmin();
         builder.Services.AddAuthorization();
         return builder;

@@ -17,8 +17,10 @@ public static class ApiHostForwardedHeaders
 
     public static WebApplicationBuilder AddApiHostForwardedHeaders(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ForwardedHeadersOptions>()
-            .Configure<IConfiguration>((options, configuration) => Apply(options, Read(configuration.GetSection(SectionName))))
+        builder
+            .Services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IConfiguration>(
+                (options, configuration) => Apply(options, Read(configuration.GetSection(SectionName))))
             .ValidateOnStart();
         return builder;
     }

@@ -21,10 +21,16 @@ public static class ApiHostTelemetry
     {
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
-            .WithMetrics(metrics => metrics.AddAuthCacheInstrumentation().AddMeter(RuntimeMeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter());
+            .WithMetrics(metrics =>
+                metrics
+                    .AddAuthCacheInstrumentation()
+                    .AddMeter(RuntimeMeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.WithTracing(tracing => tracing.AddAuthCacheInstrumentation().AddAspNetCoreInstrumentation().AddOtlpExporter());
+            telemetry.WithTracing(tracing =>
+                tracing.AddAuthCacheInstrumentation().AddAspNetCoreInstrumentation().AddOtlpExporter());
         }
 
         return builder;

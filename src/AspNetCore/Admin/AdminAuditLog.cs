@@ -22,7 +22,8 @@ internal sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
         LogAction(logger, Actor(context.User), action, outcome, detail);
 
     /// <param name="context">The refused request, whose caller and route are logged.</param>
-    /// <param name="outcome"><see cref="Unauthenticated"/>, <see cref="Forbidden"/>, or the reason code of a refused cross-site request.</param>
+    /// <param name="outcome"><see cref="Unauthenticated"/>, <see cref="Forbidden"/>, or the reason code of a refused
+    /// cross-site request.</param>
     public void Denied(HttpContext context, string outcome)
     {
         var path = context.Request.Path.Value ?? "";
@@ -38,7 +39,9 @@ internal sealed partial class AdminAuditLog(ILogger<AdminAuditLog> logger)
         }
 
         // A subject is unique only within its issuer.
-        return AdminTokenClaims.Subject(user) is { Value.Length: > 0 } subject ? subject.Value + "@" + subject.Issuer : "anonymous";
+        return AdminTokenClaims.Subject(user) is { Value.Length: > 0 } subject
+            ? subject.Value + "@" + subject.Issuer
+            : "anonymous";
     }
 
     [LoggerMessage(EventId = ActionEventId, EventName = "AdminAction", Level = LogLevel.Information,

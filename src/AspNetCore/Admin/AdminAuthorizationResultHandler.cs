@@ -13,9 +13,14 @@ namespace AuthCache.AspNetCore.Admin;
 /// Everything else, and every other route, is answered by the handler it decorates (the application's, or ASP.NET
 /// Core's default).
 /// </summary>
-internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit, IAuthorizationMiddlewareResultHandler inner) : IAuthorizationMiddlewareResultHandler
+internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit, IAuthorizationMiddlewareResultHandler inner)
+    : IAuthorizationMiddlewareResultHandler
 {
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public Task HandleAsync(
+        RequestDelegate next,
+        HttpContext context,
+        AuthorizationPolicy policy,
+        PolicyAuthorizationResult authorizeResult)
     {
         if (!policy.Requirements.OfType<AdminRequirement>().Any())
         {
@@ -25,10 +30,13 @@ internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit, IAuth
         if (CrossSiteRequest.RefusalReason(context.Request) is { } reason)
         {
             audit.Denied(context, reason);
-            return ReasonProblem.Create(
-                StatusCodes.Status403Forbidden,
-                reason,
-                "Admin requests that change state are refused when a browser sends them on behalf of another website; send them from a script or a terminal with the X-Admin-Key header or an admin bearer token.")
+            return ReasonProblem
+                .Create(
+                    StatusCodes.Status403Forbidden,
+                    reason,
+                    "Admin requests that change state are refused when a browser sends them on behalf of another "
+                        + "website; send them from a script or a terminal with the X-Admin-Key header or an admin "
+                        + "bearer token.")
                 .ExecuteAsync(context);
         }
 
@@ -49,7 +57,8 @@ internal sealed class AdminAuthorizationResultHandler(AdminAuditLog audit, IAuth
         if (services.GetService<IAuthorizationMiddlewareResultHandler>() is not AdminAuthorizationResultHandler)
         {
             throw new InvalidOperationException(
-                "The AuthCache admin routes need AddAuthCacheAdmin() to decorate the authorization result handler: register your own IAuthorizationMiddlewareResultHandler before calling AddAuthCacheAdmin().");
+                "The AuthCache admin routes need AddAuthCacheAdmin() to decorate the authorization result handler: "
+                    + "register your own IAuthorizationMiddlewareResultHandler before calling AddAuthCacheAdmin().");
         }
     }
 }

@@ -69,8 +69,11 @@ internal sealed class AdminKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("invalid_admin_key"));
         }
 
-        var identity = new ClaimsIdentity([new Claim(AdminKeyClaimType, "true"), new Claim(ClaimTypes.Name, AdminKeyActor)], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        var identity = new ClaimsIdentity(
+            [new Claim(AdminKeyClaimType, "true"), new Claim(ClaimTypes.Name, AdminKeyActor)],
+            Scheme.Name);
+        return Task.FromResult(
+            AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -106,11 +109,15 @@ internal sealed class AdminKeyAuthenticationHandler(
         (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         && context.GetEndpoint()?.Metadata.GetMetadata<AdminBasicCredentialsMetadata>() is not null;
 
-    /// <summary>The password of an <c>Authorization: Basic</c> header; null when the header is absent or of another scheme.</summary>
+    /// <summary>
+    /// The password of an <c>Authorization: Basic</c> header; null when the header is absent or of another scheme.
+    /// </summary>
     private static (bool Valid, string? Password)? BasicPassword(HttpRequest request)
     {
         var authorization = request.Headers[HeaderNames.Authorization];
-        if (authorization.Count != 1 || authorization[0] is not { } value || !value.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
+        if (authorization.Count != 1
+            || authorization[0] is not { } value
+            || !value.StartsWith(BasicPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }

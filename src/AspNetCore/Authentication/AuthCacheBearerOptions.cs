@@ -1,6 +1,8 @@
 namespace AuthCache.AspNetCore.Authentication;
 
-/// <summary>How one JwtBearer scheme uses AuthCache (<see cref="AuthCacheJwtBearerExtensions.UseAuthCache"/>).</summary>
+/// <summary>
+/// How one JwtBearer scheme uses AuthCache (<see cref="AuthCacheJwtBearerExtensions.UseAuthCache"/>).
+/// </summary>
 public sealed class AuthCacheBearerOptions
 {
     /// <summary>

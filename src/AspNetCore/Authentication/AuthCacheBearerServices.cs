@@ -18,7 +18,9 @@ internal sealed class AuthCacheBearerServices(
 
     public AuthCacheMetrics Metrics => metrics;
 
-    /// <summary>Through the current request's resolver (its request cache), or a scope of its own outside a request.</summary>
+    /// <summary>
+    /// Through the current request's resolver (its request cache), or a scope of its own outside a request.
+    /// </summary>
     public async ValueTask<TokenResolution> ResolveAsync(string token, bool direct)
     {
         if (httpContext.HttpContext?.RequestServices is { } requestServices)
@@ -30,7 +32,10 @@ internal sealed class AuthCacheBearerServices(
         return await Resolve(scope.ServiceProvider.GetRequiredService<AuthCacheTokenResolver>(), token, direct);
     }
 
-    /// <summary>A token the scheme's own rules refused counts against the request's client address, as the resolver's refusals do.</summary>
+    /// <summary>
+    /// A token the scheme's own rules refused counts against the request's client address, as the resolver's refusals
+    /// do.
+    /// </summary>
     public void RecordRefusal(string? reason)
     {
         if (httpContext.HttpContext is { } context)

@@ -31,11 +31,17 @@ internal static class AuthCacheChallenge
         var (status, retryAfter) = reason switch
         {
             AuthFailureReason.KeysUnavailable => (StatusCodes.Status503ServiceUnavailable, KeysRetryAfter),
-            AuthFailureReason.TooManyFailures => (StatusCodes.Status429TooManyRequests, (TimeSpan?)context.HttpContext.RequestServices.GetRequiredService<FailedAuthenticationLimiter>().Window),
+            AuthFailureReason.TooManyFailures => (
+                StatusCodes.Status429TooManyRequests,
+                (TimeSpan?)context.HttpContext.RequestServices.GetRequiredService<FailedAuthenticationLimiter>().Window
+            ),
             _ => (StatusCodes.Status401Unauthorized, null),
         };
-        context.HttpContext.Features.Set<IAuthCacheFailureFeature>(new AuthCacheFailureFeature(reason, status, retryAfter));
-        if (context.Options.IncludeErrorDetails && string.IsNullOrEmpty(context.ErrorDescription) && Sentence(reason) is { } sentence)
+        context.HttpContext.Features.Set<IAuthCacheFailureFeature>(
+            new AuthCacheFailureFeature(reason, status, retryAfter));
+        if (context.Options.IncludeErrorDetails
+            && string.IsNullOrEmpty(context.ErrorDescription)
+            && Sentence(reason) is { } sentence)
         {
             context.ErrorDescription = sentence;
         }
@@ -61,14 +67,21 @@ internal static class AuthCacheChallenge
         var response = context.Response;
         context.HandleResponse();
         response.StatusCode = failure.StatusCode;
-        response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(failure.RetryAfter!.Value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        response.Headers[HeaderNames.RetryAfter] = ((int)Math.Ceiling(failure.RetryAfter!.Value.TotalSeconds)).ToString(
+            CultureInfo.InvariantCulture);
         if (failure.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
-            response.Headers.Append(HeaderNames.WWWAuthenticate, $"{context.Options.Challenge} error=\"temporarily_unavailable\", error_description=\"{failure.Reason}\"");
+            response.Headers.Append(
+                HeaderNames.WWWAuthenticate,
+                $"{context.Options.Challenge} error=\"temporarily_unavailable\", error_description=\"{failure.Reason}\""
+            );
         }
     }
 
-    /// <summary>For the refusals JwtBearer has no words for (JwtBearer describes only lifetime, audience, issuer and signature failures).</summary>
+    /// <summary>
+    /// For the refusals JwtBearer has no words for (JwtBearer describes only lifetime, audience, issuer and signature
+    /// failures).
+    /// </summary>
     private static string? Sentence(string reason) => reason switch
     {
         AuthFailureReason.Revoked => "The token has been revoked",

@@ -14,12 +14,16 @@ namespace AuthCache.AspNetCore.Authentication;
 /// keys this host holds for them (mirrored from the cluster's JwksGrains). Nothing is ever fetched here; a request for
 /// a refresh is a no-op, since the cluster refreshes an issuer's keys for a token with an unknown key itself.
 /// </summary>
-internal sealed class AuthCacheConfigurationManager : BaseConfigurationManager, IConfigurationManager<OpenIdConnectConfiguration>
+internal sealed class AuthCacheConfigurationManager
+    : BaseConfigurationManager,
+        IConfigurationManager<OpenIdConnectConfiguration>
 {
     private LocalJwksKeySource? _keys;
     private IOptionsMonitor<AuthCacheOptions>? _options;
 
-    /// <summary>The issuer the scheme's <c>Authority</c> stands for (<see cref="AuthorityIssuer"/>); null: every trusted issuer.</summary>
+    /// <summary>
+    /// The issuer the scheme's <c>Authority</c> stands for (<see cref="AuthorityIssuer"/>); null: every trusted issuer.
+    /// </summary>
     public string? Authority { get; private set; }
 
     /// <summary>The issuers this scheme trusts.</summary>
@@ -31,12 +35,16 @@ internal sealed class AuthCacheConfigurationManager : BaseConfigurationManager, 
     {
         _keys = keys;
         _options = options;
-        Authority = string.IsNullOrWhiteSpace(authority) ? null : AuthorityIssuer.Find(options.CurrentValue, authority)?.Issuer ?? authority;
+        Authority = string.IsNullOrWhiteSpace(authority)
+            ? null
+            : AuthorityIssuer.Find(options.CurrentValue, authority)?.Issuer ?? authority;
     }
 
-    public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) => Task.FromResult(Current());
+    public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel) =>
+        Task.FromResult(Current());
 
-    public override Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) => Task.FromResult<BaseConfiguration>(Current());
+    public override Task<BaseConfiguration> GetBaseConfigurationAsync(CancellationToken cancel) =>
+        Task.FromResult<BaseConfiguration>(Current());
 
     public override void RequestRefresh()
     {

@@ -1,3 +1,4 @@
 namespace AuthCache.AspNetCore.Authentication;
 
-internal sealed record AuthCacheFailureFeature(string Reason, int StatusCode, TimeSpan? RetryAfter) : IAuthCacheFailureFeature;
+internal sealed record AuthCacheFailureFeature(string Reason, int StatusCode, TimeSpan? RetryAfter)
+    : IAuthCacheFailureFeature;

@@ -44,8 +44,11 @@ internal sealed partial class AuthCacheSchemeCheck(
             {
                 if (AuthCacheJwtBearerSetup.HandlerOf(options.Get(scheme.Name)) is { IsBound: false })
                 {
-                    failures.Add($"The JwtBearer scheme '{scheme.Name}' calls UseAuthCache() but the AuthCache services are not registered, so it would refuse every token: "
-                        + "add builder.Services.AddAuthCache() (using AuthCache.AspNetCore), with the issuers in AuthCache:Issuers.");
+                    failures.Add(
+                        $"The JwtBearer scheme '{scheme.Name}' calls UseAuthCache() but the AuthCache services are not "
+                            + "registered, so it would refuse every token: "
+                            + "add builder.Services.AddAuthCache() (using AuthCache.AspNetCore), with the issuers in "
+                            + "AuthCache:Issuers.");
                 }
             }
             catch (OptionsValidationException refused)
@@ -87,6 +90,11 @@ internal sealed partial class AuthCacheSchemeCheck(
         }
     }
 
-    [LoggerMessage(EventId = 2665, Level = LogLevel.Warning, Message = "AuthCache:Issuers:{Index}:RequireHttps is false for issuer {Issuer} in the {Environment} environment: its keys may be fetched without TLS, where anyone on the path can replace them. Remove RequireHttps=false (it is meant for a local development issuer) or run in Development.")]
+    [LoggerMessage(
+        EventId = 2665,
+        Level = LogLevel.Warning,
+        Message = "AuthCache:Issuers:{Index}:RequireHttps is false for issuer {Issuer} in the {Environment} "
+            + "environment: its keys may be fetched without TLS, where anyone on the path can replace them. Remove "
+            + "RequireHttps=false (it is meant for a local development issuer) or run in Development.")]
     private static partial void LogPlainHttpIssuer(ILogger logger, int index, string? issuer, string environment);
 }

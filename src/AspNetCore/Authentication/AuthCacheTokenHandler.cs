@@ -24,12 +24,18 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
 
     public void Bind(AuthCacheBearerServices services) => _services = services;
 
-    /// <summary>False while the application's AuthCache services (<c>AddAuthCache()</c>) have not completed the scheme.</summary>
+    /// <summary>
+    /// False while the application's AuthCache services (<c>AddAuthCache()</c>) have not completed the scheme.
+    /// </summary>
     public bool IsBound => _services is not null;
 
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    public override async Task<TokenValidationResult> ValidateTokenAsync(
+        string token,
+        TokenValidationParameters validationParameters)
     {
-        var services = _services ?? throw new InvalidOperationException("UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
+        var services = _services
+            ?? throw new InvalidOperationException(
+                "UseAuthCache() needs the AuthCache services: call services.AddAuthCache().");
         var started = Stopwatch.GetTimestamp();
         var resolution = await services.ResolveAsync(token, settings.ValidateInProcess);
         var answer = resolution.Outcome;
@@ -37,7 +43,10 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         {
             services.Metrics.AuthenticationCompleted(started, Failed);
             var reason = answer.FailureReason ?? AuthFailureReason.Malformed;
-            return Refused(reason == AuthFailureReason.Malformed ? await TokenFailure.MalformedAsync(token) : TokenFailure.For(reason, token));
+            return Refused(
+                reason == AuthFailureReason.Malformed
+                    ? await TokenFailure.MalformedAsync(token)
+                    : TokenFailure.For(reason, token));
         }
 
         var securityToken = new CachedSecurityToken(answer);
@@ -52,7 +61,12 @@ internal sealed class AuthCacheTokenHandler(AuthCacheBearerOptions settings) : T
         return new TokenValidationResult
         {
             IsValid = true,
-            ClaimsIdentity = TokenPrincipalFactory.CreateIdentity(answer, securityToken, validationParameters, MapInboundClaims, token),
+            ClaimsIdentity = TokenPrincipalFactory.CreateIdentity(
+                answer,
+                securityToken,
+                validationParameters,
+                MapInboundClaims,
+                token),
             SecurityToken = securityToken,
             Issuer = answer.Issuer,
             TokenType = "JWT",

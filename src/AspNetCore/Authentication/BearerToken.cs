@@ -5,7 +5,9 @@ namespace AuthCache.AspNetCore.Authentication;
 
 internal static class BearerToken
 {
-    /// <summary>The token of an <c>Authorization: Bearer …</c> header, or null when there is no bearer credential.</summary>
+    /// <summary>
+    /// The token of an <c>Authorization: Bearer …</c> header, or null when there is no bearer credential.
+    /// </summary>
     public static string? From(HttpRequest request)
     {
         var header = request.Headers[HeaderNames.Authorization];

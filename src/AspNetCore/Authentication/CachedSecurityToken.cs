@@ -27,11 +27,15 @@ internal sealed class CachedSecurityToken(TokenValidationOutcome result) : Secur
 
     public override string UnsafeToString() => $"token of {Issuer} (kid {KeyId})";
 
-    private string? Claim(string type) => result.Claims.FirstOrDefault(c => string.Equals(c.Type, type, StringComparison.Ordinal))?.Value;
+    private string? Claim(string type) =>
+        result.Claims.FirstOrDefault(c => string.Equals(c.Type, type, StringComparison.Ordinal))?.Value;
 
     private DateTime? NumericDate(string type) =>
-        Claim(type) is { } value && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
-            && seconds >= 0 && seconds < DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+        Claim(type) is { } value
+        && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        && double.IsFinite(seconds)
+        && seconds >= 0
+        && seconds < DateTimeOffset.MaxValue.ToUnixTimeSeconds()
             ? DateTimeOffset.FromUnixTimeSeconds((long)seconds).UtcDateTime
             : null;
 }

@@ -21,9 +21,8 @@ internal sealed class FailedAuthenticationLimiter : IDisposable
     {
         var settings = options.Value;
         Window = settings.Window;
-        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetFixedWindowLimiter(
-            address,
-            _ => new FixedWindowRateLimiterOptions
+        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
+            RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = settings.PermitLimit,
                 Window = settings.Window,

@@ -14,19 +14,36 @@ internal static class SchemeRules
     public const string AudienceClaim = "aud";
 
     /// <summary>The exception the scheme's rules refuse the answer with, or null when they accept it.</summary>
-    public static Exception? Check(TokenValidationOutcome answer, CachedSecurityToken token, TokenValidationParameters parameters, DateTimeOffset now)
+    public static Exception? Check(
+        TokenValidationOutcome answer,
+        CachedSecurityToken token,
+        TokenValidationParameters parameters,
+        DateTimeOffset now)
     {
         return CheckIssuer(answer.Issuer, token, parameters)
-            ?? CheckAudience(answer.Claims.Where(c => string.Equals(c.Type, AudienceClaim, StringComparison.Ordinal)).Select(c => c.Value).ToList(), token, parameters)
+            ?? CheckAudience(
+                answer
+                    .Claims.Where(c => string.Equals(c.Type, AudienceClaim, StringComparison.Ordinal))
+                    .Select(c => c.Value)
+                    .ToList(),
+                token,
+                parameters)
             ?? CheckLifetime(token, parameters, now);
     }
 
-    private static Exception? CheckIssuer(string? issuer, CachedSecurityToken token, TokenValidationParameters parameters)
+    private static Exception? CheckIssuer(
+        string? issuer,
+        CachedSecurityToken token,
+        TokenValidationParameters parameters)
     {
         if (parameters.IssuerValidator is { } validator)
         {
             // A custom issuer validator refuses by throwing.
-            return Guard(() => validator(issuer, token, parameters) is not null, AuthFailureReason.UnknownIssuer, token, audiences: null);
+            return Guard(
+                () => validator(issuer, token, parameters) is not null,
+                AuthFailureReason.UnknownIssuer,
+                token,
+                audiences: null);
         }
 
         if (!parameters.ValidateIssuer)
@@ -38,14 +55,23 @@ internal static class SchemeRules
             .Concat((parameters.ConfigurationManager as AuthCacheConfigurationManager)?.Issuers ?? []);
         return issuer is not null && valid.Contains(issuer, StringComparer.Ordinal)
             ? null
-            : TokenFailure.Tag(new SecurityTokenInvalidIssuerException(AuthFailureReason.UnknownIssuer) { InvalidIssuer = issuer }, AuthFailureReason.UnknownIssuer);
+            : TokenFailure.Tag(
+                new SecurityTokenInvalidIssuerException(AuthFailureReason.UnknownIssuer) { InvalidIssuer = issuer },
+                AuthFailureReason.UnknownIssuer);
     }
 
-    private static Exception? CheckAudience(List<string> audiences, CachedSecurityToken token, TokenValidationParameters parameters)
+    private static Exception? CheckAudience(
+        List<string> audiences,
+        CachedSecurityToken token,
+        TokenValidationParameters parameters)
     {
         if (parameters.AudienceValidator is { } validator)
         {
-            return Guard(() => validator(audiences, token, parameters), AuthFailureReason.InvalidAudience, token, string.Join(", ", audiences));
+            return Guard(
+                () => validator(audiences, token, parameters),
+                AuthFailureReason.InvalidAudience,
+                token,
+                string.Join(", ", audiences));
         }
 
         if (!parameters.ValidateAudience)
@@ -53,18 +79,32 @@ internal static class SchemeRules
             return null;
         }
 
-        var valid = Values(parameters.ValidAudience, parameters.ValidAudiences).Select(a => Trimmed(a, parameters)).ToHashSet(StringComparer.Ordinal);
+        var valid = Values(parameters.ValidAudience, parameters.ValidAudiences)
+            .Select(a => Trimmed(a, parameters))
+            .ToHashSet(StringComparer.Ordinal);
         return audiences.Any(a => valid.Contains(Trimmed(a, parameters)))
             ? null
-            : TokenFailure.Tag(new SecurityTokenInvalidAudienceException(AuthFailureReason.InvalidAudience) { InvalidAudience = string.Join(", ", audiences) }, AuthFailureReason.InvalidAudience);
+            : TokenFailure.Tag(
+                new SecurityTokenInvalidAudienceException(AuthFailureReason.InvalidAudience)
+                {
+                    InvalidAudience = string.Join(", ", audiences),
+                },
+                AuthFailureReason.InvalidAudience);
     }
 
-    private static Exception? CheckLifetime(CachedSecurityToken token, TokenValidationParameters parameters, DateTimeOffset now)
+    private static Exception? CheckLifetime(
+        CachedSecurityToken token,
+        TokenValidationParameters parameters,
+        DateTimeOffset now)
     {
         DateTime? notBefore = token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom;
         if (parameters.LifetimeValidator is { } validator)
         {
-            return Guard(() => validator(notBefore, token.ValidTo, token, parameters), AuthFailureReason.Expired, token, audiences: null);
+            return Guard(
+                () => validator(notBefore, token.ValidTo, token, parameters),
+                AuthFailureReason.Expired,
+                token,
+                audiences: null);
         }
 
         if (!parameters.ValidateLifetime)
@@ -75,11 +115,15 @@ internal static class SchemeRules
         var utcNow = now.UtcDateTime;
         if (token.ValidTo + parameters.ClockSkew <= utcNow)
         {
-            return TokenFailure.Tag(new SecurityTokenExpiredException(AuthFailureReason.Expired) { Expires = token.ValidTo }, AuthFailureReason.Expired);
+            return TokenFailure.Tag(
+                new SecurityTokenExpiredException(AuthFailureReason.Expired) { Expires = token.ValidTo },
+                AuthFailureReason.Expired);
         }
 
         return notBefore is { } start && start - parameters.ClockSkew > utcNow
-            ? TokenFailure.Tag(new SecurityTokenNotYetValidException(AuthFailureReason.NotYetValid) { NotBefore = start }, AuthFailureReason.NotYetValid)
+            ? TokenFailure.Tag(
+                new SecurityTokenNotYetValidException(AuthFailureReason.NotYetValid) { NotBefore = start },
+                AuthFailureReason.NotYetValid)
             : null;
     }
 
@@ -89,7 +133,9 @@ internal static class SchemeRules
         try
         {
             var notBefore = token.ValidFrom == DateTime.MinValue ? (DateTime?)null : token.ValidFrom;
-            return accepts() ? null : TokenFailure.For(reason, new TokenFacts(token.ValidTo, notBefore, token.Issuer, audiences));
+            return accepts()
+                ? null
+                : TokenFailure.For(reason, new TokenFacts(token.ValidTo, notBefore, token.Issuer, audiences));
         }
         catch (Exception ex) when (ex is SecurityTokenException or ArgumentException or InvalidOperationException)
         {

@@ -18,22 +18,49 @@ internal static class TokenFailure
     // No keys: reading a token against these never accepts it, and fails first where the token does not read.
     private static readonly TokenValidationParameters Unchecked = new();
 
-    /// <summary>The refusal of <paramref name="token"/>, read again only for the reasons whose exception names its claims.</summary>
+    /// <summary>
+    /// The refusal of <paramref name="token"/>, read again only for the reasons whose exception names its claims.
+    /// </summary>
     public static Exception For(string reason, string token) =>
-        For(reason, reason is AuthFailureReason.Expired or AuthFailureReason.NotYetValid or AuthFailureReason.LifetimeTooLong
-            or AuthFailureReason.UnknownIssuer or AuthFailureReason.InvalidAudience ? TokenFacts.Of(token) : default);
+        For(
+            reason,
+            reason
+                is AuthFailureReason.Expired
+                    or AuthFailureReason.NotYetValid
+                    or AuthFailureReason.LifetimeTooLong
+                    or AuthFailureReason.UnknownIssuer
+                    or AuthFailureReason.InvalidAudience
+                ? TokenFacts.Of(token)
+                : default);
 
     public static Exception For(string reason, TokenFacts facts)
     {
         Exception exception = reason switch
         {
-            AuthFailureReason.Expired => new SecurityTokenExpiredException(reason) { Expires = facts.Expires ?? default },
-            AuthFailureReason.NotYetValid => new SecurityTokenNotYetValidException(reason) { NotBefore = facts.NotBefore ?? default },
-            AuthFailureReason.LifetimeTooLong => new SecurityTokenInvalidLifetimeException(reason) { NotBefore = facts.NotBefore, Expires = facts.Expires },
-            AuthFailureReason.BadSignature or AuthFailureReason.AlgorithmNotAllowed => new SecurityTokenInvalidSignatureException(reason),
+            AuthFailureReason.Expired => new SecurityTokenExpiredException(reason)
+            {
+                Expires = facts.Expires ?? default,
+            },
+            AuthFailureReason.NotYetValid => new SecurityTokenNotYetValidException(reason)
+            {
+                NotBefore = facts.NotBefore ?? default,
+            },
+            AuthFailureReason.LifetimeTooLong => new SecurityTokenInvalidLifetimeException(reason)
+            {
+                NotBefore = facts.NotBefore,
+                Expires = facts.Expires,
+            },
+            AuthFailureReason.BadSignature or AuthFailureReason.AlgorithmNotAllowed =>
+                new SecurityTokenInvalidSignatureException(reason),
             AuthFailureReason.UnknownKey => new SecurityTokenSignatureKeyNotFoundException(reason),
-            AuthFailureReason.UnknownIssuer => new SecurityTokenInvalidIssuerException(reason) { InvalidIssuer = facts.Issuer },
-            AuthFailureReason.InvalidAudience => new SecurityTokenInvalidAudienceException(reason) { InvalidAudience = facts.Audiences },
+            AuthFailureReason.UnknownIssuer => new SecurityTokenInvalidIssuerException(reason)
+            {
+                InvalidIssuer = facts.Issuer,
+            },
+            AuthFailureReason.InvalidAudience => new SecurityTokenInvalidAudienceException(reason)
+            {
+                InvalidAudience = facts.Audiences,
+            },
             AuthFailureReason.Malformed => new SecurityTokenMalformedException(reason),
             AuthFailureReason.TokenTooLarge => new ArgumentException(reason),
             AuthFailureReason.Revoked => new SecurityTokenRevokedException(reason),

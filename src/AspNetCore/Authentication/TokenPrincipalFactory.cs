@@ -15,12 +15,20 @@ internal static class TokenPrincipalFactory
 {
     private const string DefaultAuthenticationType = "AuthenticationTypes.Federation";
 
-    public static ClaimsIdentity CreateIdentity(TokenValidationOutcome answer, CachedSecurityToken token, TokenValidationParameters parameters, bool mapInboundClaims, string rawToken)
+    public static ClaimsIdentity CreateIdentity(
+        TokenValidationOutcome answer,
+        CachedSecurityToken token,
+        TokenValidationParameters parameters,
+        bool mapInboundClaims,
+        string rawToken)
     {
         var issuer = answer.Issuer ?? ClaimsIdentity.DefaultIssuer;
         var nameType = parameters.NameClaimTypeRetriever?.Invoke(token, issuer) ?? parameters.NameClaimType;
         var roleType = parameters.RoleClaimTypeRetriever?.Invoke(token, issuer) ?? parameters.RoleClaimType;
-        var identity = new CaseSensitiveClaimsIdentity(parameters.AuthenticationType ?? DefaultAuthenticationType, nameType, roleType);
+        var identity = new CaseSensitiveClaimsIdentity(
+            parameters.AuthenticationType ?? DefaultAuthenticationType,
+            nameType,
+            roleType);
         var map = JsonWebTokenHandler.DefaultInboundClaimTypeMap;
         foreach (var cached in answer.Claims)
         {

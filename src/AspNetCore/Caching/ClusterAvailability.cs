@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthCache.AspNetCore.Caching;
 
-/// <summary>Tracks fallback episodes so an unreachable cluster is logged once when it goes and once when it returns.</summary>
+/// <summary>
+/// Tracks fallback episodes so an unreachable cluster is logged once when it goes and once when it returns.
+/// </summary>
 internal sealed partial class ClusterAvailability(ILogger<ClusterAvailability> logger)
 {
     private int _unavailable;
@@ -25,9 +27,15 @@ internal sealed partial class ClusterAvailability(ILogger<ClusterAvailability> l
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "The Orleans cluster did not answer ({ErrorType}); validating tokens directly until it does.")]
+    [LoggerMessage(
+        EventId = 3101,
+        Level = LogLevel.Warning,
+        Message = "The Orleans cluster did not answer ({ErrorType}); validating tokens directly until it does.")]
     private static partial void LogFallbackStarted(ILogger logger, string errorType);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "The Orleans cluster answers again; tokens are resolved through the cache.")]
+    [LoggerMessage(
+        EventId = 3102,
+        Level = LogLevel.Information,
+        Message = "The Orleans cluster answers again; tokens are resolved through the cache.")]
     private static partial void LogFallbackEnded(ILogger logger);
 }

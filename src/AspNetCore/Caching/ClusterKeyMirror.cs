@@ -34,10 +34,14 @@ internal sealed partial class ClusterKeyMirror(
         {
             try
             {
-                var keys = await grainFactory.GetGrain<IJwksGrain>(issuer.Issuer).GetKeysAsync().WaitAsync(CallTimeout, time, cancellationToken);
+                var keys = await grainFactory
+                    .GetGrain<IJwksGrain>(issuer.Issuer)
+                    .GetKeysAsync()
+                    .WaitAsync(CallTimeout, time, cancellationToken);
                 localKeys.Adopt(keys);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
+                when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogMirrorFailed(logger, issuer.Issuer, ex.GetType().Name);
                 mirrored = false;
@@ -64,6 +68,10 @@ internal sealed partial class ClusterKeyMirror(
         }
     }
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "The signing keys of issuer {Issuer} could not be read from the cluster ({ErrorType}); retrying shortly.")]
+    [LoggerMessage(
+        EventId = 3104,
+        Level = LogLevel.Debug,
+        Message = "The signing keys of issuer {Issuer} could not be read from the cluster ({ErrorType}); retrying "
+            + "shortly.")]
     private static partial void LogMirrorFailed(ILogger logger, string issuer, string errorType);
 }

@@ -20,7 +20,9 @@ public sealed class RequestAuthCache
     /// <summary>The resolutions this request got from its cache.</summary>
     public int Hits { get; private set; }
 
-    /// <summary>Resolutions of this request that went past the request cache (to a grain or a local validation).</summary>
+    /// <summary>
+    /// Resolutions of this request that went past the request cache (to a grain or a local validation).
+    /// </summary>
     public int Resolutions { get; private set; }
 
     internal bool TryGet(string token, bool direct, out TokenResolution resolution)
@@ -37,7 +39,10 @@ public sealed class RequestAuthCache
         return false;
     }
 
-    /// <summary>Whether this request resolved the token already, through the cache or directly as <paramref name="direct"/> says.</summary>
+    /// <summary>
+    /// Whether this request resolved the token already, through the cache or directly as <paramref name="direct"/>
+    /// says.
+    /// </summary>
     internal bool Contains(string token, bool direct) => (direct ? _direct : _cluster)?.ContainsKey(token) == true;
 
     internal void Add(string token, bool direct, TokenResolution resolution)

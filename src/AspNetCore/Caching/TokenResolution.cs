@@ -17,7 +17,9 @@ public enum TokenResolutionSource
     /// <summary>Validated in this process by the direct scheme.</summary>
     Direct,
 
-    /// <summary>Validated in this process because the cluster failed or did not answer within <c>GrainCallTimeout</c>.</summary>
+    /// <summary>
+    /// Validated in this process because the cluster failed or did not answer within <c>GrainCallTimeout</c>.
+    /// </summary>
     Fallback,
 
     /// <summary>
@@ -33,7 +35,9 @@ public enum TokenResolutionSource
     Limited,
 }
 
-/// <summary>A token's answer on this request and where it came from, as the authentication handler receives it.</summary>
+/// <summary>
+/// A token's answer on this request and where it came from, as the authentication handler receives it.
+/// </summary>
 /// <param name="Outcome">The answer: valid with its claims and profile, or refused with its reason.</param>
 /// <param name="Source">Which step of the request path gave it.</param>
 public sealed record TokenResolution(TokenValidationOutcome Outcome, TokenResolutionSource Source);

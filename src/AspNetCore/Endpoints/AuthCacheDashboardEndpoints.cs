@@ -13,11 +13,15 @@ internal static class AuthCacheDashboardEndpoints
 {
     public const string DefaultRoutePrefix = "/dashboard";
 
-    /// <summary>The Orleans Dashboard at <paramref name="routePrefix"/>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheDashboard"/>.</summary>
+    /// <summary>
+    /// The Orleans Dashboard at <paramref name="routePrefix"/>; see
+    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapAuthCacheDashboard"/>.
+    /// </summary>
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder endpoints, string routePrefix)
     {
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
-        var options = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>() ?? new();
+        var options = configuration.GetSection(AuthCacheDashboardOptions.SectionName).Get<AuthCacheDashboardOptions>()
+            ?? new();
         if (!options.Enabled)
         {
             return endpoints;

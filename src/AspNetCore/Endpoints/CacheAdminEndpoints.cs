@@ -22,14 +22,18 @@ internal static class CacheAdminEndpoints
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
 
     // A key fetch gives up after AuthCache:JwksFetchTimeout (at most 15 s) including retries and body; retiring the
-    // keys it no longer finds waits up to 10 s more for the silos and API hosts; both under Orleans' 30 s response timeout.
+    // keys it no longer finds waits up to 10 s more for the silos and API hosts; both under Orleans' 30 s response
+    // timeout.
     private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(25);
 
     private const int MaxEchoedLength = 200;
 
     public const string DefaultPrefix = "/api/v1/cache";
 
-    /// <summary>The admin routes under <paramref name="prefix"/>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.</summary>
+    /// <summary>
+    /// The admin routes under <paramref name="prefix"/>; see
+    /// <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheAdmin"/>.
+    /// </summary>
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);
@@ -38,7 +42,9 @@ internal static class CacheAdminEndpoints
         cache.MapGet("/stats", GetStatsAsync)
             .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
             .WithName("AuthCacheStats")
-            .WithSummary("Cluster-wide cache statistics: token and profile caches, request and near caches of every API host, signing keys per issuer.")
+            .WithSummary(
+                "Cluster-wide cache statistics: token and profile caches, request and near caches of every API host, "
+                    + "signing keys per issuer.")
             .Produces<CacheStatsResponse>()
             .Produces(StatusCodes.Status401Unauthorized)
             .Produces(StatusCodes.Status403Forbidden)
@@ -46,7 +52,9 @@ internal static class CacheAdminEndpoints
         cache.MapPost("/cleanup", CleanupAsync)
             .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
             .WithName("AuthCacheCleanup")
-            .WithSummary("Drops expired cached validations and profiles on every silo and the API hosts' copies; ?scope=all clears everything cached.")
+            .WithSummary(
+                "Drops expired cached validations and profiles on every silo and the API hosts' copies; ?scope=all "
+                    + "clears everything cached.")
             .Produces<CacheCleanupResponse>()
             .Produces<AdminError>(StatusCodes.Status400BadRequest)
             .Produces(StatusCodes.Status401Unauthorized)
@@ -55,7 +63,9 @@ internal static class CacheAdminEndpoints
         cache.MapPost("/jwks/refresh", RefreshJwksAsync)
             .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
             .WithName("AuthCacheJwksRefresh")
-            .WithSummary("Fetches the signing keys of every issuer (or ?issuer=) now and retires across the cluster the keys an issuer no longer lists.")
+            .WithSummary(
+                "Fetches the signing keys of every issuer (or ?issuer=) now and retires across the cluster the keys "
+                    + "an issuer no longer lists.")
             .Produces<JwksRefreshResponse>()
             .Produces<JwksRefreshResponse>(StatusCodes.Status202Accepted)
             .Produces<AdminError>(StatusCodes.Status400BadRequest)
@@ -89,14 +99,16 @@ internal static class CacheAdminEndpoints
 
             var cluster = grains.GetGrain<ICacheAdminGrain>(0).GetStatisticsAsync();
             var hosts = grains.GetGrain<IApiHostCountersGrain>(0).GetReportsAsync();
-            var jwks = Task.WhenAll(options.CurrentValue.Issuers.Select(i => grains.GetGrain<IJwksGrain>(i.Issuer).GetStatusAsync()));
+            var jwks = Task.WhenAll(
+                options.CurrentValue.Issuers.Select(i => grains.GetGrain<IJwksGrain>(i.Issuer).GetStatusAsync()));
             await Task.WhenAll(cluster, hosts, jwks).WaitAsync(ClusterTimeout, context.RequestAborted);
 
             var response = CacheStatsResponse.Create(cluster.Result, hosts.Result, jwks.Result, time.GetUtcNow());
             audit.Performed(context, action, response.Cluster.UnreachableSilos.Count == 0 ? "success" : "partial");
             return Results.Ok(response);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex)
+            when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             audit.Performed(context, action, "failed", ex.GetType().Name);
             return ClusterUnavailable(context);
@@ -104,27 +116,44 @@ internal static class CacheAdminEndpoints
     }
 
     /// <summary>Drops expired entries now, or with <c>?scope=all</c> every cached validation and profile.</summary>
-    private static async Task<IResult> CleanupAsync(HttpContext context, string? scope, IGrainFactory grains, AdminAuditLog audit)
+    private static async Task<IResult> CleanupAsync(
+        HttpContext context,
+        string? scope,
+        IGrainFactory grains,
+        AdminAuditLog audit)
     {
         const string action = "cache.cleanup";
         if (!TryParseScope(scope, out var parsed))
         {
             audit.Performed(context, action, "rejected", "invalid_scope");
-            return Results.BadRequest(new AdminError("invalid_scope", "scope must be 'expired' (the default) or 'all'."));
+            return Results.BadRequest(
+                new AdminError("invalid_scope", "scope must be 'expired' (the default) or 'all'."));
         }
 
         try
         {
-            var result = await grains.GetGrain<ICacheAdminGrain>(0).CleanupAsync(parsed).WaitAsync(CleanupTimeout, context.RequestAborted);
-            var response = new CacheCleanupResponse(ScopeName(result.Scope), result.TokensRemoved, result.ProfilesRemoved, result.Silos, result.UnreachableSilos, result.Hosts, result.UnconfirmedHosts);
+            var result = await grains
+                .GetGrain<ICacheAdminGrain>(0)
+                .CleanupAsync(parsed)
+                .WaitAsync(CleanupTimeout, context.RequestAborted);
+            var response = new CacheCleanupResponse(
+                ScopeName(result.Scope),
+                result.TokensRemoved,
+                result.ProfilesRemoved,
+                result.Silos,
+                result.UnreachableSilos,
+                result.Hosts,
+                result.UnconfirmedHosts);
             audit.Performed(
                 context,
                 action,
                 result.UnreachableSilos.Count + result.UnconfirmedHosts.Count == 0 ? "success" : "partial",
-                $"scope={response.Scope} tokens={response.TokensRemoved} profiles={response.ProfilesRemoved} silos={response.Silos} hosts={response.ApiHosts}");
+                $"scope={response.Scope} tokens={response.TokensRemoved} profiles={response.ProfilesRemoved} "
+                    + $"silos={response.Silos} hosts={response.ApiHosts}");
             return Results.Ok(response);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex)
+            when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
             audit.Performed(context, action, "failed", ex.GetType().Name);
             return ClusterUnavailable(context);
@@ -135,14 +164,22 @@ internal static class CacheAdminEndpoints
     /// Fetches the keys of one issuer (<c>?issuer=</c>) or of all now, and retires across the cluster the keys an
     /// issuer no longer lists; 502 when a fetch failed, 202 when some silo or API host did not confirm a retirement.
     /// </summary>
-    private static async Task<IResult> RefreshJwksAsync(HttpContext context, string? issuer, IGrainFactory grains, IOptionsMonitor<AuthCacheOptions> options, AdminAuditLog audit)
+    private static async Task<IResult> RefreshJwksAsync(
+        HttpContext context,
+        string? issuer,
+        IGrainFactory grains,
+        IOptionsMonitor<AuthCacheOptions> options,
+        AdminAuditLog audit)
     {
         const string action = "jwks.refresh";
         var settings = options.CurrentValue;
         if (issuer is not null && settings.FindIssuer(issuer) is null)
         {
             audit.Performed(context, action, "rejected", "unknown_issuer");
-            return Results.BadRequest(new AdminError("unknown_issuer", $"'{Truncate(issuer)}' is not a configured issuer (AuthCache:Issuers)."));
+            return Results.BadRequest(
+                new AdminError(
+                    "unknown_issuer",
+                    $"'{Truncate(issuer)}' is not a configured issuer (AuthCache:Issuers)."));
         }
 
         var issuers = issuer is not null ? [issuer] : settings.Issuers.Select(i => i.Issuer).ToArray();
@@ -152,7 +189,9 @@ internal static class CacheAdminEndpoints
             context,
             action,
             failed.Length == 0 ? "success" : "failed",
-            failed.Length == 0 ? $"issuers={refreshed.Length}" : $"issuers={refreshed.Length} failed={string.Join(',', failed)}");
+            failed.Length == 0
+                ? $"issuers={refreshed.Length}"
+                : $"issuers={refreshed.Length} failed={string.Join(',', failed)}");
         var response = new JwksRefreshResponse(refreshed);
         return failed.Length > 0 ? Results.Json(response, statusCode: StatusCodes.Status502BadGateway)
             : refreshed.All(r => r.RetirementConfirmed) ? Results.Ok(response)
@@ -177,16 +216,31 @@ internal static class CacheAdminEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new IssuerRefresh(issuer, false, [], null, $"the cluster did not answer ({ex.GetType().Name})", [], 0, false);
+            return new IssuerRefresh(
+                issuer,
+                false,
+                [],
+                null,
+                $"the cluster did not answer ({ex.GetType().Name})",
+                [],
+                0,
+                false);
         }
     }
 
-    private static async Task GetHealthAsync(HttpContext context, HealthCheckService health, IAuthorizationService authorization)
+    private static async Task GetHealthAsync(
+        HttpContext context,
+        HealthCheckService health,
+        IAuthorizationService authorization)
     {
         var report = await health.CheckHealthAsync(context.RequestAborted);
-        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        context.Response.StatusCode =
+            report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         var admin = await IsAdminAsync(context, authorization);
-        await (admin ? HealthResponseWriter.WriteDetails(context, report) : HealthResponseWriter.WriteStatusOnly(context, report));
+        await (
+            admin
+                ? HealthResponseWriter.WriteDetails(context, report)
+                : HealthResponseWriter.WriteStatusOnly(context, report));
     }
 
     private static async Task<bool> IsAdminAsync(HttpContext context, IAuthorizationService authorization)
@@ -222,5 +276,6 @@ internal static class CacheAdminEndpoints
             statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static string Truncate(string value) => value.Length > MaxEchoedLength ? value[..MaxEchoedLength] + "…" : value;
+    private static string Truncate(string value) =>
+        value.Length > MaxEchoedLength ? value[..MaxEchoedLength] + "…" : value;
 }

@@ -20,4 +20,11 @@ internal sealed record IssuerRefresh(
     int DroppedCachedValidations,
     bool RetirementConfirmed);
 
-internal sealed record CacheCleanupResponse(string Scope, long TokensRemoved, long ProfilesRemoved, int Silos, IReadOnlyList<string> UnreachableSilos, int ApiHosts, IReadOnlyList<string> UnconfirmedApiHosts);
+internal sealed record CacheCleanupResponse(
+    string Scope,
+    long TokensRemoved,
+    long ProfilesRemoved,
+    int Silos,
+    IReadOnlyList<string> UnreachableSilos,
+    int ApiHosts,
+    IReadOnlyList<string> UnconfirmedApiHosts);

@@ -40,7 +40,12 @@ internal sealed record CacheStatsResponse(
                 silos.Sum(s => s.TokenBytes),
                 silos.Count == 0 ? 0 : silos.Max(s => s.MaxTokenEntries),
                 silos.Sum(s => s.TokensUncachedBecauseFull)),
-            new UserProfileCacheStats(profileHits, profileFetches, Rate(profileHits, profileFetches), silos.Sum(s => s.ProfileEntries), silos.Sum(s => s.ProfileBytes)),
+            new UserProfileCacheStats(
+                profileHits,
+                profileFetches,
+                Rate(profileHits, profileFetches),
+                silos.Sum(s => s.ProfileEntries),
+                silos.Sum(s => s.ProfileBytes)),
             new RequestCacheStats(hosts.Sum(h => h.RequestCacheHits), hosts.Count),
             new NearCacheStats(
                 hosts.Sum(h => h.NearCacheHits),
@@ -57,14 +62,31 @@ internal sealed record CacheStatsResponse(
     private static double Rate(long hits, long misses) => hits + misses == 0 ? 0 : (double)hits / (hits + misses);
 }
 
-/// <summary>How many active silos the numbers cover; an unreachable silo's entries are missing from the totals.</summary>
+/// <summary>
+/// How many active silos the numbers cover; an unreachable silo's entries are missing from the totals.
+/// </summary>
 internal sealed record SiloCoverage(int ActiveSilos, int AnsweredSilos, IReadOnlyList<string> UnreachableSilos);
 
-/// <summary><see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were answered but not cached at the bound.</summary>
-internal sealed record TokenCacheStats(long Hits, long Misses, double HitRate, long ActiveEntries, long ApproximateBytes, int MaxEntriesPerSilo, long UncachedBecauseFull);
+/// <summary>
+/// <see cref="MaxEntriesPerSilo"/> bounds each silo; <see cref="UncachedBecauseFull"/> valid tokens were answered but
+/// not cached at the bound.
+/// </summary>
+internal sealed record TokenCacheStats(
+    long Hits,
+    long Misses,
+    double HitRate,
+    long ActiveEntries,
+    long ApproximateBytes,
+    int MaxEntriesPerSilo,
+    long UncachedBecauseFull);
 
 /// <summary><see cref="Fetches"/> are the profile lookups that went to the identity provider (the misses).</summary>
-internal sealed record UserProfileCacheStats(long Hits, long Fetches, double HitRate, long ActiveEntries, long ApproximateBytes);
+internal sealed record UserProfileCacheStats(
+    long Hits,
+    long Fetches,
+    double HitRate,
+    long ActiveEntries,
+    long ApproximateBytes);
 
 /// <summary>Per-request cache hits summed over the <see cref="ApiHosts"/> API hosts that report.</summary>
 internal sealed record RequestCacheStats(long Hits, int ApiHosts);

@@ -8,9 +8,16 @@ namespace AuthCache.AspNetCore.Endpoints;
 /// </summary>
 internal static class ReasonProblem
 {
-    public static IResult Create(int statusCode, string reason, string title, IDictionary<string, object?>? extensions = null)
+    public static IResult Create(
+        int statusCode,
+        string reason,
+        string title,
+        IDictionary<string, object?>? extensions = null)
     {
-        var fields = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["reason"] = reason };
+        var fields = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>())
+        {
+            ["reason"] = reason,
+        };
         return Results.Problem(statusCode: statusCode, title: title, extensions: fields);
     }
 }

@@ -8,7 +8,10 @@ internal static class AuthCacheHealthChecks
     /// Cluster reachability and per-issuer key freshness, both part of readiness. An unreachable cluster reports
     /// each check's registered failure status (Unhealthy unless the host lowers it).
     /// </summary>
-    public static IHealthChecksBuilder AddAuthCacheHealthChecks(this IHealthChecksBuilder builder) => builder
-        .AddCheck<ClusterHealthCheck>(AuthCacheDefaults.ClusterHealthCheckName, tags: [AuthCacheDefaults.HealthReadyTag])
-        .AddCheck<JwksHealthCheck>(AuthCacheDefaults.JwksHealthCheckName, tags: [AuthCacheDefaults.HealthReadyTag]);
+    public static IHealthChecksBuilder AddAuthCacheHealthChecks(this IHealthChecksBuilder builder) =>
+        builder
+            .AddCheck<ClusterHealthCheck>(
+                AuthCacheDefaults.ClusterHealthCheckName,
+                tags: [AuthCacheDefaults.HealthReadyTag])
+            .AddCheck<JwksHealthCheck>(AuthCacheDefaults.JwksHealthCheckName, tags: [AuthCacheDefaults.HealthReadyTag]);
 }

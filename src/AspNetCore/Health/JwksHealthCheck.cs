@@ -9,11 +9,14 @@ namespace AuthCache.AspNetCore.Health;
 /// Signing keys per configured issuer: Healthy when present and fresh, Degraded when stale or the last fetch
 /// failed, Unhealthy when an issuer has none. Asking for the keys also loads them on first use.
 /// </summary>
-internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonitor<AuthCacheOptions> options) : IHealthCheck
+internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonitor<AuthCacheOptions> options)
+    : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(12);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         var issuers = options.CurrentValue.Issuers;
         if (issuers.Count == 0)
@@ -29,9 +32,13 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
             JwksSnapshot keys;
             try
             {
-                keys = await grainFactory.GetGrain<IJwksGrain>(issuer.Issuer).GetKeysAsync().WaitAsync(Timeout, cancellationToken);
+                keys = await grainFactory
+                    .GetGrain<IJwksGrain>(issuer.Issuer)
+                    .GetKeysAsync()
+                    .WaitAsync(Timeout, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
+                when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 problems.Add($"{issuer.Issuer}: keys could not be read from the cluster ({ex.GetType().Name})");
                 worst = Worse(worst, context.Registration.FailureStatus);
@@ -46,14 +53,17 @@ internal sealed class JwksHealthCheck(IGrainFactory grainFactory, IOptionsMonito
             }
             else if (keys.IsStale || keys.LastError is not null)
             {
-                problems.Add(keys.LastError is null
-                    ? $"{issuer.Issuer}: keys expired at {keys.ExpiresAt:o}, refresh pending"
-                    : $"{issuer.Issuer}: serving {(keys.IsStale ? "stale" : "last-known-good")} keys fetched {keys.FetchedAt:o}; last refresh failed: {keys.LastError}");
+                problems.Add(
+                    keys.LastError is null
+                        ? $"{issuer.Issuer}: keys expired at {keys.ExpiresAt:o}, refresh pending"
+                        : $"{issuer.Issuer}: serving {(keys.IsStale ? "stale" : "last-known-good")} keys fetched "
+                            + $"{keys.FetchedAt:o}; last refresh failed: {keys.LastError}");
                 worst = Worse(worst, HealthStatus.Degraded);
             }
         }
 
-        var description = problems.Count == 0 ? $"Fresh signing keys for {issuers.Count} issuer(s)." : string.Join("; ", problems);
+        var description =
+            problems.Count == 0 ? $"Fresh signing keys for {issuers.Count} issuer(s)." : string.Join("; ", problems);
         return new HealthCheckResult(worst, description, data: data);
     }
 

@@ -21,7 +21,9 @@ internal static class CacheRevocationEndpoints
     /// <summary>Admin parameters are a few short identifiers: anything longer is not a revocation request.</summary>
     private const int MaxFormBytes = 16 * 1024;
 
-    /// <summary><c>POST {prefix}/revoke</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheRevocation"/>.</summary>
+    /// <summary>
+    /// <c>POST {prefix}/revoke</c>; see <see cref="AuthCacheEndpointRouteBuilderExtensions.MapCacheRevocation"/>.
+    /// </summary>
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         AdminAuthorizationResultHandler.RequireRegistered(endpoints.ServiceProvider);
@@ -29,7 +31,9 @@ internal static class CacheRevocationEndpoints
             .RequireAuthorization(AuthCacheDefaults.AdminPolicy)
             .WithTags("AuthCache")
             .WithName("AuthCacheRevoke")
-            .WithSummary("Revokes a session (sid), a subject (sub) or one token (tokenHash) across the cluster: every silo and every API host refuses it by the time the call answers 200.")
+            .WithSummary(
+                "Revokes a session (sid), a subject (sub) or one token (tokenHash) across the cluster: every silo and "
+                    + "every API host refuses it by the time the call answers 200.")
             .Produces<RevocationResponse>()
             .Produces<RevocationResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -40,7 +44,10 @@ internal static class CacheRevocationEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext context, Revoker revoker, IOptionsMonitor<AuthCacheOptions> options)
+    private static async Task<IResult> RevokeAsync(
+        HttpContext context,
+        Revoker revoker,
+        IOptionsMonitor<AuthCacheOptions> options)
     {
         var actor = RevocationActor.From(context.User);
         var (parameters, bodyProblem) = await ReadParametersAsync(context);
@@ -56,13 +63,17 @@ internal static class CacheRevocationEndpoints
             return ReasonProblem.Create(
                 StatusCodes.Status400BadRequest,
                 reason!,
-                "The revocation request is not valid: give exactly one of sid, sub or tokenHash, and the issuer (one of AuthCache:Issuers) unless only one is trusted.");
+                "The revocation request is not valid: give exactly one of sid, sub or tokenHash, and the issuer (one "
+                    + "of AuthCache:Issuers) unless only one is trusted.");
         }
 
         var outcome = await revoker.RevokeAsync(target, actor, Revoker.AdminSource);
         if (outcome is null)
         {
-            return ReasonProblem.Create(StatusCodes.Status503ServiceUnavailable, "revocation_unavailable", "The cluster could not record the revocation; nothing was revoked. Retry.");
+            return ReasonProblem.Create(
+                StatusCodes.Status503ServiceUnavailable,
+                "revocation_unavailable",
+                "The cluster could not record the revocation; nothing was revoked. Retry.");
         }
 
         var body = RevocationResponse.From(outcome, options.CurrentValue);
@@ -71,14 +82,17 @@ internal static class CacheRevocationEndpoints
             return ReasonProblem.Create(
                 StatusCodes.Status503ServiceUnavailable,
                 "revocation_not_persisted",
-                "The revocation is applied on every silo but could not be persisted, so it would not survive a restart. Retry.",
+                "The revocation is applied on every silo but could not be persisted, so it would not survive a "
+                    + "restart. Retry.",
                 new Dictionary<string, object?> { ["revocation"] = body });
         }
 
         return outcome.Confirmed ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<(List<KeyValuePair<string, StringValues>> Parameters, IResult? Problem)> ReadParametersAsync(HttpContext context)
+    private static async Task<(
+        List<KeyValuePair<string, StringValues>> Parameters,
+        IResult? Problem)> ReadParametersAsync(HttpContext context)
     {
         var request = context.Request;
         var parameters = new List<KeyValuePair<string, StringValues>>(request.Query);
@@ -89,7 +103,12 @@ internal static class CacheRevocationEndpoints
 
         if (!request.HasFormContentType)
         {
-            return (parameters, ReasonProblem.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", "Send the parameters in the query string or as a form."));
+            return (
+                parameters,
+                ReasonProblem.Create(
+                    StatusCodes.Status415UnsupportedMediaType,
+                    "unsupported_content_type",
+                    "Send the parameters in the query string or as a form."));
         }
 
         if (request.ContentLength > MaxFormBytes)
@@ -113,10 +132,18 @@ internal static class CacheRevocationEndpoints
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
         {
-            return (parameters, ReasonProblem.Create(StatusCodes.Status400BadRequest, "malformed_body", "The form body could not be read."));
+            return (
+                parameters,
+                ReasonProblem.Create(
+                    StatusCodes.Status400BadRequest,
+                    "malformed_body",
+                    "The form body could not be read."));
         }
     }
 
     private static IResult TooLarge() =>
-        ReasonProblem.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"A revocation request is at most {MaxFormBytes} bytes.");
+        ReasonProblem.Create(
+            StatusCodes.Status413PayloadTooLarge,
+            "payload_too_large",
+            $"A revocation request is at most {MaxFormBytes} bytes.");
 }

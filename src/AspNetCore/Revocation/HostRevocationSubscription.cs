@@ -13,8 +13,10 @@ namespace AuthCache.AspNetCore.Revocation;
 /// the cluster answers, renewed at once when a gateway connection comes back, and marked behind the moment the
 /// connection to the cluster is lost, so the near cache stops answering until the copy is resynchronised.
 /// </summary>
-internal sealed class HostRevocationSubscription(IServiceProvider services, AuthCacheProcess process, ApiHostIdentity identity)
-    : IHostedService, IClusterConnectionStatusObserver
+internal sealed class HostRevocationSubscription(
+    IServiceProvider services,
+    AuthCacheProcess process,
+    ApiHostIdentity identity) : IHostedService, IClusterConnectionStatusObserver
 {
     private RevocationSubscription? _subscription;
 
@@ -22,7 +24,9 @@ internal sealed class HostRevocationSubscription(IServiceProvider services, Auth
     {
         if (!process.HostsSilo)
         {
-            _subscription = ActivatorUtilities.CreateInstance<RevocationSubscription>(services, RevocationSubscriber.ForHost(identity.Name));
+            _subscription = ActivatorUtilities.CreateInstance<RevocationSubscription>(
+                services,
+                RevocationSubscriber.ForHost(identity.Name));
             _subscription.Start();
         }
 
@@ -32,7 +36,10 @@ internal sealed class HostRevocationSubscription(IServiceProvider services, Auth
     public Task StopAsync(CancellationToken cancellationToken) =>
         _subscription?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+    public void NotifyGatewayCountChanged(
+        int currentNumberOfGateways,
+        int previousNumberOfGateways,
+        bool connectionRecovered)
     {
         if (connectionRecovered || currentNumberOfGateways > previousNumberOfGateways)
         {

@@ -9,7 +9,10 @@ internal static class RevocationActor
     public const string AdminKey = "admin-key";
     public const string ClerkWebhook = "clerk-webhook";
 
-    /// <summary><c>admin-key</c>, or <c>token:{sub}@{iss}</c> for an admin-role token: a subject is unique only within its issuer.</summary>
+    /// <summary>
+    /// <c>admin-key</c>, or <c>token:{sub}@{iss}</c> for an admin-role token: a subject is unique only within its
+    /// issuer.
+    /// </summary>
     public static string From(ClaimsPrincipal user)
     {
         if (AdminKeyAuthenticationHandler.IsAdminKey(user))
@@ -18,7 +21,9 @@ internal static class RevocationActor
         }
 
         var claim = AdminTokenClaims.Subject(user);
-        return claim?.Value is { Length: <= RevocationTargetRules.MaxValueLength } subject && RevocationTargetRules.IsPrintable(subject)
+        return
+            claim?.Value is { Length: <= RevocationTargetRules.MaxValueLength } subject
+            && RevocationTargetRules.IsPrintable(subject)
             ? "token:" + subject + "@" + claim.Issuer
             : "token:(unnamed)";
     }

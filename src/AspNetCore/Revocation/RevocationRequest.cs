@@ -27,7 +27,9 @@ internal static class RevocationRequest
     ];
 
     /// <summary>The target, or the reason code that refuses the request.</summary>
-    public static (RevocationTarget? Target, string? Reason) Parse(IEnumerable<KeyValuePair<string, StringValues>> parameters, AuthCacheOptions settings)
+    public static (RevocationTarget? Target, string? Reason) Parse(
+        IEnumerable<KeyValuePair<string, StringValues>> parameters,
+        AuthCacheOptions settings)
     {
         RevocationKind? kind = null;
         string? value = null;
@@ -92,7 +94,9 @@ internal static class RevocationRequest
 
         if (named.Count == 1)
         {
-            return settings.FindIssuer(named[0]?.TrimEnd('/')) is { } known ? (known.Issuer, null) : (null, UnknownIssuer);
+            return settings.FindIssuer(named[0]?.TrimEnd('/')) is { } known
+                ? (known.Issuer, null)
+                : (null, UnknownIssuer);
         }
 
         return settings.Issuers.Count == 1 ? (settings.Issuers[0].Issuer, null) : (null, MissingIssuer);

@@ -12,5 +12,6 @@ internal sealed record RevocationTarget(RevocationKind Kind, string Value, strin
     /// How the target appears in logs: sessions and subjects as they are, with their issuer; a token hash by its first
     /// characters only.
     /// </summary>
-    public string ForLog => Kind == RevocationKind.TokenHash ? Value[..Math.Min(8, Value.Length)] + "…" : $"{Value} of {Issuer}";
+    public string ForLog =>
+        Kind == RevocationKind.TokenHash ? Value[..Math.Min(8, Value.Length)] + "…" : $"{Value} of {Issuer}";
 }

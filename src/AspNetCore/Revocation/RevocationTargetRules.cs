@@ -18,7 +18,9 @@ internal static class RevocationTargetRules
     public const string InvalidCharacters = "invalid_characters";
     public const string InvalidTokenHash = "invalid_token_hash";
 
-    /// <summary>Null when <paramref name="value"/> is acceptable for <paramref name="kind"/>, otherwise the reason code.</summary>
+    /// <summary>
+    /// Null when <paramref name="value"/> is acceptable for <paramref name="kind"/>, otherwise the reason code.
+    /// </summary>
     public static string? Check(RevocationKind kind, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -39,7 +41,9 @@ internal static class RevocationTargetRules
         return kind == RevocationKind.TokenHash && !TokenHash.IsWellFormed(value) ? InvalidTokenHash : null;
     }
 
-    /// <summary>No control, format or line-separator characters and no broken surrogate pairs: safe in logs and keys.</summary>
+    /// <summary>
+    /// No control, format or line-separator characters and no broken surrogate pairs: safe in logs and keys.
+    /// </summary>
     public static bool IsPrintable(string value)
     {
         for (var i = 0; i < value.Length; i++)

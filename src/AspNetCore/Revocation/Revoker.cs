@@ -21,7 +21,9 @@ internal sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetr
         RevocationOutcome outcome;
         try
         {
-            outcome = await grainFactory.GetGrain<IRevocationListGrain>(IRevocationListGrain.Key).RevokeAsync(target.Kind, target.Issuer, target.Value);
+            outcome = await grainFactory
+                .GetGrain<IRevocationListGrain>(IRevocationListGrain.Key)
+                .RevokeAsync(target.Kind, target.Issuer, target.Value);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -49,15 +51,45 @@ internal sealed partial class Revoker(IGrainFactory grainFactory, RevocationMetr
         return outcome;
     }
 
-    /// <summary>A refused revocation request, audited with its reason (the rejected value itself is not logged).</summary>
+    /// <summary>
+    /// A refused revocation request, audited with its reason (the rejected value itself is not logged).
+    /// </summary>
     public void Refused(string actor, string source, string reason) => LogRefused(logger, actor, source, reason);
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Audit: {Actor} revoked {Kind} {Target} via {Source}: {Dropped} cached validation(s) dropped, {ConfirmedSilos} silo(s) and {ConfirmedHosts} API host(s) confirmed, {Unconfirmed} unconfirmed, persisted {Persisted}.")]
-    private static partial void LogRevoked(ILogger logger, string actor, string source, string kind, string target, int dropped, int confirmedSilos, int confirmedHosts, int unconfirmed, bool persisted);
+    [LoggerMessage(
+        EventId = 3201,
+        Level = LogLevel.Information,
+        Message = "Audit: {Actor} revoked {Kind} {Target} via {Source}: {Dropped} cached validation(s) dropped, "
+            + "{ConfirmedSilos} silo(s) and {ConfirmedHosts} API host(s) confirmed, {Unconfirmed} unconfirmed, "
+            + "persisted {Persisted}.")]
+    private static partial void LogRevoked(
+        ILogger logger,
+        string actor,
+        string source,
+        string kind,
+        string target,
+        int dropped,
+        int confirmedSilos,
+        int confirmedHosts,
+        int unconfirmed,
+        bool persisted);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Audit: {Actor} failed to revoke {Kind} {Target} via {Source}: the cluster did not record it ({ErrorType}).")]
-    private static partial void LogRevokeFailed(ILogger logger, string actor, string source, string kind, string target, string errorType);
+    [LoggerMessage(
+        EventId = 3202,
+        Level = LogLevel.Error,
+        Message = "Audit: {Actor} failed to revoke {Kind} {Target} via {Source}: the cluster did not record it "
+            + "({ErrorType}).")]
+    private static partial void LogRevokeFailed(
+        ILogger logger,
+        string actor,
+        string source,
+        string kind,
+        string target,
+        string errorType);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Audit: a revocation request from {Actor} via {Source} was refused ({Reason}).")]
+    [LoggerMessage(
+        EventId = 3203,
+        Level = LogLevel.Warning,
+        Message = "Audit: a revocation request from {Actor} via {Source} was refused ({Reason}).")]
     private static partial void LogRefused(ILogger logger, string actor, string source, string reason);
 }

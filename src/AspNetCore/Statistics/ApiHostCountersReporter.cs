@@ -28,8 +28,18 @@ internal sealed partial class ApiHostCountersReporter(
     public Task ReportAsync()
     {
         var counters = metrics.Snapshot();
-        return grainFactory.GetGrain<IApiHostCountersGrain>(0)
-            .ReportAsync(new ApiHostCounters(Host, counters.RequestCacheHits, counters.Fallbacks, time.GetUtcNow(), counters.NearCacheHits, nearCache.Count, counters.HedgedValidations, counters.NearCacheMisses));
+        return grainFactory
+            .GetGrain<IApiHostCountersGrain>(0)
+            .ReportAsync(
+                new ApiHostCounters(
+                    Host,
+                    counters.RequestCacheHits,
+                    counters.Fallbacks,
+                    time.GetUtcNow(),
+                    counters.NearCacheHits,
+                    nearCache.Count,
+                    counters.HedgedValidations,
+                    counters.NearCacheMisses));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,6 +58,10 @@ internal sealed partial class ApiHostCountersReporter(
         }
     }
 
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Debug, Message = "Reporting this host's cache counters to the cluster failed ({ErrorType}); retrying at the next interval.")]
+    [LoggerMessage(
+        EventId = 3401,
+        Level = LogLevel.Debug,
+        Message = "Reporting this host's cache counters to the cluster failed ({ErrorType}); retrying at the next "
+            + "interval.")]
     private static partial void LogReportFailed(ILogger logger, string errorType);
 }

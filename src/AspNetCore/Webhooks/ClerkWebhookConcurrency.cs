@@ -8,14 +8,16 @@ using Microsoft.Net.Http.Headers;
 namespace AuthCache.AspNetCore.Webhooks;
 
 /// <summary>
-/// Bounds how many Clerk webhook deliveries the endpoint processes at once (<see cref="ClerkWebhookOptions.MaxConcurrency"/>),
-/// queueing the next ones oldest first up to <see cref="ClerkWebhookOptions.QueueLimit"/>, with
-/// System.Threading.RateLimiting's <see cref="ConcurrencyLimiter"/>. It is the endpoint's own filter rather than a
-/// policy of ASP.NET Core's rate limiting middleware, which binds nothing unless the application also calls
-/// <c>UseRateLimiter()</c>: the bound must hold wherever the endpoint is mapped. A delivery refused here has had nothing
-/// read, verified or recorded, so Svix's retry is a first delivery.
+/// Bounds how many Clerk webhook deliveries the endpoint processes at once
+/// (<see cref="ClerkWebhookOptions.MaxConcurrency"/>), queueing the next ones oldest first up to
+/// <see cref="ClerkWebhookOptions.QueueLimit"/>, with System.Threading.RateLimiting's <see cref="ConcurrencyLimiter"/>.
+/// It is the endpoint's own filter rather than a policy of ASP.NET Core's rate limiting middleware, which binds nothing
+/// unless the application also calls <c>UseRateLimiter()</c>: the bound must hold wherever the endpoint is mapped. A
+/// delivery refused here has had nothing read, verified or recorded, so Svix's retry is a first delivery.
 /// </summary>
-internal sealed class ClerkWebhookConcurrency(IOptions<ClerkWebhookOptions> options, ClerkWebhookMetrics metrics) : IEndpointFilter, IDisposable
+internal sealed class ClerkWebhookConcurrency(IOptions<ClerkWebhookOptions> options, ClerkWebhookMetrics metrics)
+    : IEndpointFilter,
+        IDisposable
 {
     public const string Busy = "webhook_busy";
 
@@ -41,8 +43,12 @@ internal sealed class ClerkWebhookConcurrency(IOptions<ClerkWebhookOptions> opti
         if (!lease.IsAcquired)
         {
             metrics.Deferred();
-            context.HttpContext.Response.Headers[HeaderNames.RetryAfter] = ((int)RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return ReasonProblem.Create(StatusCodes.Status429TooManyRequests, Busy, "Too many webhook deliveries are waiting; retry later.");
+            context.HttpContext.Response.Headers[HeaderNames.RetryAfter] = ((int)RetryAfter.TotalSeconds).ToString(
+                CultureInfo.InvariantCulture);
+            return ReasonProblem.Create(
+                StatusCodes.Status429TooManyRequests,
+                Busy,
+                "Too many webhook deliveries are waiting; retry later.");
         }
 
         return await next(context);

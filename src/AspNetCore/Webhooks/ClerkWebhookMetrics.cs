@@ -22,10 +22,12 @@ internal sealed class ClerkWebhookMetrics
             description: "Clerk webhook deliveries whose Svix signature could not be verified, by reason.");
         _deferred = meter.CreateCounter<long>(
             "authcache.webhooks.deferred",
-            description: "Clerk webhook deliveries answered 429 because as many as AuthCache:Webhooks:QueueLimit were already waiting.");
+            description: "Clerk webhook deliveries answered 429 because as many as AuthCache:Webhooks:QueueLimit were "
+                + "already waiting.");
     }
 
     public void Deferred() => _deferred.Add(1);
 
-    public void VerificationFailed(string reason) => _verificationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void VerificationFailed(string reason) =>
+        _verificationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -28,7 +28,8 @@ public sealed class ClerkWebhookOptions
 
     /// <summary>
     /// How many deliveries wait for their turn, oldest first (default 400; 0: none wait). One more is answered 429
-    /// with <c>Retry-After</c> and reason <c>webhook_busy</c>, having recorded nothing, and Svix delivers it again later.
+    /// with <c>Retry-After</c> and reason <c>webhook_busy</c>, having recorded nothing, and Svix delivers it again
+    /// later.
     /// </summary>
     public int QueueLimit { get; set; } = 400;
 }

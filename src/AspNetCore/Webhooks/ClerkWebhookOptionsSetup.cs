@@ -9,13 +9,15 @@ namespace AuthCache.AspNetCore.Webhooks;
 /// issuer from the Clerk instance whose profiles are fetched (<c>AuthCache:UserProfiles:Issuer</c>, which the Clerk
 /// variables set) or, failing that, the only trusted issuer.
 /// </summary>
-internal sealed class ClerkWebhookOptionsSetup(IConfiguration configuration, IOptions<AuthCacheOptions> cacheOptions) : IPostConfigureOptions<ClerkWebhookOptions>
+internal sealed class ClerkWebhookOptionsSetup(IConfiguration configuration, IOptions<AuthCacheOptions> cacheOptions)
+    : IPostConfigureOptions<ClerkWebhookOptions>
 {
     public const string EnvironmentVariable = "CLERK_WEBHOOK_SECRET";
 
     public void PostConfigure(string? name, ClerkWebhookOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.ClerkSigningSecret) && configuration[EnvironmentVariable] is { Length: > 0 } secret)
+        if (string.IsNullOrWhiteSpace(options.ClerkSigningSecret)
+            && configuration[EnvironmentVariable] is { Length: > 0 } secret)
         {
             options.ClerkSigningSecret = secret;
         }
@@ -23,7 +25,8 @@ internal sealed class ClerkWebhookOptionsSetup(IConfiguration configuration, IOp
         var settings = cacheOptions.Value;
         if (string.IsNullOrWhiteSpace(options.Issuer))
         {
-            options.Issuer = settings.UserProfiles.Issuer ?? (settings.Issuers.Count == 1 ? settings.Issuers[0].Issuer : null);
+            options.Issuer = settings.UserProfiles.Issuer
+                ?? (settings.Issuers.Count == 1 ? settings.Issuers[0].Issuer : null);
         }
     }
 }

@@ -17,5 +17,12 @@ internal sealed record ProfileEvictionResponse(
     IReadOnlyList<string> UnconfirmedHosts)
 {
     public static ProfileEvictionResponse From(string issuer, string subject, ProfileEvictionResult result) =>
-        new(issuer, subject, result.ProfileDropped, result.Silos, result.UnreachableSilos, result.Hosts, result.UnconfirmedHosts);
+        new(
+            issuer,
+            subject,
+            result.ProfileDropped,
+            result.Silos,
+            result.UnreachableSilos,
+            result.Hosts,
+            result.UnconfirmedHosts);
 }

@@ -33,7 +33,9 @@ internal sealed class SvixSignatureVerifier
 
     private SvixSignatureVerifier(byte[] key) => _key = key;
 
-    /// <summary>Builds a verifier from a <c>whsec_…</c> secret (the prefix may be omitted, as Svix's libraries allow).</summary>
+    /// <summary>
+    /// Builds a verifier from a <c>whsec_…</c> secret (the prefix may be omitted, as Svix's libraries allow).
+    /// </summary>
     public static bool TryCreate(string? secret, [NotNullWhen(true)] out SvixSignatureVerifier? verifier)
     {
         verifier = null;
@@ -58,7 +60,12 @@ internal sealed class SvixSignatureVerifier
         return true;
     }
 
-    public SvixVerification Verify(string? messageId, string? timestamp, string? signatures, ReadOnlySpan<byte> body, DateTimeOffset now)
+    public SvixVerification Verify(
+        string? messageId,
+        string? timestamp,
+        string? signatures,
+        ReadOnlySpan<byte> body,
+        DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(messageId) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signatures))
         {
@@ -95,7 +102,9 @@ internal sealed class SvixSignatureVerifier
 
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         ComputeSignature(messageId, timestamp, body, expected);
-        return AnyMatches(signatures, expected) ? SvixVerification.Success : SvixVerification.Unauthorized(SvixVerification.InvalidSignature);
+        return AnyMatches(signatures, expected)
+            ? SvixVerification.Success
+            : SvixVerification.Unauthorized(SvixVerification.InvalidSignature);
     }
 
     private void ComputeSignature(string messageId, string timestamp, ReadOnlySpan<byte> body, Span<byte> destination)

@@ -6,8 +6,9 @@ namespace AuthCache.Core.Diagnostics;
 /// <summary>
 /// The <c>AuthCache</c> activity source: spans for token resolutions of the API hosts (grain calls included),
 /// validations, JWKS fetches and profile fetches. Tags carry configured issuers, sources, outcomes, reason codes and
-/// key counts only: never tokens, hashes, subjects or session ids. <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>
-/// returns null while nobody listens, so an untraced request pays one listener check per span.
+/// key counts only: never tokens, hashes, subjects or session ids.
+/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null while nobody listens, so an untraced
+/// request pays one listener check per span.
 /// </summary>
 internal static class AuthCacheActivities
 {
@@ -26,23 +27,32 @@ internal static class AuthCacheActivities
     /// <summary>A configured issuer's URL; never the <c>iss</c> of a token no configured issuer matches.</summary>
     public const string IssuerTag = "authcache.issuer";
 
-    /// <summary><c>valid</c> or the reason code of a rejected token; <c>success</c> or <c>failure</c> of a fetch.</summary>
+    /// <summary>
+    /// <c>valid</c> or the reason code of a rejected token; <c>success</c> or <c>failure</c> of a fetch.
+    /// </summary>
     public const string OutcomeTag = "authcache.outcome";
 
-    /// <summary>Where a resolution's answer came from: <c>precheck</c>, <c>near_cache</c>, <c>cluster</c>, <c>direct</c>, <c>fallback</c>, <c>hedged</c>.</summary>
+    /// <summary>
+    /// Where a resolution's answer came from: <c>precheck</c>, <c>near_cache</c>, <c>cluster</c>, <c>direct</c>,
+    /// <c>fallback</c>, <c>hedged</c>.
+    /// </summary>
     public const string SourceTag = "authcache.source";
 
     /// <summary>The number of usable signing keys a JWKS fetch returned.</summary>
     public const string KeyCountTag = "authcache.jwks.key_count";
 
-    /// <summary>The class of the identity provider's HTTP status (<c>2xx</c>, <c>4xx</c>, <c>5xx</c>), when it answered.</summary>
+    /// <summary>
+    /// The class of the identity provider's HTTP status (<c>2xx</c>, <c>4xx</c>, <c>5xx</c>), when it answered.
+    /// </summary>
     public const string StatusClassTag = "http.response.status_class";
 
     public const string Success = "success";
 
     public const string Failure = "failure";
 
-    /// <summary>The W3C header name, the one Orleans' own propagation reads and writes in the request context.</summary>
+    /// <summary>
+    /// The W3C header name, the one Orleans' own propagation reads and writes in the request context.
+    /// </summary>
     private const string TraceParentKey = "traceparent";
 
     /// <summary>
@@ -80,7 +90,9 @@ internal static class AuthCacheActivities
             ? caller
             : null;
 
-    /// <summary>Records a span's outcome; a failure also becomes its Error status, with the reason as description.</summary>
+    /// <summary>
+    /// Records a span's outcome; a failure also becomes its Error status, with the reason as description.
+    /// </summary>
     public static void SetOutcome(this Activity activity, string outcome, bool failed, string? reason = null)
     {
         activity.SetTag(OutcomeTag, outcome);

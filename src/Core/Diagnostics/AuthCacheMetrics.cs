@@ -48,30 +48,71 @@ internal sealed class AuthCacheMetrics
     public AuthCacheMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _hits = meter.CreateCounter<long>("authcache.token_cache.hits", description: "Token validations served from the cluster cache.");
-        _misses = meter.CreateCounter<long>("authcache.token_cache.misses", description: "Token validations that had to verify the signature.");
-        _validations = meter.CreateCounter<long>("authcache.validations", description: "Signature validations by outcome (valid or reason code).");
-        _jwksFetches = meter.CreateCounter<long>("authcache.jwks.fetches", description: "JWKS fetches by issuer and outcome.");
-        _profileFetches = meter.CreateCounter<long>("authcache.profile.fetches", description: "User profile fetches from the identity provider by outcome.");
-        _profileCacheHits = meter.CreateCounter<long>("authcache.profile_cache.hits", description: "User profiles served from the cluster cache without an upstream call.");
-        _requestCacheHits = meter.CreateCounter<long>("authcache.request_cache.hits", description: "Token resolutions answered by the per-request cache.");
-        _nearCacheHits = meter.CreateCounter<long>("authcache.near_cache.hits", description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain call.");
-        _nearCacheMisses = meter.CreateCounter<long>("authcache.near_cache.misses", description: "Token resolutions the API host's near cache could not answer (no copy, or its revocation copy not in sync).");
-        _nearCacheRefreshes = meter.CreateCounter<long>("authcache.near_cache.refreshes", description: "Near-cache copies asked of their grain again in the background before they expired, by outcome (valid: the copy is replaced; dropped: the grain no longer finds the token valid; failed: the copy ends at its time).");
-        _refusedByIssuerRules = meter.CreateCounter<long>("authcache.issuer_rules.refusals", description: "Valid answers of the cluster (a grain's answer, a near-cache copy, a cached validation made under earlier options) that this process's own issuer rules refused, by reason code: a silo trusts tokens this process does not.");
+        _hits = meter.CreateCounter<long>(
+            "authcache.token_cache.hits",
+            description: "Token validations served from the cluster cache.");
+        _misses = meter.CreateCounter<long>(
+            "authcache.token_cache.misses",
+            description: "Token validations that had to verify the signature.");
+        _validations = meter.CreateCounter<long>(
+            "authcache.validations",
+            description: "Signature validations by outcome (valid or reason code).");
+        _jwksFetches = meter.CreateCounter<long>(
+            "authcache.jwks.fetches",
+            description: "JWKS fetches by issuer and outcome.");
+        _profileFetches = meter.CreateCounter<long>(
+            "authcache.profile.fetches",
+            description: "User profile fetches from the identity provider by outcome.");
+        _profileCacheHits = meter.CreateCounter<long>(
+            "authcache.profile_cache.hits",
+            description: "User profiles served from the cluster cache without an upstream call.");
+        _requestCacheHits = meter.CreateCounter<long>(
+            "authcache.request_cache.hits",
+            description: "Token resolutions answered by the per-request cache.");
+        _nearCacheHits = meter.CreateCounter<long>(
+            "authcache.near_cache.hits",
+            description: "Token resolutions answered by the API host's copy of its grains' answers, without a grain "
+                + "call.");
+        _nearCacheMisses = meter.CreateCounter<long>(
+            "authcache.near_cache.misses",
+            description: "Token resolutions the API host's near cache could not answer (no copy, or its revocation "
+                + "copy not in sync).");
+        _nearCacheRefreshes = meter.CreateCounter<long>(
+            "authcache.near_cache.refreshes",
+            description: "Near-cache copies asked of their grain again in the background before they expired, by "
+                + "outcome (valid: the copy is replaced; dropped: the grain no longer finds the token valid; failed: "
+                + "the copy ends at its time).");
+        _refusedByIssuerRules = meter.CreateCounter<long>(
+            "authcache.issuer_rules.refusals",
+            description: "Valid answers of the cluster (a grain's answer, a near-cache copy, a cached validation made "
+                + "under earlier options) that this process's own issuer rules refused, by reason code: a silo trusts "
+                + "tokens this process does not.");
 
         // The counters alerts watch are observed from the running totals, so they are exported (at 0) before their
         // first event and an alert on their increase sees that first event.
-        meter.CreateObservableCounter("authcache.fallbacks", () => Interlocked.Read(ref _fallbackCount), description: "Authentications validated directly because the cluster failed or did not answer within the grain call timeout.");
-        meter.CreateObservableCounter("authcache.hedged_validations", () => Interlocked.Read(ref _hedgedCount), description: "Authentications validated by the API host with the keys it holds because the token's grain had not answered within FallbackAfter.");
+        meter.CreateObservableCounter(
+            "authcache.fallbacks",
+            () => Interlocked.Read(ref _fallbackCount),
+            description: "Authentications validated directly because the cluster failed or did not answer within the "
+                + "grain call timeout.");
+        meter.CreateObservableCounter(
+            "authcache.hedged_validations",
+            () => Interlocked.Read(ref _hedgedCount),
+            description: "Authentications validated by the API host with the keys it holds because the token's grain "
+                + "had not answered within FallbackAfter.");
         _authenticationDuration = meter.CreateHistogram<double>(
             "authcache.authentication.duration",
             unit: "s",
             description: "Time to authenticate a bearer token.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AuthenticationDurationBuckets });
-        _activeEntries = meter.CreateUpDownCounter<long>("authcache.token_cache.active_entries", description: "Validated tokens currently cached by this silo.");
-        meter.CreateObservableCounter("authcache.token_cache.uncached", () => Interlocked.Read(ref _uncachedCount), description: "Valid tokens not cached because the silo's cache was full.");
+        _activeEntries = meter.CreateUpDownCounter<long>(
+            "authcache.token_cache.active_entries",
+            description: "Validated tokens currently cached by this silo.");
+        meter.CreateObservableCounter(
+            "authcache.token_cache.uncached",
+            () => Interlocked.Read(ref _uncachedCount),
+            description: "Valid tokens not cached because the silo's cache was full.");
     }
 
     public void TokenCacheHit()
@@ -110,7 +151,10 @@ internal sealed class AuthCacheMetrics
     public void NotCachedBecauseFull() => Interlocked.Increment(ref _uncachedCount);
 
     public void JwksFetched(string issuer, bool success) =>
-        _jwksFetches.Add(1, new KeyValuePair<string, object?>("issuer", issuer), new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
+        _jwksFetches.Add(
+            1,
+            new KeyValuePair<string, object?>("issuer", issuer),
+            new KeyValuePair<string, object?>("outcome", success ? "success" : "failure"));
 
     public void ProfileFetched(string outcome)
     {
@@ -162,7 +206,9 @@ internal sealed class AuthCacheMetrics
     public void Fallback() => Interlocked.Increment(ref _fallbackCount);
 
     public void AuthenticationCompleted(long startTimestamp, string result) =>
-        _authenticationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("result", result));
+        _authenticationDuration.Record(
+            Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
+            new KeyValuePair<string, object?>("result", result));
 
     public AuthCacheCounters Snapshot() => new(
         Interlocked.Read(ref _hitCount),

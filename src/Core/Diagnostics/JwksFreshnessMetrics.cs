@@ -22,11 +22,13 @@ internal sealed class JwksFreshnessMetrics
             "authcache.jwks.key_age",
             ObserveKeyAge,
             unit: "s",
-            description: "Seconds since the issuer's signing keys were last fetched successfully (absent until a first success).");
+            description: "Seconds since the issuer's signing keys were last fetched successfully (absent until a "
+                + "first success).");
         meter.CreateObservableGauge(
             "authcache.jwks.stale",
             ObserveStale,
-            description: "1 while the issuer's keys are past their expiry (served as last-known-good, or withheld past the maximum staleness) or were never fetched, else 0.");
+            description: "1 while the issuer's keys are past their expiry (served as last-known-good, or withheld "
+                + "past the maximum staleness) or were never fetched, else 0.");
     }
 
     /// <summary>The keys' state as the issuer's grain holds them now; replaces what was reported before.</summary>

@@ -14,8 +14,13 @@ internal static class BoundedHttpExchange
     public static Deadline StartDeadline(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
         new(new CancellationTokenSource(timeout, time), cancellationToken);
 
-    /// <summary>The body, or null once it is known to exceed <paramref name="maxBytes"/> (declared or received).</summary>
-    public static async Task<byte[]?> ReadBodyAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body, or null once it is known to exceed <paramref name="maxBytes"/> (declared or received).
+    /// </summary>
+    public static async Task<byte[]?> ReadBodyAsync(
+        HttpContent content,
+        int maxBytes,
+        CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > maxBytes)
         {

@@ -12,7 +12,8 @@ internal static class DiscoveryDocumentReader
 {
     private const int MaxQuotedLength = 200;
 
-    /// <returns>The key set's address, or null with <paramref name="error"/> saying why the document is refused.</returns>
+    /// <returns>The key set's address, or null with <paramref name="error"/> saying why the document is
+    /// refused.</returns>
     public static Uri? Read(string json, IssuerOptions issuer, out string? error)
     {
         string? documentIssuer;
@@ -43,11 +44,15 @@ internal static class DiscoveryDocumentReader
 
         if (!string.Equals(documentIssuer, issuer.Issuer, StringComparison.Ordinal))
         {
-            error = $"the discovery document names issuer {Quote(documentIssuer)}, not the configured {Quote(issuer.Issuer)}";
+            error =
+                $"the discovery document names issuer {Quote(documentIssuer)}, not the configured "
+                    + $"{Quote(issuer.Issuer)}";
             return null;
         }
 
-        if (jwksUri is null || !Uri.TryCreate(jwksUri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (jwksUri is null
+            || !Uri.TryCreate(jwksUri, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             error = "the discovery document has no absolute http(s) jwks_uri";
             return null;

@@ -26,7 +26,16 @@ internal static class JwksDocumentParser
             var reason = Check(key);
             if (reason is null)
             {
-                keys.Add(new SigningKeyMaterial(key.Kid, key.Kty, NullIfEmpty(key.Alg), NullIfEmpty(key.N), NullIfEmpty(key.E), NullIfEmpty(key.Crv), NullIfEmpty(key.X), NullIfEmpty(key.Y)));
+                keys.Add(
+                    new SigningKeyMaterial(
+                        key.Kid,
+                        key.Kty,
+                        NullIfEmpty(key.Alg),
+                        NullIfEmpty(key.N),
+                        NullIfEmpty(key.E),
+                        NullIfEmpty(key.Crv),
+                        NullIfEmpty(key.X),
+                        NullIfEmpty(key.Y)));
             }
             else
             {
@@ -52,16 +61,27 @@ internal static class JwksDocumentParser
 
         return key.Kty switch
         {
-            JsonWebAlgorithmsKeyTypes.RSA => CheckAlgorithm(key, "RS256, RS384, RS512, PS256, PS384 or PS512") ?? CheckRsa(key),
+            JsonWebAlgorithmsKeyTypes.RSA => CheckAlgorithm(key, "RS256, RS384, RS512, PS256, PS384 or PS512")
+                ?? CheckRsa(key),
             JsonWebAlgorithmsKeyTypes.EllipticCurve => CheckEc(key),
             _ => $"unsupported key type '{key.Kty}'",
         };
     }
 
-    /// <summary>A key whose <c>alg</c> its type cannot sign would be a key no token may use: refused, and said so.</summary>
+    /// <summary>
+    /// A key whose <c>alg</c> its type cannot sign would be a key no token may use: refused, and said so.
+    /// </summary>
     private static string? CheckAlgorithm(JsonWebKey key, string fitting)
     {
-        var material = new SigningKeyMaterial(key.Kid, key.Kty, NullIfEmpty(key.Alg), null, null, NullIfEmpty(key.Crv), null, null);
+        var material = new SigningKeyMaterial(
+            key.Kid,
+            key.Kty,
+            NullIfEmpty(key.Alg),
+            null,
+            null,
+            NullIfEmpty(key.Crv),
+            null,
+            null);
         return material.Alg is null || SigningAlgorithms.Compatible(material) != SigningAlgorithms.None
             ? null
             : $"alg '{key.Alg}' is not {fitting}";
@@ -77,16 +97,27 @@ internal static class JwksDocumentParser
         }
 
         // Leading zero bytes add no strength: a 1024-bit modulus padded to 256 bytes is still 1024 bits.
-        return ModulusBits(modulus) < MinimumRsaModulusBits ? $"RSA key shorter than {MinimumRsaModulusBits} bits" : null;
+        return ModulusBits(modulus) < MinimumRsaModulusBits
+            ? $"RSA key shorter than {MinimumRsaModulusBits} bits"
+            : null;
     }
 
     private static string? CheckEc(JsonWebKey key)
     {
         var (curve, coordinateBytes, algorithm) = key.Crv switch
         {
-            JsonWebKeyECTypes.P256 => (System.Security.Cryptography.ECCurve.NamedCurves.nistP256, 32, SecurityAlgorithms.EcdsaSha256),
-            JsonWebKeyECTypes.P384 => (System.Security.Cryptography.ECCurve.NamedCurves.nistP384, 48, SecurityAlgorithms.EcdsaSha384),
-            JsonWebKeyECTypes.P521 => (System.Security.Cryptography.ECCurve.NamedCurves.nistP521, 66, SecurityAlgorithms.EcdsaSha512),
+            JsonWebKeyECTypes.P256 => (
+                System.Security.Cryptography.ECCurve.NamedCurves.nistP256,
+                32,
+                SecurityAlgorithms.EcdsaSha256),
+            JsonWebKeyECTypes.P384 => (
+                System.Security.Cryptography.ECCurve.NamedCurves.nistP384,
+                48,
+                SecurityAlgorithms.EcdsaSha384),
+            JsonWebKeyECTypes.P521 => (
+                System.Security.Cryptography.ECCurve.NamedCurves.nistP521,
+                66,
+                SecurityAlgorithms.EcdsaSha512),
             _ => (default(System.Security.Cryptography.ECCurve), 0, null),
         };
         if (algorithm is null)
@@ -124,7 +155,10 @@ internal static class JwksDocumentParser
     private static int ModulusBits(byte[] modulus)
     {
         var first = Array.FindIndex(modulus, b => b != 0);
-        return first < 0 ? 0 : ((modulus.Length - first - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[first]));
+        return first < 0
+            ? 0
+            : ((modulus.Length - first - 1) * 8)
+                + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[first]));
     }
 
     private static byte[]? TryDecode(string? value)

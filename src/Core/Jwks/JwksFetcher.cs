@@ -25,15 +25,22 @@ internal sealed partial class JwksFetcher(
     public const string HttpClientName = "AuthCache.Jwks";
     public const int MaxBodyBytes = 1024 * 1024;
 
-    private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(s => s.Issuer, StringComparer.Ordinal);
+    private readonly Dictionary<string, IJwksSource> _sources = sources.ToDictionary(
+        s => s.Issuer,
+        StringComparer.Ordinal);
 
-    /// <param name="issuer">The issuer whose keys are fetched, from its discovery document or its configured address.</param>
+    /// <param name="issuer">The issuer whose keys are fetched, from its discovery document or its configured
+    /// address.</param>
     /// <param name="discoveredJwksUri">
     /// The <c>jwks_uri</c> the last successful fetch discovered: used when the discovery document cannot be read or is
     /// refused this time, so an issuer whose discovery endpoint fails keeps serving keys from the address it gave.
     /// </param>
-    /// <param name="cancellationToken">Abandons the fetch; <see cref="AuthCacheOptions.JwksFetchTimeout"/> bounds it anyway.</param>
-    public async Task<JwksFetchResult> FetchAsync(IssuerOptions issuer, Uri? discoveredJwksUri = null, CancellationToken cancellationToken = default)
+    /// <param name="cancellationToken">Abandons the fetch; <see cref="AuthCacheOptions.JwksFetchTimeout"/> bounds it
+    /// anyway.</param>
+    public async Task<JwksFetchResult> FetchAsync(
+        IssuerOptions issuer,
+        Uri? discoveredJwksUri = null,
+        CancellationToken cancellationToken = default)
     {
         using var activity = AuthCacheActivities.Start(AuthCacheActivities.FetchJwksActivity);
         activity?.SetTag(AuthCacheActivities.IssuerTag, issuer.Issuer);
@@ -42,7 +49,10 @@ internal sealed partial class JwksFetcher(
         if (activity is not null)
         {
             activity.SetTag(AuthCacheActivities.KeyCountTag, result.Keys.Count);
-            activity.SetOutcome(result.Succeeded ? AuthCacheActivities.Success : AuthCacheActivities.Failure, !result.Succeeded, result.Error);
+            activity.SetOutcome(
+                result.Succeeded ? AuthCacheActivities.Success : AuthCacheActivities.Failure,
+                !result.Succeeded,
+                result.Error);
         }
 
         if (result.Succeeded)
@@ -57,7 +67,10 @@ internal sealed partial class JwksFetcher(
         return result;
     }
 
-    private async Task<JwksFetchResult> FetchCoreAsync(IssuerOptions issuer, Uri? discoveredJwksUri, CancellationToken cancellationToken)
+    private async Task<JwksFetchResult> FetchCoreAsync(
+        IssuerOptions issuer,
+        Uri? discoveredJwksUri,
+        CancellationToken cancellationToken)
     {
         if (_sources.TryGetValue(issuer.Issuer, out var source))
         {
@@ -66,7 +79,10 @@ internal sealed partial class JwksFetcher(
 
         // The resilience pipeline's timeouts end when the headers arrive; this deadline also covers the bodies, and
         // discovery and the key set share it: one fetch of keys, however many exchanges it takes.
-        using var deadline = BoundedHttpExchange.StartDeadline(options.CurrentValue.JwksFetchTimeout, time, cancellationToken);
+        using var deadline = BoundedHttpExchange.StartDeadline(
+            options.CurrentValue.JwksFetchTimeout,
+            time,
+            cancellationToken);
         using var client = httpClientFactory.CreateClient(HttpClientName);
         Uri? discovered = null;
         if (issuer.ConfiguredJwksUri() is not { } uri)
@@ -97,7 +113,11 @@ internal sealed partial class JwksFetcher(
     }
 
     /// <summary>The <c>jwks_uri</c> of the issuer's discovery document, or why there is none.</summary>
-    private static async Task<(Uri? JwksUri, string? Error)> DiscoverAsync(HttpClient client, IssuerOptions issuer, CancellationToken deadline, CancellationToken cancellationToken)
+    private static async Task<(Uri? JwksUri, string? Error)> DiscoverAsync(
+        HttpClient client,
+        IssuerOptions issuer,
+        CancellationToken deadline,
+        CancellationToken cancellationToken)
     {
         var (body, _, failure) = await GetAsync(client, issuer.DiscoveryUri(), deadline, cancellationToken);
         if (body is null)
@@ -109,8 +129,15 @@ internal sealed partial class JwksFetcher(
         return (jwksUri, error);
     }
 
-    /// <summary>One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own cancellation throws.</summary>
-    private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(HttpClient client, Uri uri, CancellationToken deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// One bounded GET: the body with its <c>max-age</c>, or why there is none. Only the caller's own cancellation
+    /// throws.
+    /// </summary>
+    private static async Task<(byte[]? Body, TimeSpan? MaxAge, string? Error)> GetAsync(
+        HttpClient client,
+        Uri uri,
+        CancellationToken deadline,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -130,7 +157,8 @@ internal sealed partial class JwksFetcher(
         {
             return (null, null, "timed out");
         }
-        catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException or TimeoutException)
+        catch (Exception ex)
+            when (ex is HttpRequestException or Polly.ExecutionRejectedException or IOException or TimeoutException)
         {
             return (null, null, ex switch
             {
@@ -165,15 +193,28 @@ internal sealed partial class JwksFetcher(
             : new JwksFetchResult(keys, maxAge, null);
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Fetched {KeyCount} signing key(s) of issuer {Issuer}.")]
+    [LoggerMessage(
+        EventId = 1201,
+        Level = LogLevel.Information,
+        Message = "Fetched {KeyCount} signing key(s) of issuer {Issuer}.")]
     private static partial void LogFetched(ILogger logger, string issuer, int keyCount);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Fetching the signing keys of issuer {Issuer} failed: {Error}.")]
+    [LoggerMessage(
+        EventId = 1202,
+        Level = LogLevel.Warning,
+        Message = "Fetching the signing keys of issuer {Issuer} failed: {Error}.")]
     private static partial void LogFetchFailed(ILogger logger, string issuer, string error);
 
-    [LoggerMessage(EventId = 2646, Level = LogLevel.Warning, Message = "The OpenID Connect discovery document of issuer {Issuer} was not usable ({Error}); fetching its keys from the last discovered address {JwksUri}.")]
+    [LoggerMessage(
+        EventId = 2646,
+        Level = LogLevel.Warning,
+        Message = "The OpenID Connect discovery document of issuer {Issuer} was not usable ({Error}); fetching its "
+            + "keys from the last discovered address {JwksUri}.")]
     private static partial void LogDiscoveryFailed(ILogger logger, string issuer, string error, string jwksUri);
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Skipped a signing key of issuer {Issuer}: {Reason}.")]
+    [LoggerMessage(
+        EventId = 1203,
+        Level = LogLevel.Warning,
+        Message = "Skipped a signing key of issuer {Issuer}: {Reason}.")]
     private static partial void LogKeySkipped(ILogger logger, string issuer, string reason);
 }

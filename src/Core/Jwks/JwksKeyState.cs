@@ -10,10 +10,14 @@ namespace AuthCache.Core.Jwks;
 /// </summary>
 internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 {
-    /// <summary>An issuer's <c>Cache-Control: max-age</c> shorter than the refresh interval is honoured, but never below this.</summary>
+    /// <summary>
+    /// An issuer's <c>Cache-Control: max-age</c> shorter than the refresh interval is honoured, but never below this.
+    /// </summary>
     public static readonly TimeSpan MinimumMaxAge = TimeSpan.FromMinutes(1);
 
-    /// <summary>First retry delay after a failed fetch; doubles per consecutive failure up to <see cref="MaximumRetryDelay"/>.</summary>
+    /// <summary>
+    /// First retry delay after a failed fetch; doubles per consecutive failure up to <see cref="MaximumRetryDelay"/>.
+    /// </summary>
     public static readonly TimeSpan InitialRetryDelay = TimeSpan.FromSeconds(5);
 
     public static readonly TimeSpan MaximumRetryDelay = TimeSpan.FromMinutes(5);
@@ -57,7 +61,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
             {
                 Keys = [],
                 IsStale = true,
-                LastError = $"keys older than the maximum staleness ({maxStaleness}); last error: {_snapshot.LastError ?? "none"}",
+                LastError =
+                    $"keys older than the maximum staleness ({maxStaleness}); last error: "
+                        + $"{_snapshot.LastError ?? "none"}",
             };
         }
 
@@ -76,14 +82,17 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     public bool IsFetchDue(DateTimeOffset now) =>
         (!_snapshot.HasKeys || now >= _snapshot.ExpiresAt) && (NextRetryAt is not { } retryAt || now >= retryAt);
 
-    /// <summary>When the background refresh should next fetch: at 80% of the keys' lifetime, or after the failure backoff.</summary>
+    /// <summary>
+    /// When the background refresh should next fetch: at 80% of the keys' lifetime, or after the failure backoff.
+    /// </summary>
     public DateTimeOffset NextRefreshAt
     {
         get
         {
-            var refreshAt = _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt } && !_unconfirmed
-                ? fetchedAt + (expiresAt - fetchedAt) * RefreshAt
-                : DateTimeOffset.MinValue;
+            var refreshAt =
+                _snapshot is { HasKeys: true, FetchedAt: { } fetchedAt, ExpiresAt: { } expiresAt } && !_unconfirmed
+                    ? fetchedAt + (expiresAt - fetchedAt) * RefreshAt
+                    : DateTimeOffset.MinValue;
             return NextRetryAt is { } retryAt && retryAt > refreshAt ? retryAt : refreshAt;
         }
     }
@@ -100,7 +109,9 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
 
     public void MarkUnknownKeyFetch(DateTimeOffset now) => LastUnknownKeyFetch = now;
 
-    /// <summary>Applies a fetch: success replaces the keys (dropping removed ones); failure keeps them and records the error.</summary>
+    /// <summary>
+    /// Applies a fetch: success replaces the keys (dropping removed ones); failure keeps them and records the error.
+    /// </summary>
     public JwksSnapshot Apply(JwksFetchResult result, DateTimeOffset now, TimeSpan refreshInterval)
     {
         if (result.Succeeded)
@@ -109,10 +120,19 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
             ConsecutiveFailures = 0;
             _unconfirmed = false;
             DiscoveredJwksUri = result.DiscoveredJwksUri ?? DiscoveredJwksUri;
-            var lifetime = result.MaxAge is { } maxAge && maxAge < refreshInterval
-                ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
-                : refreshInterval;
-            _snapshot = new JwksSnapshot(Issuer, Math.Max(_snapshot.Version + 1, now.UtcTicks), result.Keys, now, now + lifetime, false, null, null);
+            var lifetime =
+                result.MaxAge is { } maxAge && maxAge < refreshInterval
+                    ? (maxAge < MinimumMaxAge ? MinimumMaxAge : maxAge)
+                    : refreshInterval;
+            _snapshot = new JwksSnapshot(
+                Issuer,
+                Math.Max(_snapshot.Version + 1, now.UtcTicks),
+                result.Keys,
+                now,
+                now + lifetime,
+                false,
+                null,
+                null);
         }
         else
         {
@@ -131,18 +151,23 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     public void Adopt(JwksSnapshot fetched)
     {
         var held = _snapshot;
-        if (fetched.HasKeys && fetched.FetchedAt is { } fetchedAt && (held.FetchedAt is not { } heldAt || fetchedAt > heldAt))
+        if (fetched.HasKeys
+            && fetched.FetchedAt is { } fetchedAt
+            && (held.FetchedAt is not { } heldAt || fetchedAt > heldAt))
         {
             _snapshot = fetched;
             ConsecutiveFailures = 0;
         }
     }
 
-    /// <summary>Drops retired keys at once (every key when <paramref name="keyIds"/> is empty), without a fetch.</summary>
+    /// <summary>
+    /// Drops retired keys at once (every key when <paramref name="keyIds"/> is empty), without a fetch.
+    /// </summary>
     public void Retire(IReadOnlyList<string> keyIds)
     {
         var held = _snapshot;
-        var kept = keyIds.Count == 0 ? [] : held.Keys.Where(k => !keyIds.Contains(k.Kid, StringComparer.Ordinal)).ToArray();
+        var kept =
+            keyIds.Count == 0 ? [] : held.Keys.Where(k => !keyIds.Contains(k.Kid, StringComparer.Ordinal)).ToArray();
         if (kept.Length != held.Keys.Count)
         {
             _snapshot = held with { Keys = kept, Version = held.Version + 1 };
@@ -155,7 +180,10 @@ internal sealed class JwksKeyState(string issuer, TimeSpan maxStaleness)
     /// </summary>
     public JwksSnapshot LastKnownGood => _snapshot;
 
-    /// <summary>The fetch counters read back from storage; the keys stored with them serve only through <see cref="FallBackTo"/>.</summary>
+    /// <summary>
+    /// The fetch counters read back from storage; the keys stored with them serve only through
+    /// <see cref="FallBackTo"/>.
+    /// </summary>
     public void RestoreCounters(long fetchSuccesses, long fetchFailures, int consecutiveFailures)
     {
         FetchSuccesses = fetchSuccesses;

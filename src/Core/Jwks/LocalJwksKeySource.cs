@@ -22,7 +22,11 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
     private readonly AuthCacheClock _clock;
     private readonly IDisposable _replicaChange;
 
-    public LocalJwksKeySource(JwksFetcher fetcher, IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, RevocationReplica revocations)
+    public LocalJwksKeySource(
+        JwksFetcher fetcher,
+        IOptionsMonitor<AuthCacheOptions> options,
+        AuthCacheClock clock,
+        RevocationReplica revocations)
     {
         _fetcher = fetcher;
         _options = options;
@@ -31,7 +35,9 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
         HeldKeys = new HeldKeySource(this);
     }
 
-    /// <summary>The keys held now, never fetched: a token naming a key they lack is left undecided (<c>unknown_key</c>).</summary>
+    /// <summary>
+    /// The keys held now, never fetched: a token naming a key they lack is left undecided (<c>unknown_key</c>).
+    /// </summary>
     public ISigningKeySource HeldKeys { get; }
 
     public async Task<JwksSnapshot> GetKeysAsync(string issuer)
@@ -46,7 +52,9 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
         try
         {
             // Another caller may have fetched while this one waited.
-            return entry.State.IsFetchDue(_clock.UtcNow) ? await FetchAsync(issuer, entry) : entry.State.Current(_clock.UtcNow);
+            return entry.State.IsFetchDue(_clock.UtcNow)
+                ? await FetchAsync(issuer, entry)
+                : entry.State.Current(_clock.UtcNow);
         }
         finally
         {
@@ -58,7 +66,8 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
     {
         var entry = Entry(issuer);
         var settings = _options.CurrentValue;
-        if (!entry.State.MayFetchForUnknownKey(keyId, _clock.UtcNow, settings.JwksRefreshCooldown) || !entry.Gate.Wait(0))
+        if (!entry.State.MayFetchForUnknownKey(keyId, _clock.UtcNow, settings.JwksRefreshCooldown)
+            || !entry.Gate.Wait(0))
         {
             return entry.State.Current(_clock.UtcNow);
         }
@@ -93,7 +102,9 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
 
     /// <summary>The key ids held for <paramref name="issuer"/> now (for diagnostics and tests).</summary>
     public IReadOnlyList<string> HeldKeyIds(string issuer) =>
-        _issuers.TryGetValue(issuer, out var entry) ? entry.State.Current(_clock.UtcNow).Keys.Select(k => k.Kid).ToArray() : [];
+        _issuers.TryGetValue(issuer, out var entry)
+            ? entry.State.Current(_clock.UtcNow).Keys.Select(k => k.Kid).ToArray()
+            : [];
 
     public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change)
     {
@@ -111,13 +122,17 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
     private async Task<JwksSnapshot> FetchAsync(string issuer, IssuerKeys entry)
     {
         var settings = _options.CurrentValue;
-        var issuerOptions = settings.FindIssuer(issuer) ?? throw new InvalidOperationException($"Issuer '{issuer}' is not configured.");
+        var issuerOptions = settings.FindIssuer(issuer)
+            ?? throw new InvalidOperationException($"Issuer '{issuer}' is not configured.");
         var result = await _fetcher.FetchAsync(issuerOptions, entry.State.DiscoveredJwksUri);
         return entry.State.Apply(result, _clock.UtcNow, settings.JwksRefreshInterval);
     }
 
     private IssuerKeys Entry(string issuer) =>
-        _issuers.GetOrAdd(issuer, static (i, staleness) => new IssuerKeys(new JwksKeyState(i, staleness), new SemaphoreSlim(1, 1)), _options.CurrentValue.JwksMaxStaleness);
+        _issuers.GetOrAdd(
+            issuer,
+            static (i, staleness) => new IssuerKeys(new JwksKeyState(i, staleness), new SemaphoreSlim(1, 1)),
+            _options.CurrentValue.JwksMaxStaleness);
 
     private sealed record IssuerKeys(JwksKeyState State, SemaphoreSlim Gate);
 
@@ -125,7 +140,8 @@ internal sealed class LocalJwksKeySource : ISigningKeySource, IRevocationReplica
     {
         public Task<JwksSnapshot> GetKeysAsync(string issuer) => Task.FromResult(Held(issuer));
 
-        public Task<JwksSnapshot> RefreshForUnknownKeyAsync(string issuer, string keyId) => Task.FromResult(Held(issuer));
+        public Task<JwksSnapshot> RefreshForUnknownKeyAsync(string issuer, string keyId) =>
+            Task.FromResult(Held(issuer));
 
         private JwksSnapshot Held(string issuer) => source.Held(issuer);
     }

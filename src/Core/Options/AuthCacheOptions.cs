@@ -44,7 +44,9 @@ public sealed class AuthCacheOptions
     /// <summary>Minimum time between two fetches triggered by tokens with unknown key ids.</summary>
     public TimeSpan JwksRefreshCooldown { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Past their expiry keys are served as stale (last-known-good) for at most this long, then withheld.</summary>
+    /// <summary>
+    /// Past their expiry keys are served as stale (last-known-good) for at most this long, then withheld.
+    /// </summary>
     public TimeSpan JwksMaxStaleness { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
@@ -77,7 +79,9 @@ public sealed class AuthCacheOptions
     /// </summary>
     public TimeSpan FallbackAfter { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The user profiles added to validated tokens, from Clerk's Backend API (<c>AuthCache:UserProfiles</c>).</summary>
+    /// <summary>
+    /// The user profiles added to validated tokens, from Clerk's Backend API (<c>AuthCache:UserProfiles</c>).
+    /// </summary>
     public UserProfileOptions UserProfiles { get; set; } = new();
 
     /// <summary>API hosts: the process-local copy of the cluster's answers (<c>AuthCache:NearCache</c>).</summary>

@@ -31,12 +31,17 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         RequirePositive(failures, options.JwksMaxStaleness, nameof(options.JwksMaxStaleness));
         if (options.JwksFetchTimeout <= TimeSpan.Zero || options.JwksFetchTimeout > MaxJwksFetchTimeout)
         {
-            failures.Add("AuthCache:JwksFetchTimeout must be more than zero and at most 00:00:15 (a forced refresh and its retirement must answer within the admin endpoint's 25 s).");
+            failures.Add(
+                "AuthCache:JwksFetchTimeout must be more than zero and at most 00:00:15 (a forced refresh and its "
+                    + "retirement must answer within the admin endpoint's 25 s).");
         }
 
-        if (options.UserProfiles.FetchTimeout <= TimeSpan.Zero || options.UserProfiles.FetchTimeout > MaxProfileFetchTimeout)
+        if (options.UserProfiles.FetchTimeout <= TimeSpan.Zero
+            || options.UserProfiles.FetchTimeout > MaxProfileFetchTimeout)
         {
-            failures.Add("AuthCache:UserProfiles:FetchTimeout must be more than zero and at most 00:00:30 (Orleans' response timeout).");
+            failures.Add(
+                "AuthCache:UserProfiles:FetchTimeout must be more than zero and at most 00:00:30 (Orleans' response "
+                    + "timeout).");
         }
 
         RequirePositive(failures, options.UserProfiles.CacheTtl, "UserProfiles:CacheTtl");
@@ -48,12 +53,17 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
 
         if (options.NearCache.EagerRefreshThreshold is { } threshold && !(threshold > 0 && threshold < 1))
         {
-            failures.Add("AuthCache:NearCache:EagerRefreshThreshold must be above 0 and below 1, or empty to turn eager refresh off.");
+            failures.Add(
+                "AuthCache:NearCache:EagerRefreshThreshold must be above 0 and below 1, or empty to turn eager "
+                    + "refresh off.");
         }
 
-        if (options.Revocation.MaxReplicaLag <= TimeSpan.Zero || options.Revocation.MaxReplicaLag > RevocationOptions.LongestReplicaLag)
+        if (options.Revocation.MaxReplicaLag <= TimeSpan.Zero
+            || options.Revocation.MaxReplicaLag > RevocationOptions.LongestReplicaLag)
         {
-            failures.Add("AuthCache:Revocation:MaxReplicaLag must be more than zero and at most 00:00:30 (the revocation list stops waiting for a host silent for that long).");
+            failures.Add(
+                "AuthCache:Revocation:MaxReplicaLag must be more than zero and at most 00:00:30 (the revocation list "
+                    + "stops waiting for a host silent for that long).");
         }
 
         if (options.DirectoryCacheSize < 1_000)
@@ -63,7 +73,10 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
 
         if (options.MaxTokenSize is < MinTokenSize or > MaxTokenSize)
         {
-            failures.Add($"AuthCache:MaxTokenSize must be between {MinTokenSize} and {MaxTokenSize} bytes (was {options.MaxTokenSize}; JwtBearer's default is {Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultMaximumTokenSizeInBytes}).");
+            failures.Add(
+                $"AuthCache:MaxTokenSize must be between {MinTokenSize} and {MaxTokenSize} bytes (was "
+                    + $"{options.MaxTokenSize}; JwtBearer's default is "
+                    + $"{Microsoft.IdentityModel.Tokens.TokenValidationParameters.DefaultMaximumTokenSizeInBytes}).");
         }
 
         if (options.MaxCachedTokens < 1)
@@ -73,7 +86,9 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
 
         if (options.GrainCallTimeout <= TimeSpan.Zero || options.GrainCallTimeout > MaxGrainCallTimeout)
         {
-            failures.Add("AuthCache:GrainCallTimeout must be more than zero and at most 00:00:30 (past it the fallback would come too late to help).");
+            failures.Add(
+                "AuthCache:GrainCallTimeout must be more than zero and at most 00:00:30 (past it the fallback would "
+                    + "come too late to help).");
         }
 
         if (options.FallbackAfter <= TimeSpan.Zero || options.FallbackAfter > options.GrainCallTimeout)
@@ -116,9 +131,12 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             failures.Add($"{path}:Issuer '{issuer.Issuer}' is configured twice.");
         }
 
-        if (issuer.MaxTokenLifetime is { } lifetime && (lifetime <= TimeSpan.Zero || lifetime > LongestMaxTokenLifetime))
+        if (issuer.MaxTokenLifetime is { } lifetime
+            && (lifetime <= TimeSpan.Zero || lifetime > LongestMaxTokenLifetime))
         {
-            failures.Add($"{path}:MaxTokenLifetime must be more than zero and at most 1.00:00:00 (revocations are kept that long in every process).");
+            failures.Add(
+                $"{path}:MaxTokenLifetime must be more than zero and at most 1.00:00:00 (revocations are kept that "
+                    + "long in every process).");
         }
 
         if (!string.IsNullOrWhiteSpace(issuer.JwksUri) && !Uri.TryCreate(issuer.JwksUri, UriKind.Absolute, out _))
@@ -132,7 +150,9 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (issuer.RequireHttps
             && (issuerUri.Scheme != Uri.UriSchemeHttps || issuer.ConfiguredJwksUri() is { Scheme: not "https" }))
         {
-            failures.Add($"{path}: issuer and JWKS URI must use https (set RequireHttps=false only for a local development issuer).");
+            failures.Add(
+                $"{path}: issuer and JWKS URI must use https (set RequireHttps=false only for a local development "
+                    + "issuer).");
         }
     }
 
@@ -147,10 +167,14 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
             }
 
             // HS* verified with a published key would let anyone who reads the JWKS sign; none needs no key at all.
-            var why = algorithm.StartsWith("HS", StringComparison.OrdinalIgnoreCase) || string.Equals(algorithm, "none", StringComparison.OrdinalIgnoreCase)
-                ? "HMAC and unsigned tokens are never accepted (their keys cannot be published)"
-                : "it is not an algorithm AuthCache verifies (names are case-sensitive)";
-            failures.Add($"{path}:Algorithms contains '{algorithm}': {why}. Use only {supported}, or leave it empty to accept the algorithms of the issuer's published keys.");
+            var why =
+                algorithm.StartsWith("HS", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(algorithm, "none", StringComparison.OrdinalIgnoreCase)
+                    ? "HMAC and unsigned tokens are never accepted (their keys cannot be published)"
+                    : "it is not an algorithm AuthCache verifies (names are case-sensitive)";
+            failures.Add(
+                $"{path}:Algorithms contains '{algorithm}': {why}. Use only {supported}, or leave it empty to accept "
+                    + "the algorithms of the issuer's published keys.");
         }
     }
 
@@ -167,13 +191,16 @@ internal sealed class AuthCacheOptionsValidator : IValidateOptions<AuthCacheOpti
         if (issuer is null)
         {
             failures.Add(
-                $"AuthCache:UserProfiles:SecretKey is set and {options.Issuers.Count} issuers are trusted: set AuthCache:UserProfiles:Issuer to the one "
-                + $"whose Clerk instance the secret key belongs to (one of {string.Join(", ", options.Issuers.Select(i => i.Issuer))}).");
+                $"AuthCache:UserProfiles:SecretKey is set and {options.Issuers.Count} issuers are trusted: set "
+                    + "AuthCache:UserProfiles:Issuer to the one "
+                    + "whose Clerk instance the secret key belongs to (one of "
+                    + $"{string.Join(", ", options.Issuers.Select(i => i.Issuer))}).");
         }
         else if (options.FindIssuer(issuer) is null)
         {
             failures.Add(
-                $"AuthCache:UserProfiles:Issuer '{issuer}' (set, or taken from the Clerk domain or publishable key) is not a trusted issuer: "
+                $"AuthCache:UserProfiles:Issuer '{issuer}' (set, or taken from the Clerk domain or publishable key) is "
+                    + "not a trusted issuer: "
                 + "set it to the AuthCache:Issuers entry whose Clerk instance the secret key belongs to.");
         }
     }

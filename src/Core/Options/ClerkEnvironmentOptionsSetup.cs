@@ -9,10 +9,11 @@ namespace AuthCache.Core.Options;
 /// <c>CLERK_SECRET_KEY</c>, <c>NEXT_PUBLIC_CLERK_DOMAIN</c> / <c>CLERK_DOMAIN</c>, and
 /// <c>NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY</c> (whose payload is the base64 of <c>{domain}$</c>).
 /// Explicit <c>AuthCache</c> settings win. The Clerk domain also names the issuer whose users the secret key reads
-/// (<c>AuthCache:UserProfiles:Issuer</c>), unless that is set, and is an issuer of Clerk session tokens (60 s), unless its
-/// <c>MaxTokenLifetime</c> is set.
+/// (<c>AuthCache:UserProfiles:Issuer</c>), unless that is set, and is an issuer of Clerk session tokens (60 s), unless
+/// its <c>MaxTokenLifetime</c> is set.
 /// </summary>
-internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration) : IPostConfigureOptions<AuthCacheOptions>
+internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration)
+    : IPostConfigureOptions<AuthCacheOptions>
 {
     public void PostConfigure(string? name, AuthCacheOptions options)
     {
@@ -46,7 +47,9 @@ internal sealed class ClerkEnvironmentOptionsSetup(IConfiguration configuration)
         }
     }
 
-    /// <summary>Decodes <c>pk_live_…</c> / <c>pk_test_…</c>: the part after the prefix is base64 of <c>domain$</c>.</summary>
+    /// <summary>
+    /// Decodes <c>pk_live_…</c> / <c>pk_test_…</c>: the part after the prefix is base64 of <c>domain$</c>.
+    /// </summary>
     public static string? DomainFromPublishableKey(string? publishableKey)
     {
         if (string.IsNullOrWhiteSpace(publishableKey))

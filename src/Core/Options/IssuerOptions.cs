@@ -8,14 +8,17 @@ public sealed class IssuerOptions
 
     /// <summary>
     /// Where the signing keys are published. Left empty, the <c>jwks_uri</c> of the issuer's OpenID Connect discovery
-    /// document (<c>{Issuer}/.well-known/openid-configuration</c>), whose <c>issuer</c> must equal <see cref="Issuer"/>.
+    /// document (<c>{Issuer}/.well-known/openid-configuration</c>), whose <c>issuer</c> must equal
+    /// <see cref="Issuer"/>.
     /// </summary>
     public string? JwksUri { get; set; }
 
     /// <summary>When not empty, a token's <c>aud</c> must contain one of these.</summary>
     public List<string> Audiences { get; set; } = [];
 
-    /// <summary>When not empty, a token's <c>azp</c> (Clerk: the origin that requested it) must be one of these.</summary>
+    /// <summary>
+    /// When not empty, a token's <c>azp</c> (Clerk: the origin that requested it) must be one of these.
+    /// </summary>
     public List<string> AuthorizedParties { get; set; } = [];
 
     /// <summary>
@@ -49,7 +52,8 @@ public sealed class IssuerOptions
     // Clerk's development instances are served under this domain only; a production instance has its own domain, so
     // it is recognised from the Clerk environment variables (ClerkEnvironmentOptionsSetup) or configured.
     private static bool IsClerkDevelopmentInstance(string issuer) =>
-        Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Host.EndsWith(".clerk.accounts.dev", StringComparison.OrdinalIgnoreCase);
+        Uri.TryCreate(issuer, UriKind.Absolute, out var uri)
+        && uri.Host.EndsWith(".clerk.accounts.dev", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The configured <see cref="JwksUri"/>, or null when the keys' address is to be discovered.</summary>
     internal Uri? ConfiguredJwksUri() => string.IsNullOrWhiteSpace(JwksUri) ? null : new Uri(JwksUri);

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.Core.Options;
 
-/// <summary>Refuses to start with a shedding limit, target or polling period Orleans would reject or that could never hold.</summary>
+/// <summary>
+/// Refuses to start with a shedding limit, target or polling period Orleans would reject or that could never hold.
+/// </summary>
 internal sealed class MemorySheddingOptionsValidator : IValidateOptions<AuthCacheOptions>
 {
     private static readonly TimeSpan MinPollingPeriod = TimeSpan.FromMilliseconds(100);

@@ -11,7 +11,8 @@ public sealed class UserProfileOptions
 
     /// <summary>
     /// The trusted issuer whose users the secret key reads: only its tokens get a profile, since another issuer's
-    /// <c>sub</c> names someone else. Unset: the Clerk domain or publishable key's issuer, else the only trusted issuer.
+    /// <c>sub</c> names someone else. Unset: the Clerk domain or publishable key's issuer, else the only trusted
+    /// issuer.
     /// </summary>
     public string? Issuer { get; set; }
 
@@ -32,7 +33,10 @@ public sealed class UserProfileOptions
 
     internal bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
 
-    /// <summary>The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of <paramref name="trusted"/>; null when neither says.</summary>
+    /// <summary>
+    /// The issuer whose tokens get profiles: <see cref="Issuer"/>, or the only one of <paramref name="trusted"/>; null
+    /// when neither says.
+    /// </summary>
     internal string? ResolveIssuer(IReadOnlyList<IssuerOptions> trusted) =>
         !string.IsNullOrWhiteSpace(Issuer) ? Issuer : trusted.Count == 1 ? trusted[0].Issuer : null;
 }

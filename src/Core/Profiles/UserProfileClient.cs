@@ -40,10 +40,17 @@ internal sealed partial class UserProfileClient(
         try
         {
             using var client = httpClientFactory.CreateClient(HttpClientName);
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(settings.BaseUrl.TrimEnd('/') + "/"), "v1/users/" + Uri.EscapeDataString(subject)));
+            using var request = new HttpRequestMessage(
+                HttpMethod.Get,
+                new Uri(new Uri(settings.BaseUrl.TrimEnd('/') + "/"), "v1/users/" + Uri.EscapeDataString(subject)));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.SecretKey);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            activity?.SetTag(AuthCacheActivities.StatusClassTag, AuthCacheActivities.StatusClass((int)response.StatusCode));
+            using var response = await client.SendAsync(
+                request,
+                HttpCompletionOption.ResponseHeadersRead,
+                deadline.Token);
+            activity?.SetTag(
+                AuthCacheActivities.StatusClassTag,
+                AuthCacheActivities.StatusClass((int)response.StatusCode));
             if (!response.IsSuccessStatusCode)
             {
                 return Failed($"HTTP {(int)response.StatusCode}", activity);
@@ -84,7 +91,9 @@ internal sealed partial class UserProfileClient(
         return null;
     }
 
-    /// <summary>Maps Clerk's user object; the primary e-mail is the entry whose id is <c>primary_email_address_id</c>.</summary>
+    /// <summary>
+    /// Maps Clerk's user object; the primary e-mail is the entry whose id is <c>primary_email_address_id</c>.
+    /// </summary>
     internal static UserProfile? Read(JsonElement user, string subject, DateTimeOffset now)
     {
         if (user.ValueKind != JsonValueKind.Object || String(user, "id") != subject)
@@ -98,7 +107,8 @@ internal sealed partial class UserProfileClient(
         {
             foreach (var address in addresses.EnumerateArray())
             {
-                if (address.ValueKind == JsonValueKind.Object && (primaryId is null || String(address, "id") == primaryId))
+                if (address.ValueKind == JsonValueKind.Object
+                    && (primaryId is null || String(address, "id") == primaryId))
                 {
                     email = String(address, "email_address");
                     break;
@@ -106,11 +116,20 @@ internal sealed partial class UserProfileClient(
             }
         }
 
-        return new UserProfile(subject, String(user, "username"), String(user, "first_name"), String(user, "last_name"), email, String(user, "image_url"), now);
+        return new UserProfile(
+            subject,
+            String(user, "username"),
+            String(user, "first_name"),
+            String(user, "last_name"),
+            email,
+            String(user, "image_url"),
+            now);
     }
 
     private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Fetching a user profile failed: {Error}.")]
     private static partial void LogFetchFailed(ILogger logger, string error);

@@ -25,7 +25,9 @@ internal sealed class RevocationCandidate(
 
     public string? Subject { get; } = subject;
 
-    /// <summary>The token's <c>iat</c>; null when absent or unreadable, which counts as issued before any revocation.</summary>
+    /// <summary>
+    /// The token's <c>iat</c>; null when absent or unreadable, which counts as issued before any revocation.
+    /// </summary>
     public DateTimeOffset? IssuedAt { get; } = issuedAt;
 
     public string? Issuer { get; } = issuer;
@@ -49,7 +51,13 @@ internal sealed class RevocationCandidate(
             }
         }
 
-        return new RevocationCandidate(tokenHash, sessions ?? (IReadOnlyList<string>)[], result.Subject, issuedAt, result.Issuer, result.KeyId);
+        return new RevocationCandidate(
+            tokenHash,
+            sessions ?? (IReadOnlyList<string>)[],
+            result.Subject,
+            issuedAt,
+            result.Issuer,
+            result.KeyId);
     }
 
     // A JWT NumericDate may carry a fraction; anything out of range is treated as missing (issued before).

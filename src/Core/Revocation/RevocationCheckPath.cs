@@ -9,6 +9,8 @@ internal static class RevocationCheckPath
     /// <summary>A token grain had just validated the token.</summary>
     public const string Validation = "validation";
 
-    /// <summary>An API host's own copy of the revocations rejected the token: a grain's answer, or a validation it made itself.</summary>
+    /// <summary>
+    /// An API host's own copy of the revocations rejected the token: a grain's answer, or a validation it made itself.
+    /// </summary>
     public const string Local = "local";
 }

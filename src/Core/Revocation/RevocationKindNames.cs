@@ -2,7 +2,9 @@ using AuthCache.GrainInterfaces;
 
 namespace AuthCache.Core.Revocation;
 
-/// <summary>The public names of revocation kinds: the parameters of the revoke endpoint, its answers and metric tags.</summary>
+/// <summary>
+/// The public names of revocation kinds: the parameters of the revoke endpoint, its answers and metric tags.
+/// </summary>
 internal static class RevocationKindNames
 {
     public const string Session = "sid";

@@ -22,7 +22,9 @@ internal sealed class RevocationPolicy
     {
         ClockSkew = clockSkew;
         _retentions = maxTokenLifetimes.ToDictionary(p => p.Key, p => p.Value + clockSkew, StringComparer.Ordinal);
-        LongestRetention = (maxTokenLifetimes.Count == 0 ? IssuerOptions.DefaultMaxTokenLifetime : maxTokenLifetimes.Values.Max()) + clockSkew;
+        LongestRetention =
+            (maxTokenLifetimes.Count == 0 ? IssuerOptions.DefaultMaxTokenLifetime : maxTokenLifetimes.Values.Max())
+            + clockSkew;
     }
 
     public TimeSpan ClockSkew { get; }
@@ -33,7 +35,8 @@ internal sealed class RevocationPolicy
     public static RevocationPolicy From(AuthCacheOptions options) =>
         Policies.GetValue(options, static o => new RevocationPolicy(
             o.ClockSkew,
-            o.Issuers.GroupBy(i => i.Issuer, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(i => i.ResolveMaxTokenLifetime()), StringComparer.Ordinal)));
+            o.Issuers.GroupBy(i => i.Issuer, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Max(i => i.ResolveMaxTokenLifetime()), StringComparer.Ordinal)));
 
     /// <summary>How long a revocation scoped to <paramref name="issuer"/> (null for a token hash) is kept.</summary>
     public TimeSpan RetentionOf(string? issuer) =>

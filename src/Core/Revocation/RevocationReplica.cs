@@ -42,16 +42,24 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     private long _trustedUntil;
     private int _notReadyReported;
 
-    public RevocationReplica(IOptionsMonitor<AuthCacheOptions> options, AuthCacheClock clock, TimeProvider time, IMeterFactory meterFactory, ILogger<RevocationReplica> logger)
+    public RevocationReplica(
+        IOptionsMonitor<AuthCacheOptions> options,
+        AuthCacheClock clock,
+        TimeProvider time,
+        IMeterFactory meterFactory,
+        ILogger<RevocationReplica> logger)
     {
         _options = options;
         _clock = clock;
         _time = time;
         _logger = logger;
-        meterFactory.Create(AuthCacheMetrics.MeterName).CreateObservableGauge(
-            "authcache.revocation_replica.in_sync",
-            () => IsCurrent ? 1 : 0,
-            description: "1 while this process's copy of the revocation list is confirmed in sync with the cluster's list, else 0.");
+        meterFactory
+            .Create(AuthCacheMetrics.MeterName)
+            .CreateObservableGauge(
+                "authcache.revocation_replica.in_sync",
+                () => IsCurrent ? 1 : 0,
+                description: "1 while this process's copy of the revocation list is confirmed in sync with the "
+                    + "cluster's list, else 0.");
     }
 
     /// <summary>Grows with every revocation learned: the cheap "anything new?" check of cache hits.</summary>
@@ -75,7 +83,9 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         return trustedUntil != 0 && _time.GetTimestamp() < trustedUntil - Ticks(TrustWindow) + Ticks(maxLag);
     }
 
-    /// <summary>How long ago the copy may last have been confirmed before this host resynchronises it to answer.</summary>
+    /// <summary>
+    /// How long ago the copy may last have been confirmed before this host resynchronises it to answer.
+    /// </summary>
     public TimeSpan MaxLag => _options.CurrentValue.Revocation.MaxReplicaLag;
 
     /// <summary>Completes at the next synchronisation (whatever time it vouches for: check again).</summary>
@@ -146,7 +156,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
 
     /// <summary>Adds records to this copy and tells the listeners about the new ones.</summary>
     /// <returns>The records that changed the copy, and how many cached validations the listeners dropped.</returns>
-    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, int Dropped)> LearnAsync(IEnumerable<RevocationRecord> records)
+    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, int Dropped)> LearnAsync(
+        IEnumerable<RevocationRecord> records)
     {
         var learned = new List<RevocationRecord>();
         lock (_writeLock)
@@ -160,7 +171,8 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
                 }
             }
 
-            // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what goes.
+            // Revocations arrive in time order: those past their retention leave as new ones come, at the cost of what
+            // goes.
             revocations.PruneDue(_clock.UtcNow, Policy);
         }
 
@@ -177,11 +189,14 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     /// <summary>
     /// Replaces this copy with the whole list, keeping of what it held beyond it only what <paramref name="keep"/>
     /// accepts (revocations the list lost, which the caller gives back), and tells the listeners about the records
-    /// new here. A change learned meanwhile lands either in the copy replaced, and is kept if accepted, or in the new one.
+    /// new here. A change learned meanwhile lands either in the copy replaced, and is kept if accepted, or in the new
+    /// one.
     /// </summary>
     /// <returns>The records new to this copy, and those it kept beyond the list.</returns>
-    public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, IReadOnlyList<RevocationRecord> Kept)> ReplaceAsync(
-        IReadOnlyList<RevocationRecord> whole, Func<RevocationRecord, bool> keep)
+    public async ValueTask<(
+        IReadOnlyList<RevocationRecord> Learned,
+        IReadOnlyList<RevocationRecord> Kept
+    )> ReplaceAsync(IReadOnlyList<RevocationRecord> whole, Func<RevocationRecord, bool> keep)
     {
         var learned = new List<RevocationRecord>();
         var kept = new List<RevocationRecord>();
@@ -221,9 +236,12 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
     }
 
     /// <summary>Tells the listeners about a cluster-wide invalidation.</summary>
-    public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) => NotifyAsync(new InvalidationReceived(invalidation));
+    public ValueTask<int> ApplyAsync(CacheInvalidation invalidation) =>
+        NotifyAsync(new InvalidationReceived(invalidation));
 
-    /// <summary>This copy was behind and has been replaced with the list whole: copies of answers made before are suspect.</summary>
+    /// <summary>
+    /// This copy was behind and has been replaced with the list whole: copies of answers made before are suspect.
+    /// </summary>
     public ValueTask<int> ResynchronisedAsync() => NotifyAsync(ReplicaResynchronised.Instance);
 
     /// <summary>
@@ -245,7 +263,11 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         while (Interlocked.CompareExchange(ref _trustedUntil, until, current) != current);
 
         _ready.TrySetResult();
-        Interlocked.Exchange(ref _nextSynchronisation, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        Interlocked
+            .Exchange(
+                ref _nextSynchronisation,
+                new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously))
+            .TrySetResult();
     }
 
     private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _time.TimestampFrequency);
@@ -284,7 +306,11 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         }
     }
 
-    [LoggerMessage(EventId = 2407, Level = LogLevel.Warning, Message = "This process has not synchronised the revocation list yet; tokens are validated with the revocations it has until it does.")]
+    [LoggerMessage(
+        EventId = 2407,
+        Level = LogLevel.Warning,
+        Message = "This process has not synchronised the revocation list yet; tokens are validated with the "
+            + "revocations it has until it does.")]
     private static partial void LogNotReady(ILogger logger);
 
     private sealed class Subscription(RevocationReplica replica, IRevocationReplicaListener listener) : IDisposable

@@ -6,7 +6,8 @@ namespace AuthCache.Core.Revocation;
 /// <summary>
 /// A set of revocations with the rules that apply them, safe for concurrent readers and writers:
 /// <list type="bullet">
-/// <item>a session revocation rejects every token of that issuer's <c>sid</c> (a revoked session gets no new tokens);</item>
+/// <item>a session revocation rejects every token of that issuer's <c>sid</c> (a revoked session gets no new
+/// tokens);</item>
 /// <item>a subject revocation rejects that issuer's subject's tokens issued at or before it (<c>iat</c> up to the
 /// revocation time plus the clock skew; no <c>iat</c> counts as before), so a later sign-in works again;</item>
 /// <item>a token-hash revocation rejects that one token;</item>
@@ -26,11 +27,16 @@ internal sealed class RevocationSet
     // subject): within a scope every record is kept equally long, so the due ones wait at the front and pruning them
     // costs what it removes, not the size of the set.
     private readonly Lock _orderLock = new();
-    private readonly Dictionary<(bool IsToken, string Issuer), Queue<(RevocationKind Kind, string Value, DateTimeOffset RevokedAt)>> _order = [];
+    private readonly Dictionary<
+        (bool IsToken, string Issuer),
+        Queue<(RevocationKind Kind, string Value, DateTimeOffset RevokedAt)>
+    > _order = [];
 
     public int Count => _sessions.Count + _subjects.Count + _tokens.Count;
 
-    /// <summary>Adds the record, or moves an existing one's time forward. False when the set already covered it.</summary>
+    /// <summary>
+    /// Adds the record, or moves an existing one's time forward. False when the set already covered it.
+    /// </summary>
     public bool Add(RevocationRecord record)
     {
         var entries = EntriesOf(record.Kind);
@@ -63,7 +69,8 @@ internal sealed class RevocationSet
 
     /// <summary>
     /// Removes the revocations past their retention that were added in time order (all but records given back out of
-    /// order, which <see cref="Prune(DateTimeOffset, RevocationPolicy)"/> finds): what a frequent caller can afford, since it touches only what goes.
+    /// order, which <see cref="Prune(DateTimeOffset, RevocationPolicy)"/> finds): what a frequent caller can afford,
+    /// since it touches only what goes.
     /// </summary>
     public int PruneDue(DateTimeOffset now, RevocationPolicy policy)
     {
@@ -76,7 +83,9 @@ internal sealed class RevocationSet
                 while (queue.TryPeek(out var head) && now >= head.RevokedAt + retention)
                 {
                     queue.Dequeue();
-                    var entry = new KeyValuePair<(string Issuer, string Value), DateTimeOffset>((issuer, head.Value), head.RevokedAt);
+                    var entry = new KeyValuePair<(string Issuer, string Value), DateTimeOffset>(
+                        (issuer, head.Value),
+                        head.RevokedAt);
                     if (EntriesOf(head.Kind).TryRemove(entry))
                     {
                         removed++;
@@ -90,15 +99,19 @@ internal sealed class RevocationSet
 
     /// <summary>The record as this set keeps it (the latest time for its session, subject or token), or null.</summary>
     public RevocationRecord? Find(RevocationKind kind, string? issuer, string value) =>
-        EntriesOf(kind).TryGetValue(KeyOf(kind, issuer, value), out var revokedAt) ? new RevocationRecord(kind, value, revokedAt, ScopeOf(kind, issuer)) : null;
+        EntriesOf(kind).TryGetValue(KeyOf(kind, issuer, value), out var revokedAt)
+            ? new RevocationRecord(kind, value, revokedAt, ScopeOf(kind, issuer))
+            : null;
 
     /// <summary>True when the set holds this record at the same or a later time.</summary>
     public bool Contains(RevocationRecord record) =>
-        EntriesOf(record.Kind).TryGetValue(KeyOf(record.Kind, record.Issuer, record.Value), out var revokedAt) && revokedAt >= record.RevokedAt;
+        EntriesOf(record.Kind).TryGetValue(KeyOf(record.Kind, record.Issuer, record.Value), out var revokedAt)
+        && revokedAt >= record.RevokedAt;
 
     public bool IsRevoked(RevocationCandidate candidate, DateTimeOffset now, RevocationPolicy policy)
     {
-        if (_tokens.TryGetValue((string.Empty, candidate.TokenHash), out var tokenRevokedAt) && now < tokenRevokedAt + policy.LongestRetention)
+        if (_tokens.TryGetValue((string.Empty, candidate.TokenHash), out var tokenRevokedAt)
+            && now < tokenRevokedAt + policy.LongestRetention)
         {
             return true;
         }
@@ -107,7 +120,8 @@ internal sealed class RevocationSet
         var retention = policy.RetentionOf(candidate.Issuer);
         foreach (var session in candidate.SessionIds)
         {
-            if (_sessions.TryGetValue((issuer, session), out var sessionRevokedAt) && now < sessionRevokedAt + retention)
+            if (_sessions.TryGetValue((issuer, session), out var sessionRevokedAt)
+                && now < sessionRevokedAt + retention)
             {
                 return true;
             }
@@ -120,7 +134,11 @@ internal sealed class RevocationSet
     }
 
     /// <summary>Whether one revocation applies to a token (used to find the cached validations it drops).</summary>
-    public static bool Covers(RevocationRecord record, RevocationCandidate candidate, DateTimeOffset now, RevocationPolicy policy)
+    public static bool Covers(
+        RevocationRecord record,
+        RevocationCandidate candidate,
+        DateTimeOffset now,
+        RevocationPolicy policy)
     {
         if (!policy.IsActive(record, now))
         {
@@ -141,7 +159,9 @@ internal sealed class RevocationSet
 
     /// <summary>Removes revocations past their retention; returns how many went.</summary>
     public int Prune(DateTimeOffset now, RevocationPolicy policy) =>
-        Prune(RevocationKind.Session, _sessions, now, policy) + Prune(RevocationKind.Subject, _subjects, now, policy) + Prune(RevocationKind.TokenHash, _tokens, now, policy);
+        Prune(RevocationKind.Session, _sessions, now, policy)
+        + Prune(RevocationKind.Subject, _subjects, now, policy)
+        + Prune(RevocationKind.TokenHash, _tokens, now, policy);
 
     /// <summary>The revocations still active at <paramref name="now"/>.</summary>
     public List<RevocationRecord> ActiveRecords(DateTimeOffset now, RevocationPolicy policy)
@@ -167,32 +187,45 @@ internal sealed class RevocationSet
         }
     }
 
-    private static bool IsActive(RevocationKind kind, string issuer, DateTimeOffset revokedAt, DateTimeOffset now, RevocationPolicy policy) =>
-        now < revokedAt + policy.RetentionOf(ScopeOf(kind, issuer));
+    private static bool IsActive(
+        RevocationKind kind,
+        string issuer,
+        DateTimeOffset revokedAt,
+        DateTimeOffset now,
+        RevocationPolicy policy) => now < revokedAt + policy.RetentionOf(ScopeOf(kind, issuer));
 
-    private static bool IssuedNoLaterThan(RevocationCandidate candidate, DateTimeOffset revokedAt, RevocationPolicy policy) =>
-        candidate.IssuedAt is not { } issuedAt || issuedAt <= revokedAt + policy.ClockSkew;
+    private static bool IssuedNoLaterThan(
+        RevocationCandidate candidate,
+        DateTimeOffset revokedAt,
+        RevocationPolicy policy) => candidate.IssuedAt is not { } issuedAt || issuedAt <= revokedAt + policy.ClockSkew;
 
     // A token hash names one token whatever its issuer.
     private static (string Issuer, string Value) KeyOf(RevocationKind kind, string? issuer, string value) =>
         (ScopeOf(kind, issuer) ?? string.Empty, value);
 
-    private static string? ScopeOf(RevocationKind kind, string? issuer) => kind == RevocationKind.TokenHash ? null : issuer;
+    private static string? ScopeOf(RevocationKind kind, string? issuer) =>
+        kind == RevocationKind.TokenHash ? null : issuer;
 
-    private ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> EntriesOf(RevocationKind kind) => kind switch
-    {
-        RevocationKind.Session => _sessions,
-        RevocationKind.Subject => _subjects,
-        RevocationKind.TokenHash => _tokens,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown revocation kind."),
-    };
+    private ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> EntriesOf(RevocationKind kind) =>
+        kind switch
+        {
+            RevocationKind.Session => _sessions,
+            RevocationKind.Subject => _subjects,
+            RevocationKind.TokenHash => _tokens,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown revocation kind."),
+        };
 
-    private static int Prune(RevocationKind kind, ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
+    private static int Prune(
+        RevocationKind kind,
+        ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> entries,
+        DateTimeOffset now,
+        RevocationPolicy policy)
     {
         var removed = 0;
         foreach (var (key, revokedAt) in entries)
         {
-            if (!IsActive(kind, key.Issuer, revokedAt, now, policy) && entries.TryRemove(new KeyValuePair<(string Issuer, string Value), DateTimeOffset>(key, revokedAt)))
+            if (!IsActive(kind, key.Issuer, revokedAt, now, policy)
+                && entries.TryRemove(new KeyValuePair<(string Issuer, string Value), DateTimeOffset>(key, revokedAt)))
             {
                 removed++;
             }
@@ -201,7 +234,12 @@ internal sealed class RevocationSet
         return removed;
     }
 
-    private static void Collect(List<RevocationRecord> records, RevocationKind kind, ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> entries, DateTimeOffset now, RevocationPolicy policy)
+    private static void Collect(
+        List<RevocationRecord> records,
+        RevocationKind kind,
+        ConcurrentDictionary<(string Issuer, string Value), DateTimeOffset> entries,
+        DateTimeOffset now,
+        RevocationPolicy policy)
     {
         foreach (var ((issuer, value), revokedAt) in entries)
         {

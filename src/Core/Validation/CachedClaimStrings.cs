@@ -17,20 +17,53 @@ internal static class CachedClaimStrings
 {
     private static readonly FrozenDictionary<string, string> Known = new[]
     {
-        JwtRegisteredClaimNames.Iss, JwtRegisteredClaimNames.Sub, JwtRegisteredClaimNames.Aud, JwtRegisteredClaimNames.Exp,
-        JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat, JwtRegisteredClaimNames.Jti, JwtRegisteredClaimNames.Azp,
-        JwtRegisteredClaimNames.Sid, JwtRegisteredClaimNames.Email, JwtRegisteredClaimNames.Name, JwtRegisteredClaimNames.Nonce,
-        "role", "roles", "scope", "org_id", "org_role", "org_slug", "org_permissions", "fva", "sts", "v", "pla", "fea", "metadata",
-        ClaimValueTypes.String, ClaimValueTypes.Integer, ClaimValueTypes.Integer32, ClaimValueTypes.Integer64,
-        ClaimValueTypes.Double, ClaimValueTypes.Boolean, ClaimValueTypes.DateTime, JsonClaimValueTypes.Json, JsonClaimValueTypes.JsonArray,
+        JwtRegisteredClaimNames.Iss,
+        JwtRegisteredClaimNames.Sub,
+        JwtRegisteredClaimNames.Aud,
+        JwtRegisteredClaimNames.Exp,
+        JwtRegisteredClaimNames.Nbf,
+        JwtRegisteredClaimNames.Iat,
+        JwtRegisteredClaimNames.Jti,
+        JwtRegisteredClaimNames.Azp,
+        JwtRegisteredClaimNames.Sid,
+        JwtRegisteredClaimNames.Email,
+        JwtRegisteredClaimNames.Name,
+        JwtRegisteredClaimNames.Nonce,
+        "role",
+        "roles",
+        "scope",
+        "org_id",
+        "org_role",
+        "org_slug",
+        "org_permissions",
+        "fva",
+        "sts",
+        "v",
+        "pla",
+        "fea",
+        "metadata",
+        ClaimValueTypes.String,
+        ClaimValueTypes.Integer,
+        ClaimValueTypes.Integer32,
+        ClaimValueTypes.Integer64,
+        ClaimValueTypes.Double,
+        ClaimValueTypes.Boolean,
+        ClaimValueTypes.DateTime,
+        JsonClaimValueTypes.Json,
+        JsonClaimValueTypes.JsonArray,
         JsonClaimValueTypes.JsonNull,
     }.Distinct(StringComparer.Ordinal).ToFrozenDictionary(s => s, s => s, StringComparer.Ordinal);
 
     /// <param name="claims">The validated token's claims, all of which are kept.</param>
     /// <param name="issuer">The token's issuer, whose configured name and authorized parties the claims share.</param>
     /// <param name="subject">The subject string already kept for the entry, which the <c>sub</c> claim shares.</param>
-    /// <param name="unreadableOrganization">The reason code of a Clerk <c>o</c> claim that could not be read, else null.</param>
-    public static TokenClaim[] From(IEnumerable<Claim> claims, IssuerOptions issuer, string? subject, out string? unreadableOrganization)
+    /// <param name="unreadableOrganization">The reason code of a Clerk <c>o</c> claim that could not be read, else
+    /// null.</param>
+    public static TokenClaim[] From(
+        IEnumerable<Claim> claims,
+        IssuerOptions issuer,
+        string? subject,
+        out string? unreadableOrganization)
     {
         var kept = new List<TokenClaim>(8);
         foreach (var claim in claims)

@@ -32,7 +32,9 @@ internal static class ClerkOrganizationClaims
     public const string TooLarge = "too_large";
     public const string UnreadablePermissions = "unreadable_permissions";
 
-    /// <summary>Clerk's compact claim is a few hundred characters; anything near a whole token's size is not it.</summary>
+    /// <summary>
+    /// Clerk's compact claim is a few hundred characters; anything near a whole token's size is not it.
+    /// </summary>
     public const int MaxOrganizationLength = 4096;
 
     /// <summary>A bitmask of <c>fpm</c> is read as a 64-bit number.</summary>
@@ -65,7 +67,12 @@ internal static class ClerkOrganizationClaims
             switch (claim.Type)
             {
                 case VersionClaim:
-                    version2 = claim.Value == "2" && claim.ValueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64;
+                    version2 =
+                        claim.Value == "2"
+                        && claim.ValueType
+                            is ClaimValueTypes.Integer
+                                or ClaimValueTypes.Integer32
+                                or ClaimValueTypes.Integer64;
                     break;
                 case OrganizationClaim when claim.ValueType != JsonClaimValueTypes.JsonNull:
                     // A JSON array gives one claim per element: counted, so it is not taken for an object.
@@ -147,7 +154,9 @@ internal static class ClerkOrganizationClaims
                 expanded.Add(Claim(Role, WithPrefix(role)));
             }
 
-            return names is null || bitmasks is null ? null : ExpandPermissions(names, bitmasks, featureList, featuresReadable, expanded);
+            return names is null || bitmasks is null
+                ? null
+                : ExpandPermissions(names, bitmasks, featureList, featuresReadable, expanded);
         }
     }
 
@@ -156,7 +165,12 @@ internal static class ClerkOrganizationClaims
     /// <param name="featureList">The features (<c>fea</c>) the bitmasks are given for.</param>
     /// <param name="featuresReadable">False when <c>fea</c> is not one string (another type, or an array).</param>
     /// <param name="expanded">The claims expanded so far, to which the permissions are added.</param>
-    private static string? ExpandPermissions(string names, string bitmasks, string? featureList, bool featuresReadable, List<TokenClaim> expanded)
+    private static string? ExpandPermissions(
+        string names,
+        string bitmasks,
+        string? featureList,
+        bool featuresReadable,
+        List<TokenClaim> expanded)
     {
         if (!featuresReadable)
         {
@@ -202,14 +216,18 @@ internal static class ClerkOrganizationClaims
                     return TooLarge;
                 }
 
-                expanded.Add(Claim(Permissions, string.Concat(OrganizationPrefix, features[feature], ":", permissions[bit])));
+                expanded.Add(
+                    Claim(Permissions, string.Concat(OrganizationPrefix, features[feature], ":", permissions[bit])));
             }
         }
 
         return null;
     }
 
-    /// <summary>The names of the features of <c>fea</c> whose scope includes the organisation (<c>o</c>, <c>uo</c>), in order; null when one has no name.</summary>
+    /// <summary>
+    /// The names of the features of <c>fea</c> whose scope includes the organisation (<c>o</c>, <c>uo</c>), in order;
+    /// null when one has no name.
+    /// </summary>
     private static List<string>? OrganizationFeatures(string? features)
     {
         var organization = new List<string>();
@@ -235,7 +253,9 @@ internal static class ClerkOrganizationClaims
     private static string[] Split(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(',', StringSplitOptions.TrimEntries);
 
-    /// <summary>False when the member is there but not a string; an absent or null member, or an empty string, reads as null.</summary>
+    /// <summary>
+    /// False when the member is there but not a string; an absent or null member, or an empty string, reads as null.
+    /// </summary>
     private static bool TryReadString(JsonElement organization, string name, out string? value)
     {
         value = null;

@@ -2,7 +2,9 @@ using AuthCache.GrainInterfaces;
 
 namespace AuthCache.Core.Validation;
 
-/// <summary>Where <see cref="TokenValidator"/> gets an issuer's keys: the cluster's JwksGrain, or a local cache.</summary>
+/// <summary>
+/// Where <see cref="TokenValidator"/> gets an issuer's keys: the cluster's JwksGrain, or a local cache.
+/// </summary>
 internal interface ISigningKeySource
 {
     Task<JwksSnapshot> GetKeysAsync(string issuer);

@@ -8,13 +8,13 @@ namespace AuthCache.Core.Validation;
 
 /// <summary>
 /// This process's issuer rules (<see cref="AuthCacheOptions.Issuers"/>: the issuer, its audiences and authorized
-/// parties, the lifetime with <see cref="AuthCacheOptions.ClockSkew"/> and <see cref="IssuerOptions.MaxTokenLifetime"/>,
-/// and Clerk's pending sessions unless <see cref="ClerkOptions.AcceptPendingSessions"/>) in the form a validated answer is checked
-/// against without its token: one frozen lookup per issuer and one pass over the answer's claims, no allocation. A
-/// grain on another silo validated the token with that silo's options, so an answer from the cluster (or a copy of
-/// one) is accepted here only when these rules accept it too, and refused with the reason code
-/// <see cref="TokenValidator"/> gives for the same token. Immutable; <see cref="CurrentIssuerRules"/> holds the
-/// current one.
+/// parties, the lifetime with <see cref="AuthCacheOptions.ClockSkew"/> and
+/// <see cref="IssuerOptions.MaxTokenLifetime"/>, and Clerk's pending sessions unless
+/// <see cref="ClerkOptions.AcceptPendingSessions"/>) in the form a validated answer is checked against without its
+/// token: one frozen lookup per issuer and one pass over the answer's claims, no allocation. A grain on another silo
+/// validated the token with that silo's options, so an answer from the cluster (or a copy of one) is accepted here only
+/// when these rules accept it too, and refused with the reason code <see cref="TokenValidator"/> gives for the same
+/// token. Immutable; <see cref="CurrentIssuerRules"/> holds the current one.
 /// </summary>
 internal sealed class IssuerRules
 {
@@ -32,7 +32,10 @@ internal sealed class IssuerRules
         var issuers = new Dictionary<string, Rules>(StringComparer.Ordinal);
         foreach (var issuer in source.Issuers)
         {
-            issuers.TryAdd(issuer.Issuer, new Rules(Audiences(issuer.Audiences), Set(issuer.AuthorizedParties), issuer.ResolveMaxTokenLifetime()));
+            issuers.TryAdd(
+                issuer.Issuer,
+                new Rules(Audiences(issuer.Audiences), Set(issuer.AuthorizedParties), issuer.ResolveMaxTokenLifetime())
+            );
         }
 
         _issuers = issuers.ToFrozenDictionary(StringComparer.Ordinal);
@@ -63,7 +66,11 @@ internal sealed class IssuerRules
     /// As <see cref="Refuses(TokenValidationOutcome, DateTimeOffset)"/>, for a cached validation whose end of life
     /// its holder already bounds by the token's expiry (<paramref name="expiresAt"/> null: not checked here).
     /// </summary>
-    public string? Refuses(string? issuer, IReadOnlyList<TokenClaim> claims, DateTimeOffset? expiresAt, DateTimeOffset now)
+    public string? Refuses(
+        string? issuer,
+        IReadOnlyList<TokenClaim> claims,
+        DateTimeOffset? expiresAt,
+        DateTimeOffset now)
     {
         // The order of TokenValidator's checks, so a token failing several rules gets the same reason on every path.
         if (issuer is null || !_issuers.TryGetValue(issuer, out var rules))
@@ -88,7 +95,8 @@ internal sealed class IssuerRules
             var claim = claims[i];
             switch (claim.Type)
             {
-                case JwtRegisteredClaimNames.Nbf or JwtRegisteredClaimNames.Iat when StartsAfter(claim.Value, latestStart):
+                case JwtRegisteredClaimNames.Nbf
+                or JwtRegisteredClaimNames.Iat when StartsAfter(claim.Value, latestStart):
                     return AuthFailureReason.NotYetValid;
                 case JwtRegisteredClaimNames.Exp:
                     expiresAtSeconds = Seconds(claim.Value);
@@ -113,7 +121,11 @@ internal sealed class IssuerRules
 
         // The precheck's rule, read from the answer's claims: a silo may allow longer-lived tokens than this process.
         if (expiresAtSeconds is { } tokenExpires
-            && TokenPrecheck.LivesLongerThan(FromSeconds(tokenExpires), issuedAtSeconds is { } iat ? FromSeconds(iat) : null, rules.MaxTokenLifetime, now))
+            && TokenPrecheck.LivesLongerThan(
+                FromSeconds(tokenExpires),
+                issuedAtSeconds is { } iat ? FromSeconds(iat) : null,
+                rules.MaxTokenLifetime,
+                now))
         {
             return AuthFailureReason.LifetimeTooLong;
         }
@@ -128,15 +140,21 @@ internal sealed class IssuerRules
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     // Whole seconds, as JsonWebToken reads a NumericDate for the precheck.
-    private static DateTimeOffset FromSeconds(double seconds) => DateTimeOffset.FromUnixTimeSeconds((long)Math.Truncate(seconds));
+    private static DateTimeOffset FromSeconds(double seconds) =>
+        DateTimeOffset.FromUnixTimeSeconds((long)Math.Truncate(seconds));
 
-    /// <summary>A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than <paramref name="latestStart"/>.</summary>
+    /// <summary>
+    /// A NumericDate (seconds, possibly with a fraction, as JsonWebToken reads it) later than
+    /// <paramref name="latestStart"/>.
+    /// </summary>
     private static bool StartsAfter(string value, long latestStart) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && Math.Truncate(seconds) > latestStart;
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+        && Math.Truncate(seconds) > latestStart;
 
     /// <summary>
     /// Each configured audience with and without one trailing slash, which is what JsonWebTokenHandler's audience
-    /// check accepts by default (<c>IgnoreTrailingSlashWhenValidatingAudience</c>); null when audiences are not checked.
+    /// check accepts by default (<c>IgnoreTrailingSlashWhenValidatingAudience</c>); null when audiences are not
+    /// checked.
     /// </summary>
     private static FrozenSet<string>? Audiences(List<string> audiences)
     {
@@ -162,5 +180,8 @@ internal sealed class IssuerRules
     private static FrozenSet<string>? Set(List<string> values) =>
         values.Count == 0 ? null : values.ToFrozenSet(StringComparer.Ordinal);
 
-    private sealed record Rules(FrozenSet<string>? Audiences, FrozenSet<string>? AuthorizedParties, TimeSpan MaxTokenLifetime);
+    private sealed record Rules(
+        FrozenSet<string>? Audiences,
+        FrozenSet<string>? AuthorizedParties,
+        TimeSpan MaxTokenLifetime);
 }

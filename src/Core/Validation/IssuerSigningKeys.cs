@@ -36,10 +36,16 @@ internal sealed class IssuerSigningKeys
     /// <inheritdoc cref="DefaultMask"/>
     public IReadOnlyList<string> DefaultAlgorithms { get; }
 
-    /// <summary>The keys that may verify a token of the algorithm at <paramref name="algorithm"/> in <see cref="SigningAlgorithms.Supported"/>.</summary>
-    public IReadOnlyList<SecurityKey> For(int algorithm, bool pinned) => (pinned ? _compatibleKeys : _defaultKeys)[algorithm];
+    /// <summary>
+    /// The keys that may verify a token of the algorithm at <paramref name="algorithm"/> in
+    /// <see cref="SigningAlgorithms.Supported"/>.
+    /// </summary>
+    public IReadOnlyList<SecurityKey> For(int algorithm, bool pinned) =>
+        (pinned ? _compatibleKeys : _defaultKeys)[algorithm];
 
-    /// <summary>The algorithms the key <paramref name="keyId"/> may verify; null when the set has no such usable key.</summary>
+    /// <summary>
+    /// The algorithms the key <paramref name="keyId"/> may verify; null when the set has no such usable key.
+    /// </summary>
     public int? AlgorithmsOf(string keyId, bool pinned)
     {
         for (var i = 0; i < _keyIds.Length; i++)

@@ -26,7 +26,9 @@ internal static class SigningAlgorithms
     private const int Es384 = 1 << 7;
     private const int Es512 = 1 << 8;
 
-    /// <summary>The position of <paramref name="algorithm"/> in <see cref="Supported"/> (ordinal match), or -1.</summary>
+    /// <summary>
+    /// The position of <paramref name="algorithm"/> in <see cref="Supported"/> (ordinal match), or -1.
+    /// </summary>
     public static int IndexOf(string? algorithm)
     {
         for (var i = 0; i < Supported.Count; i++)
@@ -59,9 +61,14 @@ internal static class SigningAlgorithms
 
     public static string[] NamesOf(int mask) => Supported.Where((_, i) => Contains(mask, i)).ToArray();
 
-    /// <summary>Every algorithm some trusted issuer may accept: its pins, or for an issuer without pins whatever its keys may come to say.</summary>
+    /// <summary>
+    /// Every algorithm some trusted issuer may accept: its pins, or for an issuer without pins whatever its keys may
+    /// come to say.
+    /// </summary>
     public static IReadOnlyList<string> AcceptedByAnyIssuer(AuthCacheOptions options) =>
-        options.Issuers.Any(i => i.Algorithms.Count == 0) ? Supported : options.Issuers.SelectMany(i => i.Algorithms).Distinct(StringComparer.Ordinal).ToArray();
+        options.Issuers.Any(i => i.Algorithms.Count == 0)
+            ? Supported
+            : options.Issuers.SelectMany(i => i.Algorithms).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// What <paramref name="key"/> can verify at all (RFC 7517 §4.4, RFC 8725 §3.1): its own <c>alg</c> alone when it

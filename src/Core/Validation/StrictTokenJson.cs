@@ -31,7 +31,9 @@ internal static class StrictTokenJson
         StringOrStrings,
     }
 
-    /// <summary>Whether the header and the claims set of <paramref name="token"/> (already shape-checked) follow the rules.</summary>
+    /// <summary>
+    /// Whether the header and the claims set of <paramref name="token"/> (already shape-checked) follow the rules.
+    /// </summary>
     public static bool IsStrict(string token)
     {
         var firstDot = token.IndexOf('.');
@@ -44,7 +46,10 @@ internal static class StrictTokenJson
     {
         var length = Base64Url.GetMaxDecodedLength(segment.Length);
         byte[]? rented = null;
-        var buffer = length <= StackBufferBytes ? stackalloc byte[StackBufferBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var buffer =
+            length <= StackBufferBytes
+                ? stackalloc byte[StackBufferBytes]
+                : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
             return Base64Url.DecodeFromChars(segment, buffer, out _, out var written) == OperationStatus.Done
@@ -135,7 +140,10 @@ internal static class StrictTokenJson
     }
 
     private static Expected HeaderMember(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("alg"u8) || reader.ValueTextEquals("kid"u8) || reader.ValueTextEquals("typ"u8) || reader.ValueTextEquals("cty"u8)
+        reader.ValueTextEquals("alg"u8)
+        || reader.ValueTextEquals("kid"u8)
+        || reader.ValueTextEquals("typ"u8)
+        || reader.ValueTextEquals("cty"u8)
             ? Expected.String
             : Expected.Any;
 

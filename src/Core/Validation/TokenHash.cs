@@ -31,5 +31,7 @@ internal static class TokenHash
 
     /// <summary>True when <paramref name="value"/> has the shape of a token hash (43 base64url characters).</summary>
     public static bool IsWellFormed(string? value) =>
-        value is { Length: 43 } && Base64Url.IsValid(value, out var decodedLength) && decodedLength == SHA256.HashSizeInBytes;
+        value is { Length: 43 }
+        && Base64Url.IsValid(value, out var decodedLength)
+        && decodedLength == SHA256.HashSizeInBytes;
 }

@@ -5,7 +5,9 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace AuthCache.Core.Validation;
 
-/// <summary>The outcome of <see cref="TokenPrecheck.Inspect"/>: a failure reason, or the parsed token and its issuer.</summary>
+/// <summary>
+/// The outcome of <see cref="TokenPrecheck.Inspect"/>: a failure reason, or the parsed token and its issuer.
+/// </summary>
 internal readonly record struct PrecheckResult(string? FailureReason, JsonWebToken? Token, IssuerOptions? Issuer)
 {
     public bool Passed => FailureReason is null;
@@ -35,7 +37,13 @@ internal static class TokenPrecheck
         {
             return InspectParsed(new JsonWebToken(token), options, now);
         }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or FormatException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception ex)
+            when (ex
+                    is ArgumentException
+                        or SecurityTokenException
+                        or FormatException
+                        or InvalidOperationException
+                        or System.Text.Json.JsonException)
         {
             return PrecheckResult.Fail(AuthFailureReason.Malformed);
         }
@@ -137,9 +145,15 @@ internal static class TokenPrecheck
         issuer.ResolveMaxTokenLifetime(),
         now);
 
-    /// <summary>The lifetime rule on its own: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>, longer than <paramref name="maxLifetime"/>.</summary>
-    public static bool LivesLongerThan(DateTimeOffset expires, DateTimeOffset? issuedAt, TimeSpan maxLifetime, DateTimeOffset now) =>
-        expires - (issuedAt ?? now) > maxLifetime;
+    /// <summary>
+    /// The lifetime rule on its own: <c>exp</c> − <c>iat</c>, or <c>exp</c> − now without <c>iat</c>, longer than
+    /// <paramref name="maxLifetime"/>.
+    /// </summary>
+    public static bool LivesLongerThan(
+        DateTimeOffset expires,
+        DateTimeOffset? issuedAt,
+        TimeSpan maxLifetime,
+        DateTimeOffset now) => expires - (issuedAt ?? now) > maxLifetime;
 
     private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");

@@ -13,7 +13,9 @@ namespace AuthCache.Core.Validation;
 /// <summary>
 /// The full validation of one token with <see cref="JsonWebTokenHandler"/>: the precheck, the strict JSON rules
 /// (<see cref="StrictTokenJson"/>), the issuer's keys (one refresh when the <c>kid</c> is unknown), signature,
-/// the algorithm the issuer accepts and the named key allows (<see cref="IssuerSigningKeys"/>), lifetime with clock skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the token grain and by the direct (uncached) scheme, so both apply the same rules.
+/// the algorithm the issuer accepts and the named key allows (<see cref="IssuerSigningKeys"/>), lifetime with clock
+/// skew, audience, Clerk's <c>azp</c> and Clerk's pending sessions (<see cref="ClerkSessionStatus"/>). Used by the
+/// token grain and by the direct (uncached) scheme, so both apply the same rules.
 /// </summary>
 internal sealed partial class TokenValidator(
     IOptionsMonitor<AuthCacheOptions> options,
@@ -54,7 +56,9 @@ internal sealed partial class TokenValidator(
                 snapshot = await keySource.RefreshForUnknownKeyAsync(issuer.Issuer, jwt.Kid);
                 if (!snapshot.ContainsKey(jwt.Kid))
                 {
-                    return Rejected(snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable, activity);
+                    return Rejected(
+                        snapshot.HasKeys ? AuthFailureReason.UnknownKey : AuthFailureReason.KeysUnavailable,
+                        activity);
                 }
             }
         }
@@ -80,13 +84,17 @@ internal sealed partial class TokenValidator(
 
         // A key is used only for what its alg, type and curve allow: the key the token names cannot have made a
         // signature of another algorithm (RS256 key and PS256 header, P-256 key and ES384 header).
-        if (!string.IsNullOrEmpty(jwt.Kid) && keys.AlgorithmsOf(jwt.Kid, pinned) is { } usable && !SigningAlgorithms.Contains(usable, algorithm))
+        if (!string.IsNullOrEmpty(jwt.Kid)
+            && keys.AlgorithmsOf(jwt.Kid, pinned) is { } usable
+            && !SigningAlgorithms.Contains(usable, algorithm))
         {
             return Rejected(AuthFailureReason.BadSignature, activity);
         }
 
         var accepted = pinned ? issuer.Algorithms : keys.DefaultAlgorithms;
-        var result = await Handler.ValidateTokenAsync(jwt, CreateParameters(issuer, settings, keys.For(algorithm, pinned), accepted));
+        var result = await Handler.ValidateTokenAsync(
+            jwt,
+            CreateParameters(issuer, settings, keys.For(algorithm, pinned), accepted));
         if (!result.IsValid)
         {
             var reason = ReasonFor(result.Exception);
@@ -137,25 +145,34 @@ internal sealed partial class TokenValidator(
         return CacheResult.Failure(reason);
     }
 
-    private TokenValidationParameters CreateParameters(IssuerOptions issuer, AuthCacheOptions settings, IReadOnlyList<SecurityKey> keys, IReadOnlyList<string> algorithms) => new()
-    {
-        ValidIssuer = issuer.Issuer,
-        ValidateIssuer = true,
-        ValidAudiences = issuer.Audiences,
-        ValidateAudience = issuer.Audiences.Count > 0,
-        ValidAlgorithms = algorithms,
-        IssuerSigningKeys = keys,
-        TryAllIssuerSigningKeys = true,
-        RequireSignedTokens = true,
-        RequireExpirationTime = true,
-        ValidateLifetime = true,
-        ClockSkew = settings.ClockSkew,
-        LifetimeValidator = ValidateLifetime,
-    };
+    private TokenValidationParameters CreateParameters(
+        IssuerOptions issuer,
+        AuthCacheOptions settings,
+        IReadOnlyList<SecurityKey> keys,
+        IReadOnlyList<string> algorithms) =>
+        new()
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidateIssuer = true,
+            ValidAudiences = issuer.Audiences,
+            ValidateAudience = issuer.Audiences.Count > 0,
+            ValidAlgorithms = algorithms,
+            IssuerSigningKeys = keys,
+            TryAllIssuerSigningKeys = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = settings.ClockSkew,
+            LifetimeValidator = ValidateLifetime,
+        };
 
     // IdentityModel's own lifetime check reads the system clock; this one reads the cache's clock and keeps
     // the distinct exceptions so expired and not-yet-valid tokens get their own reason codes.
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    private bool ValidateLifetime(
+        DateTime? notBefore,
+        DateTime? expires,
+        SecurityToken token,
+        TokenValidationParameters parameters)
     {
         var now = clock.UtcNow.UtcDateTime;
         if (expires is not { } expiry)
@@ -176,7 +193,9 @@ internal sealed partial class TokenValidator(
         return true;
     }
 
-    /// <summary>Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of them.</summary>
+    /// <summary>
+    /// Clerk's rule: when authorized parties are configured, an <c>azp</c> present in the token must be one of them.
+    /// </summary>
     private static bool IsAuthorizedParty(JsonWebToken jwt, IssuerOptions issuer)
     {
         if (issuer.AuthorizedParties.Count == 0 || !jwt.TryGetPayloadValue<string>("azp", out var azp) || azp is null)
@@ -200,12 +219,22 @@ internal sealed partial class TokenValidator(
         _ => AuthFailureReason.Malformed,
     };
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Signing keys of issuer {Issuer} are unavailable ({ErrorType}).")]
+    [LoggerMessage(
+        EventId = 1101,
+        Level = LogLevel.Warning,
+        Message = "Signing keys of issuer {Issuer} are unavailable ({ErrorType}).")]
     private static partial void LogKeysUnavailable(ILogger logger, string issuer, string errorType);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "A token of issuer {Issuer} failed validation with {ErrorType}; answered as malformed.")]
+    [LoggerMessage(
+        EventId = 1102,
+        Level = LogLevel.Information,
+        Message = "A token of issuer {Issuer} failed validation with {ErrorType}; answered as malformed.")]
     private static partial void LogUnexpectedValidationFailure(ILogger logger, string issuer, string errorType);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "A valid token of issuer {Issuer} has a Clerk organisation claim that cannot be read ({Reason}); it is accepted without organisation claims.")]
+    [LoggerMessage(
+        EventId = 1103,
+        Level = LogLevel.Debug,
+        Message = "A valid token of issuer {Issuer} has a Clerk organisation claim that cannot be read ({Reason}); it "
+            + "is accepted without organisation claims.")]
     private static partial void LogUnreadableOrganization(ILogger logger, string issuer, string reason);
 }

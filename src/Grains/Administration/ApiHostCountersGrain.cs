@@ -11,7 +11,8 @@ internal sealed class ApiHostCountersGrain(TimeProvider time) : Grain, IApiHostC
 {
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(2);
 
-    private readonly Dictionary<string, (ApiHostCounters Counters, DateTimeOffset ReceivedAt)> _reports = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ApiHostCounters Counters, DateTimeOffset ReceivedAt)> _reports = new(
+        StringComparer.Ordinal);
 
     public Task ReportAsync(ApiHostCounters counters)
     {
@@ -27,6 +28,7 @@ internal sealed class ApiHostCountersGrain(TimeProvider time) : Grain, IApiHostC
             _reports.Remove(host);
         }
 
-        return Task.FromResult<IReadOnlyList<ApiHostCounters>>(_reports.Values.Select(r => r.Counters).OrderBy(c => c.Host, StringComparer.Ordinal).ToArray());
+        return Task.FromResult<IReadOnlyList<ApiHostCounters>>(
+            _reports.Values.Select(r => r.Counters).OrderBy(c => c.Host, StringComparer.Ordinal).ToArray());
     }
 }

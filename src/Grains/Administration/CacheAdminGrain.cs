@@ -24,7 +24,9 @@ internal sealed partial class CacheAdminGrain(
 
     public async Task<ClusterCacheStatistics> GetStatisticsAsync()
     {
-        var (answers, unreachable) = await AskEverySiloAsync(service => service.GetStatisticsAsync(), StatisticsTimeout);
+        var (answers, unreachable) = await AskEverySiloAsync(
+            service => service.GetStatisticsAsync(),
+            StatisticsTimeout);
         return new ClusterCacheStatistics(answers, unreachable);
     }
 
@@ -48,12 +50,21 @@ internal sealed partial class CacheAdminGrain(
         // The profile first: a validation that reads it again once its silo has heard must get the fresh one. Then
         // the silos, whose validations read it again, then the API hosts' copies of the user's answers, which carry
         // the profile too: a host that drops them asks a silo that has already heard.
-        var dropped = await GrainFactory.GetGrain<IUserProfileGrain>(UserProfileKey.Create(issuer, subject)).EvictAsync(CacheEvictionScope.All);
+        var dropped = await GrainFactory
+            .GetGrain<IUserProfileGrain>(UserProfileKey.Create(issuer, subject))
+            .EvictAsync(CacheEvictionScope.All);
         var outcome = await Channel.PublishAsync(new ProfileEvicted(issuer, subject));
-        return new ProfileEvictionResult(dropped, outcome.ConfirmedSilos, outcome.UnconfirmedSilos, outcome.ConfirmedHosts, outcome.UnconfirmedHosts);
+        return new ProfileEvictionResult(
+            dropped,
+            outcome.ConfirmedSilos,
+            outcome.UnconfirmedSilos,
+            outcome.ConfirmedHosts,
+            outcome.UnconfirmedHosts);
     }
 
-    private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(Func<ISiloCacheService, Task<T>> ask, TimeSpan timeout)
+    private async Task<(List<T> Answers, List<string> Unreachable)> AskEverySiloAsync<T>(
+        Func<ISiloCacheService, Task<T>> ask,
+        TimeSpan timeout)
     {
         var active = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active)
@@ -89,6 +100,9 @@ internal sealed partial class CacheAdminGrain(
         return (answers, unreachable);
     }
 
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
+    [LoggerMessage(
+        EventId = 2502,
+        Level = LogLevel.Warning,
+        Message = "Silo {Silo} did not answer a cache administration request ({ErrorType}).")]
     private static partial void LogSiloDidNotAnswer(ILogger logger, string silo, string errorType);
 }

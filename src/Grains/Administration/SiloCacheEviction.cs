@@ -8,8 +8,8 @@ namespace AuthCache.Grains.Administration;
 /// <summary>
 /// What an invalidation evicts from this silo's own caches, when the silo's subscription receives it: a cleanup drops
 /// the token and profile activations its scope covers (through grain calls, so each grain stays single-threaded while
-/// it evicts), a profile eviction makes this silo's validations of the user read the profile again. Retired keys are the
-/// <see cref="Revocation.SiloValidationIndex"/>'s.
+/// it evicts), a profile eviction makes this silo's validations of the user read the profile again. Retired keys are
+/// the <see cref="Revocation.SiloValidationIndex"/>'s.
 /// </summary>
 internal sealed partial class SiloCacheEviction(
     SiloCacheRegistry registry,
@@ -27,8 +27,10 @@ internal sealed partial class SiloCacheEviction(
         {
             case CacheCleared { Scope: var scope }:
                 var now = clock.UtcNow;
-                var tokens = await EvictAsync(registry.Tokens.Select(scope, now), id => grainFactory.GetGrain<ITokenValidationGrain>(id).EvictAsync(scope));
-                var profiles = await EvictAsync(registry.Profiles.Select(scope, now), id => grainFactory.GetGrain<IUserProfileGrain>(id).EvictAsync(scope));
+                var tokens = await EvictAsync(registry.Tokens.Select(scope, now), id =>
+                    grainFactory.GetGrain<ITokenValidationGrain>(id).EvictAsync(scope));
+                var profiles = await EvictAsync(registry.Profiles.Select(scope, now), id =>
+                    grainFactory.GetGrain<IUserProfileGrain>(id).EvictAsync(scope));
                 LogEvicted(logger, scope, tokens, profiles);
                 return new InvalidationApplied(tokens, profiles);
             case ProfileEvicted evicted:
@@ -56,6 +58,9 @@ internal sealed partial class SiloCacheEviction(
         return removed;
     }
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Cache cleanup ({Scope}) dropped {Tokens} validation(s) and {Profiles} profile(s) on this silo.")]
+    [LoggerMessage(
+        EventId = 2501,
+        Level = LogLevel.Information,
+        Message = "Cache cleanup ({Scope}) dropped {Tokens} validation(s) and {Profiles} profile(s) on this silo.")]
     private static partial void LogEvicted(ILogger logger, CacheEvictionScope scope, int tokens, int profiles);
 }

@@ -9,7 +9,8 @@ namespace AuthCache.Grains.Diagnostics;
 /// (a pod that never joined, one declared dead, one left out of the membership). Orleans' own meter has no such
 /// instrument.
 /// </summary>
-internal sealed class ActiveSilosMetric(IMeterFactory meterFactory, IClusterMembershipService membership) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class ActiveSilosMetric(IMeterFactory meterFactory, IClusterMembershipService membership)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     private int _created;
 
@@ -27,5 +28,6 @@ internal sealed class ActiveSilosMetric(IMeterFactory meterFactory, IClusterMemb
             return Task.CompletedTask;
         });
 
-    private int CountActiveSilos() => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+    private int CountActiveSilos() =>
+        membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
 }

@@ -23,7 +23,9 @@ internal sealed class RecentBatches(long floor)
     private int _count;
     private long _bytes;
 
-    /// <summary>The version whose successors are all kept: a copy at this version or later can be given a delta.</summary>
+    /// <summary>
+    /// The version whose successors are all kept: a copy at this version or later can be given a delta.
+    /// </summary>
     public long Floor { get; private set; } = floor;
 
     /// <summary>The version the newest kept batch reached (<see cref="Floor"/> when none is kept).</summary>
@@ -31,7 +33,9 @@ internal sealed class RecentBatches(long floor)
 
     public int Count => _count;
 
-    /// <summary>Keeps the batch that reached <paramref name="version"/>; a version that does not follow forgets the rest.</summary>
+    /// <summary>
+    /// Keeps the batch that reached <paramref name="version"/>; a version that does not follow forgets the rest.
+    /// </summary>
     public void Add(long version, IReadOnlyList<RevocationRecord> records, CacheInvalidation? invalidation)
     {
         if (version != Newest + 1)
@@ -39,7 +43,12 @@ internal sealed class RecentBatches(long floor)
             Reset(version - 1);
         }
 
-        var batch = new Batch(version, records, invalidation, records.Count + (invalidation is null ? 0 : 1), BytesOf(records, invalidation));
+        var batch = new Batch(
+            version,
+            records,
+            invalidation,
+            records.Count + (invalidation is null ? 0 : 1),
+            BytesOf(records, invalidation));
         _batches.Enqueue(batch);
         _count += batch.Count;
         _bytes += batch.Bytes;
@@ -114,5 +123,10 @@ internal sealed class RecentBatches(long floor)
         return bytes;
     }
 
-    private sealed record Batch(long Version, IReadOnlyList<RevocationRecord> Records, CacheInvalidation? Invalidation, int Count, long Bytes);
+    private sealed record Batch(
+        long Version,
+        IReadOnlyList<RevocationRecord> Records,
+        CacheInvalidation? Invalidation,
+        int Count,
+        long Bytes);
 }

@@ -24,9 +24,12 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
 
     private static readonly GrainType SegmentType = GrainType.Create("authcache-revocation-segment");
 
-    public static GrainId SegmentId(GrainId list, long number) => GrainId.Create(SegmentType, IdSpan.Create($"{list.Key}/{number}"));
+    public static GrainId SegmentId(GrainId list, long number) =>
+        GrainId.Create(SegmentType, IdSpan.Create($"{list.Key}/{number}"));
 
-    /// <summary>The stored segment (null when there is none, or when it fails its authentication), with its ETag.</summary>
+    /// <summary>
+    /// The stored segment (null when there is none, or when it fails its authentication), with its ETag.
+    /// </summary>
     public async Task<(RevocationSegment? Segment, bool Exists, string? ETag)> ReadAsync(long number)
     {
         var state = new GrainState<RevocationSegment>();
@@ -35,10 +38,16 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
         return (believed, state.RecordExists, state.ETag);
     }
 
-    /// <summary>Writes the segment under a number no segment has yet; returns its ETag, or null when the number is taken.</summary>
+    /// <summary>
+    /// Writes the segment under a number no segment has yet; returns its ETag, or null when the number is taken.
+    /// </summary>
     public async Task<string?> TryAppendAsync(long number, RevocationSegment segment)
     {
-        var state = new GrainState<RevocationSegment>(segment with { Mac = protector.Sign(RevocationSegment.Purpose, segment.Canonical(list, number)) });
+        var state = new GrainState<RevocationSegment>(
+            segment with
+            {
+                Mac = protector.Sign(RevocationSegment.Purpose, segment.Canonical(list, number)),
+            });
         try
         {
             await storage.WriteStateAsync(SegmentStateName, SegmentId(list, number), state);
@@ -52,7 +61,9 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
 
     private bool IsAuthentic(RevocationSegment? segment, long number) =>
         !protector.IsEnabled
-        || (segment is { Records: not null } && protector.Verify(RevocationSegment.Purpose, segment.Canonical(list, number), segment.Mac));
+        || (
+            segment is { Records: not null }
+            && protector.Verify(RevocationSegment.Purpose, segment.Canonical(list, number), segment.Mac));
 
     public async Task DeleteAsync(long number, string? etag)
     {
@@ -67,7 +78,10 @@ internal sealed class RevocationLog(IGrainStorage storage, GrainId list, GrainSt
             var (_, exists, current) = await ReadAsync(number);
             if (exists)
             {
-                await storage.ClearStateAsync(SegmentStateName, id, new GrainState<RevocationSegment> { ETag = current });
+                await storage.ClearStateAsync(
+                    SegmentStateName,
+                    id,
+                    new GrainState<RevocationSegment> { ETag = current });
             }
         }
     }

@@ -15,7 +15,11 @@ namespace AuthCache.Grains.Revocation;
 /// binds the batch to its list and its place in the log; null when written without a key.
 /// </param>
 [GenerateSerializer, Alias("AuthCache.RevocationSegment")]
-internal sealed record RevocationSegment(Guid Epoch, long Version, IReadOnlyList<RevocationRecord> Records, byte[]? Mac = null)
+internal sealed record RevocationSegment(
+    Guid Epoch,
+    long Version,
+    IReadOnlyList<RevocationRecord> Records,
+    byte[]? Mac = null)
 {
     public const string Purpose = "authcache-revocation-segment-v1";
 

@@ -23,7 +23,9 @@ internal sealed class SiloRevocationSubscription(
 
     private Task Start(CancellationToken cancellationToken)
     {
-        var subscription = ActivatorUtilities.CreateInstance<RevocationSubscription>(services, RevocationSubscriber.ForSilo(silo.SiloAddress));
+        var subscription = ActivatorUtilities.CreateInstance<RevocationSubscription>(
+            services,
+            RevocationSubscriber.ForSilo(silo.SiloAddress));
         subscription.Start();
         _subscription = subscription;
         _watch = Task.Run(() => WatchMembershipAsync(subscription, _stopping.Token), CancellationToken.None);

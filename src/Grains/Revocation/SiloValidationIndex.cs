@@ -13,8 +13,9 @@ namespace AuthCache.Grains.Revocation;
 /// The validations cached on this silo, indexed by session, subject and token hash (bounded by the cached
 /// validations themselves), so a revocation the silo's <see cref="RevocationReplica"/> learns finds and drops them
 /// without scanning. Retired signing keys (rare) are found by a scan, and so are, when this silo's options change, the
-/// validations its new issuer rules refuse (an issuer removed, an audience or authorized party no longer accepted). Each dropped validation is withdrawn at once (its next hit is
-/// refused) and its activation deactivated; the replica confirms the change to the cluster once they are gone.
+/// validations its new issuer rules refuse (an issuer removed, an audience or authorized party no longer accepted).
+/// Each dropped validation is withdrawn at once (its next hit is refused) and its activation deactivated; the replica
+/// confirms the change to the cluster once they are gone.
 /// </summary>
 internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, IDisposable
 {
@@ -59,13 +60,15 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
     public TrackedValidation Watch(string tokenHash, TokenValidationOutcome result) =>
         new(this, _replica, RevocationCandidate.From(tokenHash, result), result.Claims);
 
-    public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) => change switch
-    {
-        RevocationsLearned learned => DropAsync(FindRevoked(learned.Records), "The cached token was revoked."),
-        InvalidationReceived { Invalidation: KeysRetired retired } =>
-            DropAsync(FindAll(entry => retired.Retires(entry.Candidate.Issuer, entry.Candidate.KeyId)), "The key that verified the cached token was retired."),
-        _ => ValueTask.FromResult(0),
-    };
+    public ValueTask<int> OnReplicaChangedAsync(ReplicaChange change) =>
+        change switch
+        {
+            RevocationsLearned learned => DropAsync(FindRevoked(learned.Records), "The cached token was revoked."),
+            InvalidationReceived { Invalidation: KeysRetired retired } => DropAsync(
+                FindAll(entry => retired.Retires(entry.Candidate.Issuer, entry.Candidate.KeyId)),
+                "The key that verified the cached token was retired."),
+            _ => ValueTask.FromResult(0),
+        };
 
     public void Dispose()
     {
@@ -176,7 +179,9 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
         return matches;
     }
 
-    /// <summary>Every index a cached validation is found by, with its key there: token hash, sessions, subject.</summary>
+    /// <summary>
+    /// Every index a cached validation is found by, with its key there: token hash, sessions, subject.
+    /// </summary>
     private IEnumerable<(TrackedValidationIndex Index, string Key)> IndexKeys(RevocationCandidate candidate)
     {
         yield return (_byToken, candidate.TokenHash);
@@ -191,9 +196,15 @@ internal sealed partial class SiloValidationIndex : IRevocationReplicaListener, 
         }
     }
 
-    [LoggerMessage(EventId = 2408, Level = LogLevel.Information, Message = "Dropped {Count} cached validation(s) that this silo's issuer rules no longer accept.")]
+    [LoggerMessage(
+        EventId = 2408,
+        Level = LogLevel.Information,
+        Message = "Dropped {Count} cached validation(s) that this silo's issuer rules no longer accept.")]
     private static partial void LogRefusedByRules(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "{Count} revoked cached validation(s) are still finishing a call; they are refused meanwhile.")]
+    [LoggerMessage(
+        EventId = 2405,
+        Level = LogLevel.Warning,
+        Message = "{Count} revoked cached validation(s) are still finishing a call; they are refused meanwhile.")]
     private static partial void LogDropSlow(ILogger logger, int count);
 }

@@ -15,7 +15,11 @@ internal sealed class TrackedValidation : IDisposable
     private long _checkedVersion = -1;
     private volatile bool _withdrawn;
 
-    internal TrackedValidation(SiloValidationIndex index, RevocationReplica replica, RevocationCandidate candidate, IReadOnlyList<TokenClaim> claims)
+    internal TrackedValidation(
+        SiloValidationIndex index,
+        RevocationReplica replica,
+        RevocationCandidate candidate,
+        IReadOnlyList<TokenClaim> claims)
     {
         _index = index;
         _replica = replica;
@@ -29,7 +33,9 @@ internal sealed class TrackedValidation : IDisposable
 
     internal IGrainContext? Holder { get; private set; }
 
-    /// <summary>Withdrawn by the index, or rejected by the silo's revocations: normally one volatile read or two.</summary>
+    /// <summary>
+    /// Withdrawn by the index, or rejected by the silo's revocations: normally one volatile read or two.
+    /// </summary>
     public bool IsRevoked() => _withdrawn || _replica.IsRevoked(Candidate, ref _checkedVersion);
 
     /// <summary>Registers the activation that caches this token, so revocations can find and drop it.</summary>

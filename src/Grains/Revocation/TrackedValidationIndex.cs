@@ -47,7 +47,8 @@ internal sealed class TrackedValidationIndex
 
     /// <summary>Every validation under every key.</summary>
     public IEnumerable<TrackedValidation> All() =>
-        _entries.Values.SelectMany(existing => existing is HashSet<TrackedValidation> several ? several : [(TrackedValidation)existing]);
+        _entries.Values.SelectMany(existing =>
+            existing is HashSet<TrackedValidation> several ? several : [(TrackedValidation)existing]);
 
     public IEnumerable<TrackedValidation> Find(string key) =>
         !_entries.TryGetValue(key, out var existing) ? []

@@ -34,7 +34,8 @@ internal sealed partial class SiloOnlyCallFilter(ILogger<SiloOnlyCallFilter> log
         }
 
         LogRefused(logger, context.InterfaceName, context.MethodName, context.SourceId?.ToString() ?? "unknown");
-        throw new UnauthorizedAccessException($"{context.InterfaceName}.{context.MethodName} may be called only by the cluster's silos.");
+        throw new UnauthorizedAccessException(
+            $"{context.InterfaceName}.{context.MethodName} may be called only by the cluster's silos.");
     }
 
     private static bool IsSilo(GrainId? source)
@@ -54,6 +55,9 @@ internal sealed partial class SiloOnlyCallFilter(ILogger<SiloOnlyCallFilter> log
             && SiloAddress.TryParse(key[HostedClientPrefix.Length..], null, out _);
     }
 
-    [LoggerMessage(EventId = 2645, Level = LogLevel.Warning, Message = "Refused a call to {Interface}.{Method} from {Source}: only the cluster's silos may call it.")]
+    [LoggerMessage(
+        EventId = 2645,
+        Level = LogLevel.Warning,
+        Message = "Refused a call to {Interface}.{Method} from {Source}: only the cluster's silos may call it.")]
     private static partial void LogRefused(ILogger logger, string @interface, string method, string source);
 }

@@ -24,12 +24,18 @@ internal sealed partial class GrainStateProtector : ILifecycleParticipant<ISiloL
 
     public bool IsEnabled => _key is not null;
 
-    /// <summary>The authentication code of <paramref name="canonical"/> for <paramref name="purpose"/>, or null without a key.</summary>
+    /// <summary>
+    /// The authentication code of <paramref name="canonical"/> for <paramref name="purpose"/>, or null without a key.
+    /// </summary>
     public byte[]? Sign(string purpose, byte[] canonical) => _key is null ? null : Compute(_key, purpose, canonical);
 
-    /// <summary>Whether <paramref name="mac"/> is what this silo would have computed; always false without a key.</summary>
+    /// <summary>
+    /// Whether <paramref name="mac"/> is what this silo would have computed; always false without a key.
+    /// </summary>
     public bool Verify(string purpose, byte[] canonical, byte[]? mac) =>
-        _key is not null && mac is not null && CryptographicOperations.FixedTimeEquals(Compute(_key, purpose, canonical), mac);
+        _key is not null
+        && mac is not null
+        && CryptographicOperations.FixedTimeEquals(Compute(_key, purpose, canonical), mac);
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(GrainStateProtector), ServiceLifecycleStage.RuntimeInitialize, _ =>
@@ -52,6 +58,10 @@ internal sealed partial class GrainStateProtector : ILifecycleParticipant<ISiloL
         return hmac.GetHashAndReset();
     }
 
-    [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "No {Setting} is configured: grain state that carries trust (last-known-good signing keys) is stored but never restored. Configure a base64 key of at least 32 bytes from a secret only the silos hold.")]
+    [LoggerMessage(
+        EventId = 2601,
+        Level = LogLevel.Warning,
+        Message = "No {Setting} is configured: grain state that carries trust (last-known-good signing keys) is stored "
+            + "but never restored. Configure a base64 key of at least 32 bytes from a secret only the silos hold.")]
     private static partial void LogNoKey(ILogger logger, string setting);
 }

@@ -10,7 +10,8 @@ namespace AuthCache.Grains.StateProtection;
 /// </summary>
 internal sealed class LocalStateProtectionKey : IPostConfigureOptions<StateProtectionOptions>
 {
-    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(StateProtectionOptions.MinimumKeyBytes));
+    private readonly string _key = Convert.ToBase64String(
+        RandomNumberGenerator.GetBytes(StateProtectionOptions.MinimumKeyBytes));
 
     public void PostConfigure(string? name, StateProtectionOptions options)
     {

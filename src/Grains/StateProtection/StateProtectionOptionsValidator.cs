@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace AuthCache.Grains.StateProtection;
 
-/// <summary>Refuses to start with a state protection key too short or not base64: a weak key is worse than none, which is said once at start.</summary>
+/// <summary>
+/// Refuses to start with a state protection key too short or not base64: a weak key is worse than none, which is said
+/// once at start.
+/// </summary>
 internal sealed class StateProtectionOptionsValidator : IValidateOptions<StateProtectionOptions>
 {
     public ValidateOptionsResult Validate(string? name, StateProtectionOptions options)
@@ -14,6 +17,8 @@ internal sealed class StateProtectionOptionsValidator : IValidateOptions<StatePr
 
         return options.KeyBytes() is { Length: >= StateProtectionOptions.MinimumKeyBytes }
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{StateProtectionOptions.SectionName}:Key must be base64 of at least {StateProtectionOptions.MinimumKeyBytes} bytes.");
+            : ValidateOptionsResult.Fail(
+                $"{StateProtectionOptions.SectionName}:Key must be base64 of at least "
+                    + $"{StateProtectionOptions.MinimumKeyBytes} bytes.");
     }
 }

@@ -45,12 +45,16 @@ internal sealed class CertificateFiles(OrleansHostingOptions.TlsOptions options)
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            throw new InvalidOperationException($"Orleans:Tls:CertificatePath '{_certificatePath}' could not be read with its private key: {ex.Message}", ex);
+            throw new InvalidOperationException(
+                $"Orleans:Tls:CertificatePath '{_certificatePath}' could not be read with its private key: "
+                    + $"{ex.Message}",
+                ex);
         }
 
         if (!certificate.HasPrivateKey)
         {
-            throw new InvalidOperationException($"Orleans:Tls:CertificatePath '{_certificatePath}' holds no private key (set Orleans:Tls:KeyPath).");
+            throw new InvalidOperationException(
+                $"Orleans:Tls:CertificatePath '{_certificatePath}' holds no private key (set Orleans:Tls:KeyPath).");
         }
 
         var authorities = new X509Certificate2Collection();
@@ -86,7 +90,8 @@ internal sealed class CertificateFiles(OrleansHostingOptions.TlsOptions options)
     }
 
     private static bool IsPkcs12(string path) =>
-        path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
+        path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] ReadFile(string key, string path)
     {
@@ -105,4 +110,7 @@ internal sealed class CertificateFiles(OrleansHostingOptions.TlsOptions options)
 internal sealed record CertificateFileContents(byte[] Certificate, byte[]? Key, byte[] Ca, string Stamp);
 
 /// <summary>This process's certificate and the CA certificates, as read together from the files of one stamp.</summary>
-internal sealed record CertificateMaterial(X509Certificate2 Certificate, X509Certificate2Collection Authorities, string Stamp);
+internal sealed record CertificateMaterial(
+    X509Certificate2 Certificate,
+    X509Certificate2Collection Authorities,
+    string Stamp);

@@ -8,7 +8,8 @@ namespace AuthCache.Hosting.Tls;
 /// This process's certificate and the cluster's CA, read again from disk whenever the files change, so a renewed
 /// certificate (a Kubernetes secret update) serves new connections without a restart; open connections keep theirs.
 /// Files that cannot be used (half written, missing while a volume is swapped, of the wrong role) keep the previous
-/// material until they change again. Every remote certificate must chain to the CA and carry the role the connection needs.
+/// material until they change again. Every remote certificate must chain to the CA and carry the role the connection
+/// needs.
 /// </summary>
 internal sealed partial class ClusterCertificates
 {
@@ -20,7 +21,12 @@ internal sealed partial class ClusterCertificates
     private CertificateMaterial _current;
     private string _failedStamp = "";
 
-    public ClusterCertificates(CertificateFiles files, CertificateMaterial initial, ClusterRole localRole, TimeProvider time, ILogger<ClusterCertificates> logger)
+    public ClusterCertificates(
+        CertificateFiles files,
+        CertificateMaterial initial,
+        ClusterRole localRole,
+        TimeProvider time,
+        ILogger<ClusterCertificates> logger)
     {
         _files = files;
         _current = initial;
@@ -38,7 +44,9 @@ internal sealed partial class ClusterCertificates
         var material = files.Load(files.Read());
         if (Refusal(material, material.Certificate, localRole, time) is { } reason)
         {
-            throw new InvalidOperationException($"Orleans:Tls:CertificatePath cannot serve as this process's {localRole.ToString().ToLowerInvariant()} certificate: {reason}.");
+            throw new InvalidOperationException(
+                $"Orleans:Tls:CertificatePath cannot serve as this process's {localRole.ToString().ToLowerInvariant()} "
+                    + $"certificate: {reason}.");
         }
 
         return material;
@@ -47,7 +55,10 @@ internal sealed partial class ClusterCertificates
     /// <summary>This process's certificate as the files hold it now.</summary>
     public X509Certificate2 Local => Current().Certificate;
 
-    /// <summary>Whether a remote certificate chains to the cluster's CA and holds <paramref name="required"/>; a refusal is logged.</summary>
+    /// <summary>
+    /// Whether a remote certificate chains to the cluster's CA and holds <paramref name="required"/>; a refusal is
+    /// logged.
+    /// </summary>
     public bool Accepts(X509Certificate2 remote, X509Chain? presented, SslPolicyErrors errors, ClusterRole required)
     {
         // The CA is checked below, and names are not: silos are reached at addresses their certificates do not list.
@@ -98,7 +109,11 @@ internal sealed partial class ClusterCertificates
                 }
 
                 Volatile.Write(ref _current, material);
-                LogReloaded(_logger, material.Certificate.Subject, material.Certificate.Thumbprint, material.Certificate.NotAfter);
+                LogReloaded(
+                    _logger,
+                    material.Certificate.Subject,
+                    material.Certificate.Thumbprint,
+                    material.Certificate.NotAfter);
             }
             catch (InvalidOperationException ex)
             {
@@ -110,14 +125,21 @@ internal sealed partial class ClusterCertificates
         }
     }
 
-    private static string? Refusal(CertificateMaterial material, X509Certificate2 certificate, ClusterRole required, TimeProvider time, X509Chain? presented = null)
+    private static string? Refusal(
+        CertificateMaterial material,
+        X509Certificate2 certificate,
+        ClusterRole required,
+        TimeProvider time,
+        X509Chain? presented = null)
     {
         var role = ClusterRoles.Of(certificate);
         if (role != required)
         {
             return role is null
-                ? "its Extended Key Usage is neither a silo's (Server and Client Authentication) nor a client's (Client Authentication only)"
-                : $"it is a {role.ToString()!.ToLowerInvariant()} certificate where a {required.ToString().ToLowerInvariant()} certificate is required";
+                ? "its Extended Key Usage is neither a silo's (Server and Client Authentication) nor a client's "
+                    + "(Client Authentication only)"
+                : $"it is a {role.ToString()!.ToLowerInvariant()} certificate where a "
+                    + $"{required.ToString().ToLowerInvariant()} certificate is required";
         }
 
         using var chain = new X509Chain();
@@ -142,12 +164,29 @@ internal sealed partial class ClusterCertificates
         return $"it does not chain to the cluster's CA ({problems})";
     }
 
-    [LoggerMessage(EventId = 2641, Level = LogLevel.Information, Message = "Loaded the renewed Orleans TLS certificate {Subject} ({Thumbprint}, valid until {NotAfter:u}) for new connections.")]
+    [LoggerMessage(
+        EventId = 2641,
+        Level = LogLevel.Information,
+        Message = "Loaded the renewed Orleans TLS certificate {Subject} ({Thumbprint}, valid until {NotAfter:u}) for "
+            + "new connections.")]
     private static partial void LogReloaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
 
-    [LoggerMessage(EventId = 2642, Level = LogLevel.Warning, Message = "The Orleans TLS certificate files changed but cannot be used ({Reason}); new connections keep certificate {Thumbprint} until the files change again.")]
+    [LoggerMessage(
+        EventId = 2642,
+        Level = LogLevel.Warning,
+        Message = "The Orleans TLS certificate files changed but cannot be used ({Reason}); new connections keep "
+            + "certificate {Thumbprint} until the files change again.")]
     private static partial void LogReloadFailed(ILogger logger, string reason, string thumbprint);
 
-    [LoggerMessage(EventId = 2643, Level = LogLevel.Warning, Message = "Refused an Orleans connection whose certificate {Subject} ({Thumbprint}) is not accepted as a {Role}: {Reason}.")]
-    private static partial void LogRefused(ILogger logger, string subject, string thumbprint, ClusterRole role, string reason);
+    [LoggerMessage(
+        EventId = 2643,
+        Level = LogLevel.Warning,
+        Message = "Refused an Orleans connection whose certificate {Subject} ({Thumbprint}) is not accepted as a "
+            + "{Role}: {Reason}.")]
+    private static partial void LogRefused(
+        ILogger logger,
+        string subject,
+        string thumbprint,
+        ClusterRole role,
+        string reason);
 }

@@ -20,10 +20,15 @@ internal static class ClusterRoles
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
-    /// <summary>The certificate's role, or null when its usages fit neither (no Extended Key Usage at all included).</summary>
+    /// <summary>
+    /// The certificate's role, or null when its usages fit neither (no Extended Key Usage at all included).
+    /// </summary>
     public static ClusterRole? Of(X509Certificate2 certificate)
     {
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault()?.EnhancedKeyUsages;
+        var usages = certificate
+            .Extensions.OfType<X509EnhancedKeyUsageExtension>()
+            .SingleOrDefault()
+            ?.EnhancedKeyUsages;
         if (usages is null)
         {
             return null;

@@ -19,8 +19,10 @@ internal static class ClusterTlsExtensions
         AddCertificates(silo.Services, options, ClusterRole.Silo);
         return silo.Configure<SiloConnectionOptions>(connections =>
         {
-            connections.ConfigureSiloInboundConnection(pipeline => pipeline.UseServerTls(ServerOptions(pipeline, ClusterRole.Silo)));
-            connections.ConfigureGatewayInboundConnection(pipeline => pipeline.UseServerTls(ServerOptions(pipeline, ClusterRole.Client)));
+            connections.ConfigureSiloInboundConnection(pipeline =>
+                pipeline.UseServerTls(ServerOptions(pipeline, ClusterRole.Silo)));
+            connections.ConfigureGatewayInboundConnection(pipeline =>
+                pipeline.UseServerTls(ServerOptions(pipeline, ClusterRole.Client)));
             connections.ConfigureSiloOutboundConnection(pipeline => pipeline.UseClientTls(ClientOptions(pipeline)));
         });
     }
@@ -32,12 +34,19 @@ internal static class ClusterTlsExtensions
             connections.ConfigureConnection(pipeline => pipeline.UseClientTls(ClientOptions(pipeline))));
     }
 
-    private static void AddCertificates(IServiceCollection services, OrleansHostingOptions.TlsOptions options, ClusterRole role)
+    private static void AddCertificates(
+        IServiceCollection services,
+        OrleansHostingOptions.TlsOptions options,
+        ClusterRole role)
     {
         var files = new CertificateFiles(options);
         var initial = ClusterCertificates.LoadInitial(files, role, TimeProvider.System);
         services.AddSingleton(sp => new ClusterCertificates(
-            files, initial, role, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<ClusterCertificates>>()));
+            files,
+            initial,
+            role,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<ClusterCertificates>>()));
     }
 
     private static TlsOptions ServerOptions(IConnectionBuilder pipeline, ClusterRole remoteRole)
@@ -51,7 +60,8 @@ internal static class ClusterTlsExtensions
             // Orleans 10.4 requires what RemoteCertificateMode says; its newer sources read this one for gateway
             // connections instead, and its default there (AllowCertificate) would let clients in without one.
             ClientCertificateMode = RemoteCertificateMode.RequireCertificate,
-            RemoteCertificateValidation = (remote, chain, errors) => certificates.Accepts(remote, chain, errors, remoteRole),
+            RemoteCertificateValidation = (remote, chain, errors) =>
+                certificates.Accepts(remote, chain, errors, remoteRole),
         };
     }
 
@@ -62,7 +72,8 @@ internal static class ClusterTlsExtensions
         {
             LocalClientCertificateSelector = (_, _, _, _, _) => certificates.Local,
             RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
-            RemoteCertificateValidation = (remote, chain, errors) => certificates.Accepts(remote, chain, errors, ClusterRole.Silo),
+            RemoteCertificateValidation = (remote, chain, errors) =>
+                certificates.Accepts(remote, chain, errors, ClusterRole.Silo),
         };
     }
 }

@@ -11,7 +11,8 @@ namespace AuthCache.Hosting.Tls;
 /// </summary>
 internal static partial class TransportSecurity
 {
-    /// <exception cref="InvalidOperationException">Production, a cluster that spans processes, and <c>Orleans:Tls:Enabled</c> not set.</exception>
+    /// <exception cref="InvalidOperationException">Production, a cluster that spans processes, and
+    /// <c>Orleans:Tls:Enabled</c> not set.</exception>
     public static bool IsEnabled(IHostApplicationBuilder builder, OrleansHostingOptions orleans)
     {
         var enabled = orleans.Tls.Enabled;
@@ -23,8 +24,10 @@ internal static partial class TransportSecurity
         if (enabled is null && builder.Environment.IsProduction())
         {
             throw new InvalidOperationException(
-                "This process joins an Orleans cluster that spans processes (Redis clustering or Orleans:Mode=Client) without TLS, which Production refuses: " +
-                "set Orleans:Tls:Enabled=true with Orleans:Tls:CertificatePath and Orleans:Tls:CaPath, or Orleans:Tls:Enabled=false to run without it.");
+                "This process joins an Orleans cluster that spans processes (Redis clustering or Orleans:Mode=Client) "
+                    + "without TLS, which Production refuses: "
+                    + "set Orleans:Tls:Enabled=true with Orleans:Tls:CertificatePath and Orleans:Tls:CaPath, or "
+                    + "Orleans:Tls:Enabled=false to run without it.");
         }
 
         if (enabled == false)
@@ -45,7 +48,11 @@ internal static partial class TransportSecurity
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(EventId = 2644, Level = LogLevel.Warning, Message = "Orleans:Tls:Enabled is false: this cluster's Orleans connections are neither encrypted nor authenticated, and anyone who reaches its silo or gateway ports can call its grains.")]
+        [LoggerMessage(
+            EventId = 2644,
+            Level = LogLevel.Warning,
+            Message = "Orleans:Tls:Enabled is false: this cluster's Orleans connections are neither encrypted nor "
+                + "authenticated, and anyone who reaches its silo or gateway ports can call its grains.")]
         private static partial void LogDisabled(ILogger logger);
     }
 }
