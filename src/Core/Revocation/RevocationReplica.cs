@@ -143,17 +143,6 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         }
     }
 
-    /// <summary>Subscribes a holder of cached answers to this copy's changes.</summary>
-    public IDisposable Subscribe(IRevocationReplicaListener listener)
-    {
-        lock (_listenersLock)
-        {
-            _listeners = [.. _listeners, listener];
-        }
-
-        return new Subscription(this, listener);
-    }
-
     /// <summary>Adds records to this copy and tells the listeners about the new ones.</summary>
     /// <returns>The records that changed the copy, and how many cached validations the listeners dropped.</returns>
     public async ValueTask<(IReadOnlyList<RevocationRecord> Learned, int Dropped)> LearnAsync(
@@ -287,34 +276,10 @@ internal sealed partial class RevocationReplica : ITokenRevocationCheck
         }
     }
 
-    private async ValueTask<int> NotifyAsync(ReplicaChange change)
-    {
-        var dropped = 0;
-        foreach (var listener in Volatile.Read(ref _listeners))
-        {
-            dropped += await listener.OnReplicaChangedAsync(change);
-        }
-
-        return dropped;
-    }
-
-    private void Unsubscribe(IRevocationReplicaListener listener)
-    {
-        lock (_listenersLock)
-        {
-            _listeners = [.. _listeners.Where(l => !ReferenceEquals(l, listener))];
-        }
-    }
-
     [LoggerMessage(
         EventId = 2407,
         Level = LogLevel.Warning,
         Message = "This process has not synchronised the revocation list yet; tokens are validated with the "
             + "revocations it has until it does.")]
     private static partial void LogNotReady(ILogger logger);
-
-    private sealed class Subscription(RevocationReplica replica, IRevocationReplicaListener listener) : IDisposable
-    {
-        public void Dispose() => replica.Unsubscribe(listener);
-    }
 }
