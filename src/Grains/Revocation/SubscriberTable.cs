@@ -57,6 +57,7 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
         }
 
         entry.Observer = observer;
+        entry.GivenUpOn = false;
         entry.RenewedAt = time.GetTimestamp();
         entry.SyncedVersion = Math.Max(entry.SyncedVersion, syncedVersion);
     }
@@ -136,7 +137,9 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
     /// <summary>
     /// Waits until every silo <paramref name="activeSilos"/> names (asked again at each check: a silo that leaves is no
     /// longer waited for) and every one of <paramref name="hosts"/> has <paramref name="version"/>, or
-    /// <see cref="ConfirmationWait"/> has passed; names those that have not.
+    /// <see cref="ConfirmationWait"/> has passed; names those that have not. A subscriber that is not notified and let
+    /// a whole wait pass is named at once by the waits that follow, until it renews: one unresponsive subscriber costs
+    /// the changes behind it nothing more than one wait.
     /// </summary>
     public async Task<Confirmations> WaitForConfirmationsAsync(
         long version, Func<IEnumerable<string>> activeSilos, IReadOnlyList<string> hosts, IReadOnlySet<string> notified)
@@ -146,16 +149,16 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
         {
             var (confirmedSilos, missingSilos) = Confirm(activeSilos(), version, notified);
             var (confirmedHosts, missingHosts) = Confirm(hosts, version, notified);
-            if ((missingSilos.Count == 0 && missingHosts.Count == 0)
-                || time.GetElapsedTime(started) >= ConfirmationWait)
+            var missing = missingSilos.Concat(missingHosts).ToList();
+            if (missing.All(IsGivenUpOn) || time.GetElapsedTime(started) >= ConfirmationWait)
             {
-                if (missingSilos.Count + missingHosts.Count > 0)
+                // Logged when a wait ends without someone, not again for each change that names them at once.
+                if (!missing.All(IsGivenUpOn))
                 {
-                    LogUnconfirmed(
-                        logger,
-                        missingSilos.Count + missingHosts.Count,
-                        string.Join(", ", missingSilos.Concat(missingHosts)));
+                    LogUnconfirmed(logger, missing.Count, string.Join(", ", missing));
                 }
+
+                GiveUpOn(missing);
 
                 return new Confirmations(confirmedSilos, missingSilos, confirmedHosts, missingHosts);
             }
@@ -199,6 +202,19 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
         }
     }
 
+    private bool IsGivenUpOn(string name) => _entries.TryGetValue(name, out var entry) && entry.GivenUpOn;
+
+    private void GiveUpOn(IEnumerable<string> missing)
+    {
+        foreach (var name in missing)
+        {
+            if (_entries.TryGetValue(name, out var entry) && entry.Observer is null)
+            {
+                entry.GivenUpOn = true;
+            }
+        }
+    }
+
     private (int Confirmed, List<string> Missing) Confirm(
         IEnumerable<string> required, long version, IReadOnlySet<string> notified)
     {
@@ -230,6 +246,11 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
 
         /// <summary>Null once the subscription expired or a notification failed, until the subscriber renews.</summary>
         public IRevocationObserver? Observer { get; set; }
+
+        /// <summary>
+        /// A wait ended without it while it was not notified: the next waits do not wait for it, until it renews.
+        /// </summary>
+        public bool GivenUpOn { get; set; }
 
         /// <summary>The subscriber has every change up to this version.</summary>
         public long SyncedVersion { get; set; } = -1;

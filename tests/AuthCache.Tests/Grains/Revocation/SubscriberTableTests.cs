@@ -72,6 +72,38 @@ public sealed class SubscriberTableTests
     }
 
     [Fact]
+    public async Task A_subscriber_that_let_a_whole_wait_pass_is_named_at_once_by_the_next_waits_until_it_renews()
+    {
+        var frozen = new CountingObserver { Fails = true };
+        _table.Renew(Host("host-a"), frozen, -1);
+        _table.Renew(Host("host-b"), new CountingObserver(), -1);
+        var hosts = _table.Expire(_ => false);
+        var answers = await _table.NotifyAsync(o => o.OnRevokedAsync([], Guid.Empty, 1), TimeSpan.FromSeconds(5), silosFirst: false);
+        Assert.Equal(["host-b"], answers.Keys);
+
+        // The first change waits the whole time for the subscriber whose notification failed.
+        var first = _table.WaitForConfirmationsAsync(1, () => [], hosts, answers.Keys.ToHashSet());
+        Assert.False(first.IsCompleted);
+        Assert.Equal(["host-a"], (await WaitAsync(first, SubscriberTable.ConfirmationWait)).UnconfirmedHosts);
+
+        // The next one names it without waiting: the clock does not move.
+        answers = await _table.NotifyAsync(o => o.OnRevokedAsync([], Guid.Empty, 2), TimeSpan.FromSeconds(5), silosFirst: false);
+        var second = await _table.WaitForConfirmationsAsync(2, () => [], hosts, answers.Keys.ToHashSet()).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["host-a"], second.UnconfirmedHosts);
+        Assert.Equal(1, second.ConfirmedHosts);
+        Assert.Equal(1, frozen.Calls);
+
+        // Once it renews it is waited for again, and confirms by catching up.
+        _table.Renew(Host("host-a"), new CountingObserver(), 2);
+        var third = _table.WaitForConfirmationsAsync(3, () => [], hosts, new HashSet<string> { "host-b" });
+        Assert.False(third.IsCompleted);
+        _table.Acknowledge("host-a", 3);
+        var caughtUp = await WaitAsync(third, TimeSpan.FromMilliseconds(50));
+        Assert.Empty(caughtUp.UnconfirmedHosts);
+        Assert.Equal(2, caughtUp.ConfirmedHosts);
+    }
+
+    [Fact]
     public async Task An_active_silo_is_waited_for_whatever_its_subscription_and_a_dead_one_is_forgotten()
     {
         var (subscribed, unsubscribed, dead) = (Silo(11111), Silo(11112), Silo(11113));
