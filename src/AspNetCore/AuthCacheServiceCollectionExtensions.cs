@@ -48,9 +48,9 @@ public static class AuthCacheServiceCollectionExtensions
         services.TryAddSingleton<ClusterAvailability>();
         services.TryAddSingleton<TokenNearCache>();
         services.TryAddSingleton<ProfileCopies>();
-        services.TryAddSingleton<GrainAnswers>();
-        services.TryAddSingleton<HedgedGrainCall>();
-        services.TryAddSingleton<NearCacheRefresher>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<GrainAnswers>(WithCluster(sp)));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<HedgedGrainCall>(WithCluster(sp)));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<NearCacheRefresher>(WithCluster(sp)));
         services.TryAddSingleton<ReplicaFreshness>();
         services.TryAddSingleton<ApiHostIdentity>();
         services.TryAddSingleton<AuthCacheBearerServices>();
