@@ -102,15 +102,25 @@ public sealed class AdminOperationsTests(ApiHostFixture fixture)
     [Fact]
     public async Task Metrics_expose_the_AuthCache_Orleans_and_AspNetCore_instruments_in_Prometheus_format_after_traffic()
     {
+        // A host of its own: the instruments are read from a process whose traffic is this test's alone.
+        await using var host = await ApiHostInstance.StartAsync("Production", new Dictionary<string, string?>
+        {
+            ["AuthCache:Issuers:0:Issuer"] = fixture.Issuer.Issuer,
+            ["AuthCache:Issuers:0:RequireHttps"] = "false",
+            ["AuthCache:Issuers:0:AuthorizedParties:0"] = ApiHostFixture.AuthorizedParty,
+            ["AuthCache:UserProfiles:BaseUrl"] = fixture.Issuer.BaseUrl,
+            ["AuthCache:UserProfiles:SecretKey"] = TestIssuer.ClerkSecretKey,
+            ["AuthCache:UserProfiles:Issuer"] = fixture.Issuer.Issuer,
+        });
         var subject = "user_metrics_" + Guid.NewGuid().ToString("N")[..8];
         var first = fixture.Issuer.CreateToken(subject, sid: "sess_m1");
         var second = fixture.Issuer.CreateToken(subject, sid: "sess_m2");
         foreach (var token in new[] { first, first, second })
         {
-            Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/api/v1/me", token)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/v1/me", token)).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Http.GetAsync("/api/v1/me", fixture.Issuer.CreateToken(subject, now: DateTime.UtcNow.AddHours(-2)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.GetAsync("/api/v1/me", fixture.Issuer.CreateToken(subject, now: DateTime.UtcNow.AddHours(-2)))).StatusCode);
 
         string[] expected =
         [
@@ -134,7 +144,7 @@ public sealed class AdminOperationsTests(ApiHostFixture fixture)
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            var response = await fixture.Http.GetAsync("/metrics");
+            var response = await host.Http.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType);
             text = await response.Content.ReadAsStringAsync();
