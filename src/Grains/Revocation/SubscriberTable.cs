@@ -150,10 +150,11 @@ internal sealed partial class SubscriberTable(TimeProvider time, ILogger logger)
             var (confirmedSilos, missingSilos) = Confirm(activeSilos(), version, notified);
             var (confirmedHosts, missingHosts) = Confirm(hosts, version, notified);
             var missing = missingSilos.Concat(missingHosts).ToList();
-            if (missing.All(IsGivenUpOn) || time.GetElapsedTime(started) >= ConfirmationWait)
+            var onlyGivenUp = missing.All(IsGivenUpOn);
+            if (onlyGivenUp || time.GetElapsedTime(started) >= ConfirmationWait)
             {
                 // Logged when a wait ends without someone, not again for each change that names them at once.
-                if (!missing.All(IsGivenUpOn))
+                if (!onlyGivenUp)
                 {
                     LogUnconfirmed(logger, missing.Count, string.Join(", ", missing));
                 }
